@@ -1,0 +1,121 @@
+/**
+ * The adapter contract: the only way core talks to a warehouse. An adapter owns its
+ * connections (a pool sized by --threads), runs SQL, inspects relations and knows its
+ * dialect. core never imports a concrete adapter; cli/ finds one by name in a registry.
+ */
+
+export interface RelationRef {
+  database: string | null;
+  schema: string;
+  identifier: string;
+}
+
+export type RelationType = 'table' | 'view';
+
+export interface RelationInfo extends RelationRef {
+  type: RelationType;
+}
+
+export interface ColumnDef {
+  name: string;
+  /** The warehouse's own spelling of the type, e.g. `INTEGER`, `DECIMAL(10,2)`. */
+  dataType: string;
+}
+
+export interface QueryResult {
+  columns: ColumnDef[];
+  /** Rows as arrays in column order, values JSON-friendly (big numbers and decimals as strings). */
+  rows: unknown[][];
+  /** Rows inserted, updated or deleted by the last statement, when the warehouse says. */
+  rowsAffected: number | null;
+}
+
+/** Portable column kinds that seed type inference produces; the dialect maps them to types. */
+export type InferredType = 'boolean' | 'integer' | 'bigint' | 'double' | 'date' | 'timestamp' | 'text';
+
+/** Connection settings of one target, as read from profiles.yml (secrets already resolved). */
+export interface TargetConfig {
+  type: string;
+  schema: string;
+  database?: string;
+  threads?: number;
+  [key: string]: unknown;
+}
+
+/** Everything an adapter needs to start. */
+export interface AdapterOptions {
+  target: TargetConfig;
+  /** Target name, e.g. `dev`. */
+  targetName: string;
+  projectRoot: string;
+  threads: number;
+}
+
+/** SQL text generation for one warehouse; pure functions, no I/O. */
+export interface SqlDialect {
+  /** Quotes one identifier. */
+  quote(identifier: string): string;
+  /** Renders a relation as `"db"."schema"."name"` (leaving out what is null). */
+  relation(rel: RelationRef): string;
+  /** `create table ... as <select>`. */
+  createTableAs(rel: RelationRef, select: string): string;
+  /** `create view ... as <select>`. */
+  createViewAs(rel: RelationRef, select: string): string;
+  /** `create table` with explicit columns (seeds, schema changes). */
+  createTable(rel: RelationRef, columns: ColumnDef[]): string;
+  /** `drop <type> if exists`. */
+  drop(rel: RelationRef, type: RelationType): string;
+  /** Renames a relation within its schema. */
+  rename(rel: RelationRef, type: RelationType, newIdentifier: string): string;
+  /** `insert into target (cols) select cols from source`. */
+  insertFrom(target: RelationRef, source: RelationRef, columns: string[]): string;
+  /** Statements of a delete+insert incremental step. */
+  deleteInsert(target: RelationRef, source: RelationRef, uniqueKey: string[], columns: string[]): string[];
+  /** Statements of a merge (upsert) incremental step. */
+  merge(target: RelationRef, source: RelationRef, uniqueKey: string[], columns: string[]): string[];
+  /** Adds a column. */
+  addColumn(rel: RelationRef, column: ColumnDef): string;
+  /** Drops a column. */
+  dropColumn(rel: RelationRef, column: string): string;
+  /** Changes a column's type. */
+  alterColumnType(rel: RelationRef, column: ColumnDef): string;
+  /** Wraps a select so it returns at most `limit` rows. */
+  limit(select: string, limit: number): string;
+  /** The warehouse type for an inferred seed column kind. */
+  typeFor(kind: InferredType): string;
+  /** Whether two type spellings mean the same type (for schema change detection). */
+  sameType(a: string, b: string): boolean;
+}
+
+/** A warehouse connection pool and its dialect. */
+export interface Adapter {
+  /** Adapter type as written in profiles.yml (`duckdb`, `postgres`, ...). */
+  readonly type: string;
+  /** SQL generation for this warehouse. */
+  readonly sql: SqlDialect;
+  /** The database (catalog) relations go to unless configured otherwise. */
+  readonly defaultDatabase: string | null;
+  /** The target's schema. */
+  readonly defaultSchema: string;
+  /** Opens connections; fails with a UserError naming the target when it cannot connect. */
+  open(): Promise<void>;
+  /** Closes every connection. */
+  close(): Promise<void>;
+  /** Runs SQL (one or several statements) on any free connection; returns the last statement's result. */
+  execute(sql: string): Promise<QueryResult>;
+  /** Runs statements on one connection in one transaction: all take effect or none does. */
+  transaction(statements: string[]): Promise<void>;
+  /** Relations in a schema; empty when the schema does not exist. */
+  listRelations(database: string | null, schema: string): Promise<RelationInfo[]>;
+  /** Columns of a relation in order; empty when it does not exist. */
+  getColumns(rel: RelationRef): Promise<ColumnDef[]>;
+  /** Creates a schema if it does not exist. */
+  createSchema(database: string | null, schema: string): Promise<void>;
+  /** Inserts rows (values as text or null) into an existing table; used for seeds. */
+  insertRows(rel: RelationRef, columns: ColumnDef[], rows: (string | null)[][]): Promise<number>;
+  /** A short description of the connection for `strata debug` (never secrets). */
+  describe(): string;
+}
+
+/** Creates an adapter for a target; registered by name in the CLI's adapter registry. */
+export type AdapterFactory = (options: AdapterOptions) => Adapter;
