@@ -1,0 +1,188 @@
+import type { ColumnDef, InferredType, RelationRef, RelationType, SqlDialect } from '../../core/adapter/adapter.js';
+
+const TYPE_FOR: Record<InferredType, string> = {
+  boolean: 'BOOLEAN',
+  integer: 'INTEGER',
+  bigint: 'BIGINT',
+  double: 'DOUBLE',
+  date: 'DATE',
+  timestamp: 'TIMESTAMP',
+  text: 'VARCHAR',
+};
+
+/** DuckDB's synonyms, mapped to the name DuckDB itself reports (duckdb_columns().data_type). */
+const SYNONYMS: Record<string, string> = {
+  INT: 'INTEGER',
+  INT4: 'INTEGER',
+  INTEGER: 'INTEGER',
+  SIGNED: 'INTEGER',
+  INT8: 'BIGINT',
+  LONG: 'BIGINT',
+  BIGINT: 'BIGINT',
+  INT2: 'SMALLINT',
+  SHORT: 'SMALLINT',
+  SMALLINT: 'SMALLINT',
+  INT1: 'TINYINT',
+  TINYINT: 'TINYINT',
+  INT128: 'HUGEINT',
+  HUGEINT: 'HUGEINT',
+  DOUBLE: 'DOUBLE',
+  FLOAT8: 'DOUBLE',
+  'DOUBLE PRECISION': 'DOUBLE',
+  // In DuckDB FLOAT is the 4-byte REAL, unlike in some other warehouses.
+  FLOAT: 'FLOAT',
+  FLOAT4: 'FLOAT',
+  REAL: 'FLOAT',
+  VARCHAR: 'VARCHAR',
+  TEXT: 'VARCHAR',
+  STRING: 'VARCHAR',
+  CHAR: 'VARCHAR',
+  BPCHAR: 'VARCHAR',
+  NVARCHAR: 'VARCHAR',
+  CHARACTER: 'VARCHAR',
+  'CHARACTER VARYING': 'VARCHAR',
+  BOOLEAN: 'BOOLEAN',
+  BOOL: 'BOOLEAN',
+  LOGICAL: 'BOOLEAN',
+  DATE: 'DATE',
+  TIMESTAMP: 'TIMESTAMP',
+  DATETIME: 'TIMESTAMP',
+  'TIMESTAMP WITHOUT TIME ZONE': 'TIMESTAMP',
+  TIMESTAMPTZ: 'TIMESTAMP WITH TIME ZONE',
+  'TIMESTAMP WITH TIME ZONE': 'TIMESTAMP WITH TIME ZONE',
+  TIMETZ: 'TIME WITH TIME ZONE',
+  'TIME WITH TIME ZONE': 'TIME WITH TIME ZONE',
+  BLOB: 'BLOB',
+  BYTEA: 'BLOB',
+  BINARY: 'BLOB',
+  VARBINARY: 'BLOB',
+};
+
+/** SQL text for DuckDB (1.4 and later: MERGE INTO is used for upserts). */
+export class DuckDBDialect implements SqlDialect {
+  quote(identifier: string): string {
+    return `"${identifier.replaceAll('"', '""')}"`;
+  }
+
+  relation(rel: RelationRef): string {
+    const parts = rel.database ? [rel.database, rel.schema, rel.identifier] : [rel.schema, rel.identifier];
+    return parts.map((p) => this.quote(p)).join('.');
+  }
+
+  createTableAs(rel: RelationRef, select: string): string {
+    return `create table ${this.relation(rel)} as\n${trimSelect(select)}\n`;
+  }
+
+  createViewAs(rel: RelationRef, select: string): string {
+    return `create view ${this.relation(rel)} as\n${trimSelect(select)}\n`;
+  }
+
+  createTable(rel: RelationRef, columns: ColumnDef[]): string {
+    const defs = columns.map((c) => `${this.quote(c.name)} ${c.dataType}`).join(', ');
+    return `create table ${this.relation(rel)} (${defs})`;
+  }
+
+  drop(rel: RelationRef, type: RelationType): string {
+    return `drop ${type} if exists ${this.relation(rel)}`;
+  }
+
+  rename(rel: RelationRef, type: RelationType, newIdentifier: string): string {
+    return `alter ${type} ${this.relation(rel)} rename to ${this.quote(newIdentifier)}`;
+  }
+
+  insertFrom(target: RelationRef, source: RelationRef, columns: string[]): string {
+    const list = this.columnList(columns);
+    return `insert into ${this.relation(target)} (${list})\nselect ${list} from ${this.relation(source)}`;
+  }
+
+  deleteInsert(target: RelationRef, source: RelationRef, uniqueKey: string[], columns: string[]): string[] {
+    requireKey(uniqueKey);
+    // EXISTS rather than `(k1, k2) in (select ...)` so one- and many-column keys read the same.
+    const match = this.keyMatch(uniqueKey, 'strata_target', 'strata_source');
+    return [
+      `delete from ${this.relation(target)} as strata_target\nwhere exists (select 1 from ${this.relation(source)} as strata_source where ${match})`,
+      this.insertFrom(target, source, columns),
+    ];
+  }
+
+  merge(target: RelationRef, source: RelationRef, uniqueKey: string[], columns: string[]): string[] {
+    requireKey(uniqueKey);
+    const keys = new Set(uniqueKey.map((k) => k.toLowerCase()));
+    // DuckDB matches identifiers case-insensitively, so the key test is too.
+    const updated = columns.filter((c) => !keys.has(c.toLowerCase()));
+    const whenMatched = updated.length
+      ? `update set ${updated.map((c) => `${this.quote(c)} = strata_source.${this.quote(c)}`).join(', ')}`
+      : 'do nothing';
+    return [
+      [
+        `merge into ${this.relation(target)} as strata_target`,
+        `using ${this.relation(source)} as strata_source`,
+        `on (${this.keyMatch(uniqueKey, 'strata_target', 'strata_source')})`,
+        `when matched then ${whenMatched}`,
+        `when not matched then insert (${this.columnList(columns)}) values (${columns.map((c) => `strata_source.${this.quote(c)}`).join(', ')})`,
+      ].join('\n'),
+    ];
+  }
+
+  addColumn(rel: RelationRef, column: ColumnDef): string {
+    return `alter table ${this.relation(rel)} add column ${this.quote(column.name)} ${column.dataType}`;
+  }
+
+  dropColumn(rel: RelationRef, column: string): string {
+    return `alter table ${this.relation(rel)} drop column ${this.quote(column)}`;
+  }
+
+  alterColumnType(rel: RelationRef, column: ColumnDef): string {
+    return `alter table ${this.relation(rel)} alter column ${this.quote(column.name)} set data type ${column.dataType}`;
+  }
+
+  limit(select: string, limit: number): string {
+    if (!Number.isInteger(limit) || limit < 0) throw new Error(`limit must be a whole number >= 0, got ${limit}`);
+    // The newline keeps a trailing `-- comment` in the model from swallowing the parenthesis.
+    return `select * from (\n${trimSelect(select)}\n) as strata_limited limit ${limit}`;
+  }
+
+  typeFor(kind: InferredType): string {
+    return TYPE_FOR[kind];
+  }
+
+  sameType(a: string, b: string): boolean {
+    return normalizeType(a) === normalizeType(b);
+  }
+
+  private columnList(columns: string[]): string {
+    return columns.map((c) => this.quote(c)).join(', ');
+  }
+
+  private keyMatch(uniqueKey: string[], left: string, right: string): string {
+    return uniqueKey.map((k) => `${left}.${this.quote(k)} = ${right}.${this.quote(k)}`).join(' and ');
+  }
+}
+
+function requireKey(uniqueKey: string[]): void {
+  if (uniqueKey.length === 0) throw new Error('a unique key needs at least one column');
+}
+
+/** Drops trailing semicolons and blank space, which would break a wrapping statement. */
+function trimSelect(select: string): string {
+  return select.replace(/[\s;]+$/, '');
+}
+
+/** One canonical spelling per DuckDB type: upper case, synonyms resolved, no optional arguments. */
+export function normalizeType(type: string): string {
+  let t = type.trim().toUpperCase().replace(/\s+/g, ' ').replace(/\s*([(),])\s*/g, '$1');
+  const list = /^(.*?)((?:\[\d*\])+)$/.exec(t);
+  if (list) return normalizeType(list[1]) + list[2];
+  const args = /^([A-Z0-9_ ]+?)\s*\((.*)\)$/.exec(t);
+  const base = args ? args[1].trim() : t;
+  if (base === 'DECIMAL' || base === 'NUMERIC') {
+    // DuckDB's defaults: DECIMAL = DECIMAL(18,3), DECIMAL(p) = DECIMAL(p,0).
+    const [p = '18', s = args ? '0' : '3'] = args ? args[2].split(',') : [];
+    return `DECIMAL(${p},${s})`;
+  }
+  const known = SYNONYMS[base];
+  // VARCHAR(n), CHAR(n): DuckDB keeps no length, so the argument means nothing.
+  if (known === 'VARCHAR') return known;
+  if (known) t = args ? `${known}(${args[2]})` : known;
+  return t;
+}

@@ -1,0 +1,79 @@
+import path from 'node:path';
+import type { AdapterOptions } from '../../core/adapter/adapter.js';
+import { didYouMean } from '../../core/errors/did-you-mean.js';
+import { UserError } from '../../core/errors/user-error.js';
+
+/** A DuckDB target's settings from profiles.yml, checked and with the path resolved. */
+export interface DuckDBTarget {
+  /** Absolute path of the database file, or `:memory:`. */
+  path: string;
+  /** The path as users wrote it relative to the project root, for messages. */
+  shownPath: string;
+  inMemory: boolean;
+  schema: string;
+  /** The catalog name asked for in profiles.yml, if any; it must be the one DuckDB gives the file. */
+  database?: string;
+  threads: number;
+  /** Extensions to LOAD on every connection (never INSTALLed: runs have no network). */
+  extensions: string[];
+  /** `SET key = value` on every connection. */
+  settings: Record<string, string | number | boolean>;
+}
+
+const KNOWN_KEYS = ['type', 'schema', 'database', 'threads', 'path', 'extensions', 'settings'];
+const MEMORY = ':memory:';
+
+/** Reads and checks the settings of a `type: duckdb` target. */
+export function readDuckDBTarget(options: AdapterOptions): DuckDBTarget {
+  const { target, targetName, projectRoot } = options;
+  const fail = (message: string, hint?: string) => new UserError(`target '${targetName}': ${message}`, { hint });
+
+  for (const key of Object.keys(target)) {
+    if (!KNOWN_KEYS.includes(key)) {
+      const suggestion = didYouMean(key, KNOWN_KEYS);
+      throw fail(`unknown DuckDB setting '${key}'${suggestion ? `: ${suggestion}` : ''}`, `a duckdb target takes: ${KNOWN_KEYS.join(', ')}`);
+    }
+  }
+
+  const rawPath = target.path ?? MEMORY;
+  if (typeof rawPath !== 'string' || rawPath.trim() === '') throw fail(`'path' must be a file name, got ${JSON.stringify(rawPath)}`, 'e.g. path: target/shop.duckdb, or path: ":memory:"');
+  const inMemory = rawPath === MEMORY;
+  const absolute = inMemory ? MEMORY : path.resolve(projectRoot, rawPath);
+  const relative = path.relative(projectRoot, absolute);
+  const shownPath = inMemory ? MEMORY : relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : absolute;
+
+  if (typeof target.schema !== 'string' && target.schema !== undefined) throw fail(`'schema' must be a name, got ${JSON.stringify(target.schema)}`);
+  const schema = target.schema || 'main';
+
+  if (target.database !== undefined && typeof target.database !== 'string') throw fail(`'database' must be a name, got ${JSON.stringify(target.database)}`);
+
+  const extensions = target.extensions ?? [];
+  if (!Array.isArray(extensions) || extensions.some((e) => typeof e !== 'string' || e.trim() === '')) {
+    throw fail(`'extensions' must be a list of extension names`, 'e.g. extensions: [json, parquet]');
+  }
+
+  const settings = target.settings ?? {};
+  if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) {
+    throw fail(`'settings' must be a mapping of DuckDB settings to values`, "e.g. settings: { memory_limit: '2GB' }");
+  }
+  for (const [key, value] of Object.entries(settings)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw fail(`'${key}' in 'settings' is not a DuckDB setting name`);
+    if (!['string', 'number', 'boolean'].includes(typeof value)) throw fail(`setting '${key}' must be a string, number or boolean, got ${JSON.stringify(value)}`);
+  }
+
+  return {
+    path: absolute,
+    shownPath,
+    inMemory,
+    schema,
+    database: target.database,
+    threads: Math.max(1, Math.floor(options.threads || Number(target.threads) || 1)),
+    extensions: extensions as string[],
+    settings: settings as Record<string, string | number | boolean>,
+  };
+}
+
+/** The catalog name DuckDB gives a database file: its base name up to the first dot. */
+export function catalogNameFor(file: string): string {
+  return file === MEMORY ? 'memory' : path.basename(file).split('.')[0];
+}
