@@ -1,0 +1,85 @@
+import path from 'node:path';
+import { writeFileAtomic } from '../../core/artifacts/artifact-metadata.js';
+import { FileWriter } from '../../core/artifacts/file-writer.js';
+import { runResultsArtifact, type NodeResult } from '../../core/artifacts/run-results.js';
+import { Compiler } from '../../core/compile/compiler.js';
+import { buildExecutor } from '../../core/runner/build-node.js';
+import { RelationCache } from '../../core/runner/relation-cache.js';
+import { runNodes } from '../../core/runner/run-nodes.js';
+import { RunReporter } from '../output/run-reporter.js';
+import type { SelectOptions } from '../options.js';
+import { selectNodes, writeManifest, type Session } from '../session.js';
+
+export interface BuildOptions extends SelectOptions {
+  fullRefresh?: boolean;
+  failFast?: boolean;
+}
+
+/** `run`, `seed` and `build`: selected nodes of the given types, built in DAG order. Returns the exit code. */
+export async function runBuild(session: Session, options: BuildOptions, resourceTypes: readonly string[], command: string): Promise<number> {
+  const { logger, project, adapter } = session;
+  const ids = selectNodes(session, options, resourceTypes);
+  const counts = [...ids].reduce((m, id) => m.set(project.all.get(id)!.resource_type, (m.get(project.all.get(id)!.resource_type) ?? 0) + 1), new Map<string, number>());
+  logger.info(`Found ${[...counts].map(([t, n]) => `${n} ${t}${n === 1 ? '' : 's'}`).join(', ') || 'nothing selected'}`);
+  if (ids.size === 0) {
+    logger.warn('Nothing to do: the selection matched no nodes. Try `strata ls` with the same --select to see what it matches.');
+    writeManifest(session);
+    return 0;
+  }
+  logger.info(`Concurrency: ${session.threads} threads (target='${session.target.name}', ${adapter.describe()})`);
+  logger.info('');
+  await adapter.open();
+  const started = performance.now();
+  const writer = new FileWriter();
+  let results: NodeResult[] = [];
+  try {
+    const cache = new RelationCache(adapter);
+    const nodes = [...ids].map((id) => project.nodes.get(id)!).filter(Boolean);
+    await cache.load(nodes.map((n) => ({ database: n.database, schema: n.schema })));
+    const compiler = new Compiler(project, {
+      target: { name: session.target.name, type: adapter.type, schema: adapter.defaultSchema, database: adapter.defaultDatabase, threads: session.threads },
+      state: cache,
+      fullRefresh: options.fullRefresh,
+      invocationId: session.invocationId,
+      runStartedAt: session.startedAt,
+    });
+    for (const hook of project.file.onRunStart) await adapter.execute(compiler.renderSnippet(hook, null, 'project.yml (on-run-start)'));
+    const reporter = new RunReporter(logger);
+    const abort = new AbortController();
+    const onSigint = () => {
+      logger.warn('Stopping: waiting for running nodes to finish (press Ctrl-C again to quit now; nothing half-built is left behind either way)');
+      process.off('SIGINT', onSigint);
+      abort.abort();
+    };
+    process.on('SIGINT', onSigint);
+    try {
+      results = await runNodes({
+        dag: project.dag,
+        nodes: project.nodes,
+        ids,
+        threads: session.threads,
+        failFast: options.failFast,
+        execute: buildExecutor({ adapter, compiler, cache, projectRoot: project.file.root, targetDir: session.targetDir, fullRefresh: Boolean(options.fullRefresh), writer }),
+        isSilent: (node) => node.config.materialized === 'ephemeral',
+        onEvent: reporter.onEvent,
+        signal: abort.signal,
+      });
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+    for (const hook of project.file.onRunEnd) await adapter.execute(compiler.renderSnippet(hook, null, 'project.yml (on-run-end)'));
+    reporter.summary(results, project.nodes, (performance.now() - started) / 1000);
+  } finally {
+    await writer.flush();
+    await adapter.close();
+    writeManifest(session);
+    const artifact = runResultsArtifact({
+      invocationId: session.invocationId,
+      results,
+      elapsedTime: (performance.now() - started) / 1000,
+      args: { which: command, select: options.select ?? [], exclude: options.exclude ?? [], full_refresh: Boolean(options.fullRefresh), threads: session.threads, target: session.target.name },
+    });
+    writeFileAtomic(path.join(session.targetDir, 'run_results.json'), JSON.stringify(artifact, null, 2));
+  }
+  return results.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'runtime error') ? 1 : 0;
+}

@@ -1,0 +1,42 @@
+import path from 'node:path';
+import { FileWriter } from '../../core/artifacts/file-writer.js';
+import { Compiler } from '../../core/compile/compiler.js';
+import { RelationCache } from '../../core/runner/relation-cache.js';
+import type { SelectOptions } from '../options.js';
+import { selectNodes, writeManifest, type Session } from '../session.js';
+
+/**
+ * `compile`: renders selected models into target/compiled/ and the manifest. It reads the
+ * warehouse's relation list only when an incremental model needs `is_incremental`.
+ */
+export async function runCompile(session: Session, options: SelectOptions): Promise<number> {
+  const { project, adapter, logger } = session;
+  const started = performance.now();
+  const ids = selectNodes(session, options, ['model']);
+  const nodes = [...ids].map((id) => project.nodes.get(id)!);
+  let cache: RelationCache | undefined;
+  if (nodes.some((n) => n.config.materialized === 'incremental')) {
+    cache = new RelationCache(adapter);
+    await adapter.open();
+    try {
+      await cache.load(nodes.map((n) => ({ database: n.database, schema: n.schema })));
+    } finally {
+      await adapter.close();
+    }
+  }
+  const compiler = new Compiler(project, {
+    target: { name: session.target.name, type: adapter.type, schema: adapter.defaultSchema, database: adapter.defaultDatabase, threads: session.threads },
+    state: cache,
+    invocationId: session.invocationId,
+    runStartedAt: session.startedAt,
+  });
+  const writer = new FileWriter();
+  for (const node of nodes) {
+    const compiled = compiler.compile(node);
+    writer.write(path.join(session.targetDir, 'compiled', node.package_name, node.original_file_path), compiled.sql);
+  }
+  await writer.flush();
+  writeManifest(session);
+  logger.info(`Compiled ${nodes.length} model${nodes.length === 1 ? '' : 's'} into ${path.relative(process.cwd(), path.join(session.targetDir, 'compiled')) || '.'} in ${((performance.now() - started) / 1000).toFixed(2)}s`, 'compiled', { count: nodes.length });
+  return 0;
+}

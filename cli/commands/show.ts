@@ -1,0 +1,62 @@
+import { UserError } from '../../core/errors/user-error.js';
+import { Compiler } from '../../core/compile/compiler.js';
+import { RelationCache } from '../../core/runner/relation-cache.js';
+import { formatTable } from '../output/table.js';
+import type { SelectOptions } from '../options.js';
+import { selectNodes, type Session } from '../session.js';
+
+export interface ShowOptions extends SelectOptions {
+  inline?: string;
+  limit?: string;
+  output?: 'text' | 'json';
+}
+
+/** `show`: runs a model's compiled SQL (or --inline SQL) with a limit and prints the rows. */
+export async function runShow(session: Session, options: ShowOptions): Promise<number> {
+  const { project, adapter, logger } = session;
+  const limit = options.limit === undefined ? 5 : Number(options.limit);
+  if (!Number.isInteger(limit) || limit < 0) throw new UserError(`--limit must be a whole number, got '${options.limit}'`);
+  if (!options.inline && !options.select?.length) throw new UserError('show needs --select <model> or --inline "<sql>"', { hint: 'strata show --select stg_orders --limit 10' });
+  await adapter.open();
+  try {
+    const cache = new RelationCache(adapter);
+    let sql: string;
+    let title: string;
+    const makeCompiler = () =>
+      new Compiler(project, {
+        target: { name: session.target.name, type: adapter.type, schema: adapter.defaultSchema, database: adapter.defaultDatabase },
+        state: cache,
+        invocationId: session.invocationId,
+        runStartedAt: session.startedAt,
+      });
+    if (options.inline) {
+      sql = makeCompiler().renderSnippet(options.inline, null, '--inline');
+      title = 'inline query';
+    } else {
+      const ids = [...selectNodes(session, options, ['model', 'seed', 'source'])];
+      if (ids.length !== 1) {
+        throw new UserError(`show needs exactly one node, and the selection matched ${ids.length}`, { hint: ids.length ? `matched: ${ids.slice(0, 5).join(', ')}` : 'check the name with strata ls' });
+      }
+      const node = project.all.get(ids[0])!;
+      title = node.name;
+      if (node.resource_type === 'model') {
+        const model = project.nodes.get(node.unique_id)!;
+        await cache.load([{ database: model.database, schema: model.schema }]);
+        sql = makeCompiler().compile(model).sql;
+      } else {
+        sql = `select * from ${node.relation_name}`;
+      }
+    }
+    const result = await adapter.execute(adapter.sql.limit(sql, limit));
+    const columns = result.columns.map((c) => c.name);
+    if (options.output === 'json') {
+      logger.result(JSON.stringify({ node: title, show: result.rows.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]]))) }, null, 2));
+    } else {
+      logger.info(`Previewing ${title} (${result.rows.length} row${result.rows.length === 1 ? '' : 's'}, limit ${limit}):`);
+      logger.result(formatTable(columns, result.rows));
+    }
+  } finally {
+    await adapter.close();
+  }
+  return 0;
+}

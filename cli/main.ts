@@ -1,0 +1,88 @@
+import { Command, CommanderError } from 'commander';
+import { STRATA_VERSION } from '../core/artifacts/artifact-metadata.js';
+import { isUserError } from '../core/errors/user-error.js';
+import { runBuild } from './commands/build.js';
+import { runClean } from './commands/clean.js';
+import { runCompile } from './commands/compile.js';
+import { runDebug } from './commands/debug.js';
+import { runLs } from './commands/ls.js';
+import { runParse } from './commands/parse.js';
+import { runShow } from './commands/show.js';
+import { addCommonOptions, addSelectOptions, type CommonOptions } from './options.js';
+import { Logger } from './output/logger.js';
+import { openSession, type Session } from './session.js';
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function main(argv: string[], stdout: NodeJS.WriteStream = process.stdout): Promise<number> {
+  let exitCode = 0;
+  let logger = new Logger('text', stdout);
+  const program = new Command('strata')
+    .description('Strata: build, test and document a dbt-style SQL project')
+    .version(STRATA_VERSION, '-v, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => stdout.write(s), writeErr: (s) => process.stderr.write(s) })
+    .showSuggestionAfterError(true);
+
+  const withSession = (action: (session: Session, options: Record<string, unknown>) => Promise<number>) => async (options: CommonOptions & Record<string, unknown>) => {
+    logger = new Logger(options.logFormat ?? 'text', stdout, Boolean(options.debug));
+    logger.info(`Running with strata=${STRATA_VERSION}`, 'main_start');
+    const session = await openSession(options, logger);
+    exitCode = await action(session, options);
+  };
+  const command = (name: string, description: string, select = true) => {
+    const cmd = addCommonOptions(program.command(name).description(description));
+    return select ? addSelectOptions(cmd) : cmd;
+  };
+
+  command('parse', 'parse the project and write target/manifest.json', false).action(withSession((s) => runParse(s)));
+  command('compile', 'render models to SQL in target/compiled/').action(withSession((s, o) => runCompile(s, o)));
+  command('run', 'build the selected models')
+    .option('--full-refresh', 'rebuild incremental models from scratch')
+    .option('-x, --fail-fast', 'stop at the first failure')
+    .action(withSession((s, o) => runBuild(s, o, ['model'], 'run')));
+  command('seed', 'load the CSV files in seeds/ into tables')
+    .option('--full-refresh', 'drop and recreate seed tables')
+    .option('-x, --fail-fast', 'stop at the first failure')
+    .action(withSession((s, o) => runBuild(s, o, ['seed'], 'seed')));
+  command('build', 'load seeds and build models in DAG order')
+    .option('--full-refresh', 'rebuild incremental models and seeds from scratch')
+    .option('-x, --fail-fast', 'stop at the first failure')
+    .action(withSession((s, o) => runBuild(s, o, ['seed', 'model'], 'build')));
+  command('ls', 'list the selected resources')
+    .alias('list')
+    .option('--output <format>', 'name, path, json or selector', 'selector')
+    .option('--resource-type <type...>', 'only these resource types')
+    .action(withSession((s, o) => runLs(s, o)));
+  command('show', 'preview the rows of a model or an inline query')
+    .option('--inline <sql>', 'SQL to run instead of a model (may use ref and source)')
+    .option('--limit <n>', 'how many rows', '5')
+    .option('--output <format>', 'text or json', 'text')
+    .action(withSession((s, o) => runShow(s, o)));
+  command('debug', 'check the project and the connection', false).action(withSession((s) => runDebug(s)));
+  program
+    .command('clean')
+    .description('delete the folders in clean-targets (target/ by default)')
+    .option('--project-dir <dir>', 'the project folder')
+    .action(async (options: { projectDir?: string }) => {
+      exitCode = await runClean(options.projectDir, logger);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (isUserError(error)) {
+      logger.error(error.format(), 'user_error', { file: error.file, line: error.line, hint: error.hint });
+      return 2;
+    }
+    const debug = argv.includes('--debug') || argv.includes('-d');
+    const message = error instanceof Error ? error.message : String(error);
+    logger.error(`internal error: ${message}${debug ? '' : ' (run with --debug for the stack trace)'}`, 'internal_error');
+    if (debug && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,58 @@
+import { Option, type Command } from 'commander';
+import { UserError } from '../core/errors/user-error.js';
+import { loadYaml } from '../core/project/yaml-file.js';
+
+/** Options every command shares, as dbt spells them. */
+export interface CommonOptions {
+  projectDir?: string;
+  profilesDir?: string;
+  target?: string;
+  vars?: string;
+  threads?: string;
+  debug?: boolean;
+  logFormat?: 'text' | 'json';
+}
+
+export interface SelectOptions {
+  select?: string[];
+  exclude?: string[];
+  selector?: string;
+}
+
+export function addCommonOptions(command: Command): Command {
+  return command
+    .option('--project-dir <dir>', 'the project folder (default: the current folder)')
+    .option('--profiles-dir <dir>', 'folder holding profiles.yml (default: the project folder, then ~/.strata)')
+    .option('-t, --target <name>', 'target in profiles.yml to use')
+    .option('--vars <yaml>', 'variables as YAML or JSON, overriding project vars')
+    .option('--threads <n>', 'how many nodes run at once')
+    .option('-d, --debug', 'show stack traces and debug output')
+    .addOption(new Option('--log-format <format>', 'text for people, json for machines').choices(['text', 'json']).default('text'));
+}
+
+export function addSelectOptions(command: Command): Command {
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+  return command
+    .option('-s, --select <selector...>', 'nodes to include (dbt selection syntax)', collect)
+    .option('--models <selector...>', 'alias of --select', collect)
+    .option('--exclude <selector...>', 'nodes to leave out', collect)
+    .option('--selector <name>', 'a named selector from selectors.yml');
+}
+
+/** Parses --vars (YAML or JSON) into an object. */
+export function parseVars(text: string | undefined): Record<string, unknown> {
+  if (!text) return {};
+  const value = loadYaml(text, '--vars');
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new UserError(`--vars must be a mapping, got ${JSON.stringify(value)}`, { hint: `--vars '{start_date: "2024-01-01"}'` });
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Parses --threads. */
+export function parseThreads(text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`--threads must be a whole number of at least 1, got '${text}'`);
+  return n;
+}

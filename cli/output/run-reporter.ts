@@ -1,0 +1,98 @@
+import pc from 'picocolors';
+import type { NodeResult } from '../../core/artifacts/run-results.js';
+import type { ManifestNode } from '../../core/manifest/nodes.js';
+import type { RunEvent } from '../../core/runner/run-nodes.js';
+import type { Logger } from './logger.js';
+
+const WIDTH = 80;
+
+function describe(node: ManifestNode): string {
+  const where = `${node.schema}.${node.alias}`;
+  if (node.resource_type === 'seed') return `seed file ${where}`;
+  if (node.resource_type === 'model') return `sql ${node.config.materialized} model ${where}`;
+  return `${node.resource_type} ${node.name}`;
+}
+
+function dots(left: string, right: string): string {
+  return `${left} ${'.'.repeat(Math.max(3, WIDTH - left.length - 1))} ${right}`;
+}
+
+/** Prints one dbt-style line per node, a progress line on a terminal, and the closing summary. */
+export class RunReporter {
+  private readonly running = new Map<string, string>();
+  private done = 0;
+
+  constructor(private readonly logger: Logger) {}
+
+  onEvent = (event: RunEvent): void => {
+    const { node, index, total } = event;
+    const counter = `${index} of ${total}`;
+    if (event.type === 'node-start') {
+      this.running.set(node.unique_id, node.name);
+      if (!this.logger.tty) this.logger.info(dots(`${counter} START ${describe(node)}`, '[RUN]'), 'node_start', { unique_id: node.unique_id, index, total });
+      this.showProgress(total);
+      return;
+    }
+    this.running.delete(node.unique_id);
+    this.done++;
+    const result = event.result;
+    const seconds = `${result.execution_time.toFixed(2)}s`;
+    const data = { unique_id: node.unique_id, index, total, status: result.status, execution_time: result.execution_time, message: result.message };
+    if (result.status === 'success' || result.status === 'pass') {
+      const verb = node.resource_type === 'seed' ? 'loaded' : node.resource_type === 'test' ? '' : 'created';
+      const label = node.resource_type === 'test' ? `PASS ${node.name}` : `OK ${verb} ${describe(node)}`;
+      this.logger.info(dots(`${counter} ${this.logger.paint(pc.green, label)}`, `[${this.logger.paint(pc.green, result.message ?? 'OK')} in ${seconds}]`), 'node_finished', data);
+    } else if (result.status === 'skipped') {
+      this.logger.info(dots(`${counter} ${this.logger.paint(pc.yellow, 'SKIP')} ${describe(node)}`, `[${this.logger.paint(pc.yellow, 'SKIP')}]`), 'node_finished', data);
+    } else if (result.status === 'warn') {
+      this.logger.info(dots(`${counter} ${this.logger.paint(pc.yellow, 'WARN')} ${describe(node)}`, `[${this.logger.paint(pc.yellow, 'WARN')} in ${seconds}]`), 'node_finished', data);
+    } else {
+      this.logger.info(dots(`${counter} ${this.logger.paint(pc.red, 'ERROR')} creating ${describe(node)}`, `[${this.logger.paint(pc.red, 'ERROR')} in ${seconds}]`), 'node_finished', data);
+    }
+    this.showProgress(total);
+  };
+
+  private showProgress(total: number): void {
+    const names = [...this.running.values()];
+    if (names.length === 0) return this.logger.clearProgress();
+    this.logger.progress(`[${this.done}/${total}] running ${names.slice(0, 4).join(', ')}${names.length > 4 ? ` and ${names.length - 4} more` : ''}`);
+  }
+
+  /** The closing lines: what ran, the errors in full, and the PASS/WARN/ERROR/SKIP counts. */
+  summary(results: NodeResult[], nodes: ReadonlyMap<string, ManifestNode>, elapsed: number): void {
+    this.logger.clearProgress();
+    const kinds = new Map<string, number>();
+    for (const result of results) {
+      const node = nodes.get(result.unique_id);
+      if (!node) continue;
+      const kind = node.resource_type === 'model' ? `${node.config.materialized} model` : node.resource_type;
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    }
+    const what = [...kinds].map(([kind, n]) => `${n} ${kind}${n === 1 ? '' : 's'}`).join(', ') || 'nothing';
+    this.logger.info('');
+    this.logger.info(`Finished running ${what} in ${elapsed.toFixed(2)}s.`, 'run_finished', { elapsed });
+    const count = (statuses: string[]) => results.filter((r) => statuses.includes(r.status)).length;
+    const errors = count(['error', 'fail', 'runtime error']);
+    const warns = count(['warn']);
+    const skips = count(['skipped']);
+    if (errors === 0) {
+      this.logger.info(this.logger.paint(pc.green, warns ? `Completed with ${warns} warning${warns === 1 ? '' : 's'}` : 'Completed successfully'));
+    } else {
+      this.logger.info(this.logger.paint(pc.red, `Completed with ${errors} error${errors === 1 ? '' : 's'} and ${warns} warning${warns === 1 ? '' : 's'}:`));
+      for (const result of results.filter((r) => ['error', 'fail', 'runtime error'].includes(r.status))) {
+        const node = nodes.get(result.unique_id);
+        this.logger.info('');
+        this.logger.error(`${result.status === 'fail' ? 'Failure' : 'Error'} in ${node?.resource_type ?? ''} ${node?.name ?? result.unique_id} (${node?.original_file_path ?? ''})`);
+        this.logger.info(`  ${(result.message ?? '').split('\n').join('\n  ')}`);
+      }
+    }
+    this.logger.info('');
+    this.logger.info(`Done. PASS=${count(['success', 'pass'])} WARN=${warns} ERROR=${errors} SKIP=${skips} TOTAL=${results.length}`, 'run_summary', {
+      pass: count(['success', 'pass']),
+      warn: warns,
+      error: errors,
+      skip: skips,
+      total: results.length,
+    });
+  }
+}

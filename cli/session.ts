@@ -1,0 +1,89 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Adapter } from '../core/adapter/adapter.js';
+import { writeFileAtomic } from '../core/artifacts/artifact-metadata.js';
+import { manifestArtifact } from '../core/artifacts/manifest.js';
+import { loadProject, type Project } from '../core/project/load-project.js';
+import { readProjectFile, type ProjectFile } from '../core/project/project-file.js';
+import { resolveTarget, type ResolvedTarget } from '../core/project/profiles.js';
+import { parseSelectorsFile, resolveSelection, type SelectorDefinitions } from '../core/selection/resolve-selection.js';
+import { createAdapter } from './adapter-registry.js';
+import { Logger } from './output/logger.js';
+import { parseThreads, parseVars, type CommonOptions, type SelectOptions } from './options.js';
+
+/** Everything a command needs: the project parsed against a target, and an adapter (not yet connected). */
+export interface Session {
+  logger: Logger;
+  projectFile: ProjectFile;
+  target: ResolvedTarget;
+  adapter: Adapter;
+  project: Project;
+  threads: number;
+  invocationId: string;
+  startedAt: Date;
+  targetDir: string;
+  selectors: SelectorDefinitions | undefined;
+}
+
+/** Reads the project, the target and every project file; opens no connection. */
+export async function openSession(options: CommonOptions, logger: Logger): Promise<Session> {
+  const startedAt = new Date();
+  const root = path.resolve(options.projectDir ?? process.cwd());
+  const projectFile = readProjectFile(root);
+  const target = resolveTarget({
+    projectRoot: root,
+    profileName: projectFile.profile,
+    projectName: projectFile.name,
+    targetPath: projectFile.targetPath,
+    target: options.target,
+    profilesDir: options.profilesDir,
+  });
+  logger.addSecrets(target.secrets);
+  const threads = parseThreads(options.threads, typeof target.config.threads === 'number' ? target.config.threads : 4);
+  const adapter = await createAdapter({ target: target.config, targetName: target.name, projectRoot: root, threads }, target.source);
+  const project = await loadProject({
+    project: projectFile,
+    naming: { adapterType: adapter.type, sql: adapter.sql, defaultDatabase: adapter.defaultDatabase, defaultSchema: adapter.defaultSchema },
+    cliVars: parseVars(options.vars),
+  });
+  const selectorsPath = path.join(root, 'selectors.yml');
+  const selectors = existsSync(selectorsPath) ? parseSelectorsFile(readFileSync(selectorsPath, 'utf8'), 'selectors.yml') : undefined;
+  return {
+    logger,
+    projectFile,
+    target,
+    adapter,
+    project,
+    threads,
+    invocationId: randomUUID(),
+    startedAt,
+    targetDir: path.resolve(root, projectFile.targetPath),
+    selectors,
+  };
+}
+
+/** The unique ids a command works on: selection applied, then limited to the given resource types. */
+export function selectNodes(session: Session, options: SelectOptions, resourceTypes: readonly string[]): Set<string> {
+  const select = [...(options.select ?? []), ...((options as { models?: string[] }).models ?? [])];
+  const chosen = resolveSelection({
+    graph: session.project.dag,
+    nodes: session.project.all,
+    select: select.length ? select : undefined,
+    exclude: options.exclude,
+    selector: options.selector,
+    selectors: session.selectors,
+  });
+  const out = new Set<string>();
+  for (const id of chosen) {
+    const node = session.project.all.get(id);
+    if (node && resourceTypes.includes(node.resource_type)) out.add(id);
+  }
+  return out;
+}
+
+/** Writes target/manifest.json. */
+export function writeManifest(session: Session): void {
+  const manifest = manifestArtifact(session.project, { invocationId: session.invocationId, adapterType: session.adapter.type });
+  writeFileAtomic(path.join(session.targetDir, 'manifest.json'), JSON.stringify(manifest));
+}

@@ -1,0 +1,22 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** Version of the shapes of our artifacts; bump on any incompatible change. */
+export const STRATA_SCHEMA_VERSION = 1;
+/** The framework's version, stamped into every artifact. */
+export const STRATA_VERSION = '0.1.0';
+
+/** Writes a file atomically (temp file + rename), so a killed run never leaves half a JSON file. */
+export function writeFileAtomic(file: string, contents: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, contents);
+  renameSync(temp, file);
+}
+
+/** Replaces every secret with asterisks, so artifacts and logs never carry one. */
+export function scrubSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('*****');
+  return out;
+}

@@ -1,0 +1,174 @@
+import type { RelationRef, RelationType } from '../adapter/adapter.js';
+import { didYouMean } from '../errors/did-you-mean.js';
+import { UserError } from '../errors/user-error.js';
+import type { ManifestNode } from '../manifest/nodes.js';
+import type { Project } from '../project/load-project.js';
+import { renderTemplate, type Helper, type HelperOptions } from '../template/render-template.js';
+import { parseTemplate, type Template } from '../template/template-parser.js';
+import { injectCtes } from './inject-ctes.js';
+
+/** What compilation may know about the warehouse; the runner asks the adapter and passes it in. */
+export interface WarehouseState {
+  /** The type of an existing relation, or undefined when it does not exist. */
+  relationType(rel: RelationRef): RelationType | undefined;
+}
+
+export interface CompileOptions {
+  target: { name: string; type: string; schema: string; database: string | null; threads?: number };
+  /** Warehouse state for `is_incremental`; without it, incremental models compile in full-refresh form. */
+  state?: WarehouseState;
+  fullRefresh?: boolean;
+  invocationId: string;
+  runStartedAt: Date;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface CompiledNode {
+  sql: string;
+  /** Ephemeral models inlined as CTEs, in dependency order. */
+  ephemerals: { id: string; sql: string }[];
+}
+
+export const EPHEMERAL_PREFIX = '__strata__cte__';
+const SECRET_PREFIX = 'STRATA_ENV_SECRET_';
+
+/** Whether a model builds incrementally this run (dbt's `should_full_refresh` rules). */
+export function isIncrementalRun(node: ManifestNode, options: Pick<CompileOptions, 'state' | 'fullRefresh'>): boolean {
+  if (node.config.materialized !== 'incremental' || !options.state || !node.relation_name) return false;
+  const fullRefresh = typeof node.config.full_refresh === 'boolean' ? node.config.full_refresh : Boolean(options.fullRefresh);
+  if (fullRefresh) return false;
+  return options.state.relationType({ database: node.database, schema: node.schema, identifier: node.alias }) === 'table';
+}
+
+/** Renders model templates to SQL. Never opens a connection. */
+export class Compiler {
+  private readonly helpers: Record<string, Helper>;
+  private readonly partials: Record<string, Template>;
+  private readonly ephemeralCache = new Map<string, CompiledNode>();
+
+  constructor(
+    private readonly project: Project,
+    private readonly options: CompileOptions,
+  ) {
+    this.helpers = { ...project.macros.helpersFor(options.target.type) };
+    this.partials = project.macros.partialsFor(options.target.type);
+  }
+
+  /** Compiles a model (or any templated node) and records the result on the node. */
+  compile(node: ManifestNode): CompiledNode {
+    if (node.resource_type === 'seed') return { sql: '', ephemerals: [] };
+    const template = this.project.templates.get(node.unique_id);
+    if (!template) throw new Error(`no template for ${node.unique_id}`);
+    const ephemerals: string[] = [];
+    const body = this.render(template, node, ephemerals).trim();
+    const ctes = this.ephemeralCtes(ephemerals);
+    const sql = injectCtes(body, ctes);
+    node.compiled = true;
+    node.compiled_code = sql;
+    node.extra_ctes_injected = true;
+    node.extra_ctes = ctes;
+    node.compiled_path = `${this.project.file.targetPath}/compiled/${node.package_name}/${node.original_file_path}`;
+    return { sql, ephemerals: ctes };
+  }
+
+  /** Renders a hook (or any SQL snippet) in the context of a node. */
+  renderSnippet(sql: string, node: ManifestNode | null, where: string): string {
+    const template = parseTemplate(sql, where);
+    const fake = node ?? ({ name: 'hook', config: { materialized: 'operation' }, refs: [], unique_id: 'operation', original_file_path: where } as unknown as ManifestNode);
+    const ephemerals: string[] = [];
+    return injectCtes(this.render(template, fake, ephemerals).trim(), this.ephemeralCtes(ephemerals));
+  }
+
+  private ephemeralCtes(direct: string[]): { id: string; sql: string }[] {
+    const ordered: { id: string; sql: string }[] = [];
+    const seen = new Set<string>();
+    const visit = (id: string) => {
+      if (seen.has(id)) return;
+      seen.add(id);
+      const compiled = this.compileEphemeral(id);
+      for (const parent of compiled.ephemerals) visit(parent.id);
+      ordered.push({ id, sql: compiled.sql });
+    };
+    for (const id of direct) visit(id);
+    return ordered;
+  }
+
+  private compileEphemeral(id: string): CompiledNode {
+    let compiled = this.ephemeralCache.get(id);
+    if (!compiled) {
+      const node = this.project.nodes.get(id)!;
+      const ephemerals: string[] = [];
+      const sql = this.render(this.project.templates.get(id)!, node, ephemerals).trim();
+      compiled = { sql, ephemerals: ephemerals.map((e) => ({ id: e, sql: '' })) };
+      this.ephemeralCache.set(id, compiled);
+    }
+    return compiled;
+  }
+
+  private render(template: Template, node: ManifestNode, ephemerals: string[]): string {
+    const project = this.project;
+    const relation = node.relation_name ?? `${EPHEMERAL_PREFIX}${node.name}`;
+    // `{{this}}` renders the context itself, so the context's string form is the model's relation.
+    const context = Object.create({ toString: () => relation }) as Record<string, unknown>;
+    Object.assign(context, {
+      database: node.database,
+      schema: node.schema,
+      identifier: node.alias,
+      name: node.name,
+      target: this.options.target,
+      model: { name: node.name, unique_id: node.unique_id, config: node.config, resource_type: node.resource_type },
+      invocation_id: this.options.invocationId,
+      run_started_at: this.options.runStartedAt.toISOString(),
+    });
+    const fail = (options: HelperOptions, message: string, hint?: string) =>
+      new UserError(message, { file: template.file, line: options?.loc?.start?.line, hint });
+    const helpers: Record<string, Helper> = {
+      ...this.helpers,
+      ref: (...args: unknown[]) => {
+        const name = String(args.length > 2 ? args[1] : args[0]);
+        const target = [...node.depends_on.nodes].map((id) => project.nodes.get(id)).find((n) => n?.name === name) ?? findByName(project, name);
+        if (!target) throw fail(args[args.length - 1] as HelperOptions, `'${name}' does not exist`, didYouMean(name, [...project.nodes.values()].map((n) => n.name)));
+        if (target.config.materialized === 'ephemeral') {
+          if (!ephemerals.includes(target.unique_id)) ephemerals.push(target.unique_id);
+          return `${EPHEMERAL_PREFIX}${target.name}`;
+        }
+        return target.relation_name;
+      },
+      source: (sourceName: unknown, table: unknown, options: unknown) => {
+        const source = project.sources.get(`source.${node.package_name}.${sourceName}.${table}`);
+        if (!source) throw fail(options as HelperOptions, `source '${sourceName}.${table}' is not declared`);
+        return source.relation_name;
+      },
+      config: () => '',
+      var: (...args: unknown[]) => {
+        const options = args.pop() as HelperOptions;
+        const name = String(args[0]);
+        if (name in project.vars) return project.vars[name];
+        if (args.length > 1) return args[1];
+        throw fail(options, `required var '${name}' is not set`, didYouMean(name, Object.keys(project.vars)) || `set it under vars: in project.yml, pass --vars '{${name}: ...}', or give a default: {{var "${name}" "default"}}`);
+      },
+      env: (...args: unknown[]) => this.envHelper(args, fail),
+      env_var: (...args: unknown[]) => this.envHelper(args, fail),
+      is_incremental: () => isIncrementalRun(node, this.options),
+      should_full_refresh: () => node.config.materialized === 'incremental' && !isIncrementalRun(node, this.options),
+    };
+    return renderTemplate(template, context, { helpers, partials: this.partials });
+  }
+
+  private envHelper(args: unknown[], fail: (options: HelperOptions, message: string, hint?: string) => UserError): unknown {
+    const options = args.pop() as HelperOptions;
+    const name = String(args[0]);
+    if (name.startsWith(SECRET_PREFIX)) {
+      throw fail(options, `${name} is a secret and may only be used in profiles.yml`, 'secrets never go into compiled SQL, which is written to target/');
+    }
+    const value = (this.options.env ?? process.env)[name];
+    if (value !== undefined) return value;
+    if (args.length > 1) return args[1];
+    throw fail(options, `environment variable ${name} is not set`, `export ${name}=..., or give a default: {{env "${name}" "value"}}`);
+  }
+}
+
+function findByName(project: Project, name: string): ManifestNode | undefined {
+  for (const node of project.nodes.values()) if (node.name === name) return node;
+  return undefined;
+}

@@ -1,0 +1,274 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { SqlDialect } from '../adapter/adapter.js';
+import { didYouMean } from '../errors/did-you-mean.js';
+import { UserError } from '../errors/user-error.js';
+import { buildDag, type Dag } from '../graph/dag.js';
+import type { AnyNode, ManifestNode, ResourceType, SourceNode } from '../manifest/nodes.js';
+import type { Template } from '../template/template-parser.js';
+import { findReferencedNames } from '../template/static-calls.js';
+import { findFiles } from './find-files.js';
+import { FolderConfigs } from './folder-config.js';
+import { loadMacros, type MacroSet } from './macro-files.js';
+import { defaultConfig, mergeConfig } from './node-config.js';
+import { parseModelFile, sha256 } from './parse-model.js';
+import type { ProjectFile } from './project-file.js';
+import { readPropertyFile, type NodePatch, type PropertyFile } from './property-files.js';
+import { YamlFile } from './yaml-file.js';
+
+/** What relation naming needs to know about the target; no connection is opened. */
+export interface TargetNaming {
+  adapterType: string;
+  sql: Pick<SqlDialect, 'relation'>;
+  defaultDatabase: string | null;
+  defaultSchema: string;
+}
+
+/** A parsed project: every node with its config, descriptions and resolved dependencies. */
+export interface Project {
+  file: ProjectFile;
+  /** Project vars with --vars applied on top. */
+  vars: Record<string, unknown>;
+  /** Models and seeds (later also tests and snapshots), by unique_id. */
+  nodes: Map<string, ManifestNode>;
+  sources: Map<string, SourceNode>;
+  /** Nodes and sources together, for selection and the DAG. */
+  all: Map<string, AnyNode>;
+  disabled: Map<string, AnyNode>;
+  macros: MacroSet;
+  /** Parsed template of each model, by unique_id. */
+  templates: Map<string, Template>;
+  propertyFiles: PropertyFile[];
+  dag: Dag;
+  naming: TargetNaming;
+}
+
+export interface LoadOptions {
+  project: ProjectFile;
+  naming: TargetNaming;
+  cliVars?: Record<string, unknown>;
+}
+
+/** Parses every file of a project into nodes and a DAG. Pure apart from reading files. */
+export async function loadProject(options: LoadOptions): Promise<Project> {
+  const { project, naming } = options;
+  const root = project.root;
+  const macros = await loadMacros(root, project.name, project.macroPaths, project.targetPath);
+  const nodes = new Map<string, ManifestNode>();
+  const templates = new Map<string, Template>();
+  const fileConfigs = new Map<string, Record<string, unknown>>();
+  const propertyFiles: PropertyFile[] = [];
+  const byName = new Map<string, ManifestNode>();
+
+  const addNode = (node: ManifestNode) => {
+    const twin = byName.get(node.name);
+    if (twin) {
+      throw new UserError(`two resources are named '${node.name}'`, { file: node.original_file_path, hint: `the other is ${twin.original_file_path}; names must be unique across models, seeds and snapshots` });
+    }
+    byName.set(node.name, node);
+    nodes.set(node.unique_id, node);
+  };
+  const readProperties = (file: string, resourcePath: string) => {
+    const yaml = new YamlFile(file, readFileSync(path.join(root, file), 'utf8'));
+    propertyFiles.push(readPropertyFile(yaml, project.name, resourcePath));
+  };
+
+  for (const dir of project.modelPaths) {
+    for (const file of findFiles(root, dir, ['.sql', '.yml', '.yaml'])) {
+      if (!file.endsWith('.sql')) {
+        readProperties(file, dir);
+        continue;
+      }
+      const { node, template, facts } = parseModelFile({ projectName: project.name, file, resourcePath: dir, source: readFileSync(path.join(root, file), 'utf8') });
+      addNode(node);
+      templates.set(node.unique_id, template);
+      fileConfigs.set(node.unique_id, facts.config);
+      const names = findReferencedNames(template);
+      const used = [...names.helpers, ...names.partials].filter((n) => macros.nodes.has(`macro.${project.name}.${n}`));
+      node.depends_on.macros = used.map((n) => `macro.${project.name}.${n}`).sort();
+    }
+  }
+  for (const dir of project.seedPaths) {
+    for (const file of findFiles(root, dir, ['.csv', '.yml', '.yaml'])) {
+      if (file.endsWith('.csv')) addNode(seedNode(project.name, file, dir, readFileSync(path.join(root, file), 'utf8')));
+      else readProperties(file, dir);
+    }
+  }
+  for (const dir of project.macroPaths) for (const file of findFiles(root, dir, ['.yml', '.yaml'])) readProperties(file, dir);
+
+  applyConfigs(project, nodes, fileConfigs, propertyFiles, macros);
+
+  const sources = new Map<string, SourceNode>();
+  for (const properties of propertyFiles) {
+    for (const source of properties.sources) {
+      if (sources.has(source.unique_id)) throw properties.yaml.error(['sources'], `source table '${source.source_name}.${source.name}' is declared twice`);
+      source.database ??= naming.defaultDatabase;
+      source.relation_name = naming.sql.relation({ database: source.database, schema: source.schema, identifier: source.identifier });
+      sources.set(source.unique_id, source);
+    }
+  }
+
+  const disabled = new Map<string, AnyNode>();
+  for (const [id, node] of nodes) {
+    if (!node.config.enabled) {
+      disabled.set(id, node);
+      nodes.delete(id);
+    }
+  }
+  for (const [id, source] of sources) {
+    if (!source.config.enabled) {
+      disabled.set(id, source);
+      sources.delete(id);
+    }
+  }
+
+  for (const node of nodes.values()) nameRelation(node, naming, macros);
+  resolveDependencies(nodes, sources, disabled);
+  const all = new Map<string, AnyNode>([...sources, ...nodes]);
+  return {
+    file: project,
+    vars: { ...project.vars, ...(options.cliVars ?? {}) },
+    nodes,
+    sources,
+    all,
+    disabled,
+    macros,
+    templates,
+    propertyFiles,
+    dag: buildDag(all),
+    naming,
+  };
+}
+
+function seedNode(projectName: string, file: string, dir: string, contents: string): ManifestNode {
+  const rel = file.slice(dir.replace(/\/$/, '').length + 1);
+  const parts = rel.split('/');
+  const name = parts[parts.length - 1].replace(/\.csv$/, '');
+  return {
+    unique_id: `seed.${projectName}.${name}`,
+    resource_type: 'seed',
+    package_name: projectName,
+    name,
+    path: rel,
+    original_file_path: file,
+    fqn: [projectName, ...parts.slice(0, -1), name],
+    description: '',
+    tags: [],
+    meta: {},
+    database: null,
+    schema: '',
+    relation_name: null,
+    alias: name,
+    checksum: { name: 'sha256', checksum: sha256(contents) },
+    config: defaultConfig('seed'),
+    unrendered_config: {},
+    columns: {},
+    patch_path: null,
+    language: 'csv',
+    raw_code: '',
+    refs: [],
+    sources: [],
+    depends_on: { nodes: [], macros: [] },
+    created_at: Date.now() / 1000,
+  };
+}
+
+function applyConfigs(
+  project: ProjectFile,
+  nodes: Map<string, ManifestNode>,
+  fileConfigs: Map<string, Record<string, unknown>>,
+  propertyFiles: PropertyFile[],
+  macros: MacroSet,
+): void {
+  const trees: Partial<Record<ResourceType, FolderConfigs>> = {
+    model: new FolderConfigs(project.folderConfigs.models, 'model'),
+    seed: new FolderConfigs(project.folderConfigs.seeds, 'seed'),
+  };
+  const prefixes: Record<string, Set<string>> = { model: new Set(), seed: new Set() };
+  for (const node of nodes.values()) {
+    const set = prefixes[node.resource_type];
+    if (!set) continue;
+    for (let i = 1; i <= node.fqn.length; i++) set.add(node.fqn.slice(0, i).join('.'));
+  }
+  trees.model!.validate(project.yaml, 'models', prefixes.model);
+  trees.seed!.validate(project.yaml, 'seeds', prefixes.seed);
+
+  const patches = new Map<string, NodePatch>();
+  for (const properties of propertyFiles) {
+    for (const patch of properties.patches) {
+      if (patch.resourceType === 'macro') {
+        const macro = [...macros.nodes.values()].find((m) => m.name === patch.name);
+        if (!macro) throw patch.yaml.error(patch.path, `no macro named '${patch.name}'`, didYouMean(patch.name, macros.names()) || undefined);
+        macro.description = patch.description ?? macro.description;
+        continue;
+      }
+      const id = `${patch.resourceType}.${project.name}.${patch.name}`;
+      if (!nodes.has(id)) {
+        const candidates = [...nodes.values()].filter((n) => n.resource_type === patch.resourceType).map((n) => n.name);
+        throw patch.yaml.error([...patch.path, 'name'], `no ${patch.resourceType} named '${patch.name}' for this entry`, didYouMean(patch.name, candidates) || `is the ${patch.resourceType} file missing, or listed under the wrong key?`);
+      }
+      const twin = patches.get(id);
+      if (twin) throw patch.yaml.error(patch.path, `${patch.resourceType} '${patch.name}' is described twice`, `also in ${twin.yaml.file}`);
+      patches.set(id, patch);
+    }
+  }
+
+  for (const node of nodes.values()) {
+    const config = defaultConfig(node.resource_type);
+    for (const layer of trees[node.resource_type]?.layersFor(node.fqn) ?? []) mergeConfig(config, layer);
+    const patch = patches.get(node.unique_id);
+    if (patch) {
+      mergeConfig(config, patch.config);
+      if (patch.tags.length) mergeConfig(config, { tags: patch.tags });
+      if (Object.keys(patch.meta).length) mergeConfig(config, { meta: patch.meta });
+      node.description = patch.description ?? '';
+      node.columns = patch.columns;
+      node.patch_path = `${project.name}://${patch.yaml.file}`;
+      Object.assign(node, { property_entry: patch.raw });
+      node.unrendered_config = { ...patch.config, ...node.unrendered_config };
+    }
+    const fileConfig = fileConfigs.get(node.unique_id);
+    if (fileConfig) mergeConfig(config, fileConfig);
+    node.config = config;
+    node.tags = config.tags;
+    node.meta = config.meta;
+  }
+}
+
+function nameRelation(node: ManifestNode, naming: TargetNaming, macros: MacroSet): void {
+  const custom = typeof node.config.schema === 'string' && node.config.schema ? node.config.schema : null;
+  const generate = macros.helpersFor(naming.adapterType).generate_schema_name;
+  // dbt's default generate_schema_name: custom schemas are appended to the target schema.
+  node.schema = generate ? String(generate(custom, { node, target: naming })) : custom ? `${naming.defaultSchema}_${custom}` : naming.defaultSchema;
+  node.database = typeof node.config.database === 'string' && node.config.database ? node.config.database : naming.defaultDatabase;
+  node.alias = typeof node.config.alias === 'string' && node.config.alias ? node.config.alias : node.name;
+  node.relation_name = node.config.materialized === 'ephemeral' ? null : naming.sql.relation({ database: node.database, schema: node.schema, identifier: node.alias });
+}
+
+function resolveDependencies(nodes: Map<string, ManifestNode>, sources: Map<string, SourceNode>, disabled: Map<string, AnyNode>): void {
+  const byName = new Map<string, ManifestNode>();
+  for (const node of nodes.values()) byName.set(node.name, node);
+  const disabledNames = new Set([...disabled.values()].map((n) => (n.resource_type === 'source' ? `${(n as SourceNode).source_name}.${n.name}` : n.name)));
+  for (const node of nodes.values()) {
+    const deps = new Set<string>();
+    for (const ref of node.refs) {
+      const target = byName.get(ref.name);
+      if (!target) {
+        const line = node.ref_lines?.[`ref:${ref.name}`];
+        if (disabledNames.has(ref.name)) throw new UserError(`'${node.name}' refers to '${ref.name}', which is disabled`, { file: node.original_file_path, line, hint: `enable '${ref.name}' or disable '${node.name}' too` });
+        throw new UserError(`'${node.name}' refers to '${ref.name}', which does not exist`, { file: node.original_file_path, line, hint: didYouMean(ref.name, byName.keys()) || 'check the spelling, or create the model' });
+      }
+      deps.add(target.unique_id);
+    }
+    for (const [sourceName, table] of node.sources) {
+      const id = `source.${node.package_name}.${sourceName}.${table}`;
+      if (!sources.has(id)) {
+        const line = node.ref_lines?.[`source:${sourceName}.${table}`];
+        const known = [...sources.values()].map((s) => `${s.source_name}.${s.name}`);
+        throw new UserError(`'${node.name}' uses source '${sourceName}.${table}', which is not declared`, { file: node.original_file_path, line, hint: didYouMean(`${sourceName}.${table}`, known) || 'declare it under sources: in a YAML file next to the models' });
+      }
+      deps.add(id);
+    }
+    node.depends_on.nodes = [...deps].sort();
+  }
+}

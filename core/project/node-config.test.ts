@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigKeyError, defaultConfig, mergeConfig, uniqueKeyColumns, validateConfigEntry } from './node-config.js';
+
+describe('node config', () => {
+  it('a misspelled unique_key is refused with the right suggestion', () => {
+    expect(() => validateConfigEntry('model', 'uniqe_key', 'id')).toThrowError(ConfigKeyError);
+    try {
+      validateConfigEntry('model', 'uniqe_key', 'id');
+    } catch (error) {
+      expect((error as ConfigKeyError).hint).toBe("did you mean 'unique_key'?");
+    }
+  });
+
+  it('a bad materialization names the valid ones', () => {
+    try {
+      validateConfigEntry('model', 'materialized', 'tabel');
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigKeyError).hint).toBe("did you mean 'table'?");
+    }
+  });
+
+  it('seed-only keys are refused on models', () => {
+    expect(() => validateConfigEntry('model', 'column_types', {})).toThrowError(/unknown config key/);
+    expect(() => validateConfigEntry('seed', 'column_types', {})).not.toThrow();
+  });
+
+  it('tags and hooks accumulate, meta merges, the rest is replaced', () => {
+    const c = defaultConfig('model');
+    mergeConfig(c, { tags: ['a'], meta: { owner: 'x' }, materialized: 'table', 'pre-hook': 'select 1' });
+    mergeConfig(c, { tags: 'b,a', meta: { tier: 1 }, materialized: 'incremental', pre_hook: 'select 2' });
+    expect(c.tags).toEqual(['a', 'b']);
+    expect(c.meta).toEqual({ owner: 'x', tier: 1 });
+    expect(c.materialized).toBe('incremental');
+    expect(c['pre-hook']).toEqual(['select 1', 'select 2']);
+  });
+
+  it('a comma-separated unique_key means several columns', () => {
+    const c = mergeConfig(defaultConfig('model'), { unique_key: 'order_id, line_no' });
+    expect(uniqueKeyColumns(c)).toEqual(['order_id', 'line_no']);
+    expect(uniqueKeyColumns(mergeConfig(defaultConfig('model'), { unique_key: 'id' }))).toEqual(['id']);
+  });
+});

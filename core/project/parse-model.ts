@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import { UserError } from '../errors/user-error.js';
+import type { ManifestNode, RefCall } from '../manifest/nodes.js';
+import { findHelperCalls } from '../template/static-calls.js';
+import { parseTemplate, type Template } from '../template/template-parser.js';
+import { ConfigKeyError, defaultConfig, validateConfigEntry } from './node-config.js';
+
+const STATIC_HELPERS = new Set(['ref', 'source', 'config']);
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** What a template says about itself without being rendered. */
+export interface StaticFacts {
+  refs: RefCall[];
+  sources: [string, string][];
+  /** `{{config ...}}` values, keys as written. */
+  config: Record<string, unknown>;
+  /** Line of each ref/source call, keyed `ref:name` / `source:src.table`. */
+  lines: Record<string, number>;
+}
+
+/** Finds refs, sources and config calls in a parsed template, validating their arguments. */
+export function staticFacts(template: Template, resourceType: string): StaticFacts {
+  const facts: StaticFacts = { refs: [], sources: [], config: {}, lines: {} };
+  for (const call of findHelperCalls(template, STATIC_HELPERS)) {
+    const where = { file: template.file, line: call.line };
+    if (call.name === 'ref') {
+      if (call.args.length < 1 || call.args.length > 2 || call.args.some((a) => typeof a !== 'string')) {
+        throw new UserError('ref takes a model name, or a package and a model name', { ...where, hint: '{{ref "stg_orders"}}' });
+      }
+      const [first, second] = call.args as string[];
+      const ref: RefCall = second === undefined ? { name: first } : { package: first, name: second };
+      if (call.hash.version !== undefined) ref.version = call.hash.version as string | number;
+      if (call.hash.v !== undefined) ref.version = call.hash.v as string | number;
+      if (!facts.refs.some((r) => r.name === ref.name && r.package === ref.package)) facts.refs.push(ref);
+      facts.lines[`ref:${ref.name}`] ??= call.line;
+    } else if (call.name === 'source') {
+      if (call.args.length !== 2 || call.args.some((a) => typeof a !== 'string')) {
+        throw new UserError('source takes a source name and a table name', { ...where, hint: '{{source "shop" "orders"}}' });
+      }
+      const pair = call.args as [string, string];
+      if (!facts.sources.some((s) => s[0] === pair[0] && s[1] === pair[1])) facts.sources.push(pair);
+      facts.lines[`source:${pair[0]}.${pair[1]}`] ??= call.line;
+    } else {
+      if (call.args.length > 0) throw new UserError('config takes key=value pairs only', { ...where, hint: '{{config materialized="table"}}' });
+      for (const [key, value] of Object.entries(call.hash)) {
+        try {
+          validateConfigEntry(resourceType, key, value);
+        } catch (error) {
+          if (error instanceof ConfigKeyError) throw new UserError(error.message, { ...where, hint: error.hint });
+          throw error;
+        }
+        facts.config[key] = value;
+      }
+    }
+  }
+  return facts;
+}
+
+export interface ModelFileInput {
+  projectName: string;
+  /** Project-relative path, e.g. `models/staging/stg_orders.sql`. */
+  file: string;
+  /** The model path it was found under, e.g. `models`. */
+  resourcePath: string;
+  source: string;
+}
+
+/** A model node from one `.sql` file, before project and YAML configs are applied. */
+export function parseModelFile(input: ModelFileInput): { node: ManifestNode; template: Template; facts: StaticFacts } {
+  const template = parseTemplate(input.source, input.file);
+  const facts = staticFacts(template, 'model');
+  const rel = input.file.slice(input.resourcePath.replace(/\/$/, '').length + 1);
+  const parts = rel.split('/');
+  const name = parts[parts.length - 1].replace(/\.sql$/, '');
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new UserError(`model file name '${name}' is not a valid model name`, { file: input.file, hint: 'use letters, digits and underscores, starting with a letter' });
+  }
+  const node: ManifestNode = {
+    unique_id: `model.${input.projectName}.${name}`,
+    resource_type: 'model',
+    package_name: input.projectName,
+    name,
+    path: rel,
+    original_file_path: input.file,
+    fqn: [input.projectName, ...parts.slice(0, -1), name],
+    description: '',
+    tags: [],
+    meta: {},
+    database: null,
+    schema: '',
+    relation_name: null,
+    alias: name,
+    checksum: { name: 'sha256', checksum: sha256(input.source) },
+    config: defaultConfig('model'),
+    unrendered_config: { ...facts.config },
+    columns: {},
+    patch_path: null,
+    language: 'sql',
+    raw_code: input.source,
+    refs: facts.refs,
+    sources: facts.sources,
+    depends_on: { nodes: [], macros: [] },
+    created_at: Date.now() / 1000,
+    ref_lines: facts.lines,
+  };
+  return { node, template, facts };
+}

@@ -1,0 +1,48 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { main } from '../cli/main.js';
+
+/** A throwaway project folder built from a map of relative path to file contents. */
+export function makeProject(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'strata-e2e-'));
+  writeFiles(dir, files);
+  return dir;
+}
+
+export function writeFiles(dir: string, files: Record<string, string>): void {
+  for (const [file, contents] of Object.entries(files)) {
+    const full = path.join(dir, file);
+    mkdirSync(path.dirname(full), { recursive: true });
+    writeFileSync(full, contents);
+  }
+}
+
+export function removeProject(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export interface CliResult {
+  code: number;
+  output: string;
+}
+
+/** Runs the CLI in this process against a project folder and captures what it prints. */
+export async function strata(dir: string, ...args: string[]): Promise<CliResult> {
+  let output = '';
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      output += chunk.toString();
+      done();
+    },
+  }) as unknown as NodeJS.WriteStream;
+  const command = args[0];
+  const code = await main([command, ...args.slice(1), '--project-dir', dir], sink);
+  return { code, output };
+}
+
+/** A minimal project.yml. */
+export function projectYml(extra = ''): string {
+  return `name: shop\nversion: "1.0"\n${extra}`;
+}

@@ -1,0 +1,151 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeProject, projectYml, removeProject, strata } from './harness.js';
+
+const dirs: string[] = [];
+function project(files: Record<string, string>): string {
+  const dir = makeProject({ 'project.yml': projectYml(), ...files });
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  while (dirs.length) removeProject(dirs.pop()!);
+});
+
+describe('mistakes in a project get one clear message naming file and line', () => {
+  it('a ref to a model that does not exist', async () => {
+    const dir = project({ 'models/orders.sql': 'select 1 as id', 'models/report.sql': 'select *\nfrom {{ref "ordres"}}' });
+    const { code, output } = await strata(dir, 'parse');
+    expect(code).toBe(2);
+    expect(output).toContain("models/report.sql:2: 'report' refers to 'ordres', which does not exist");
+    expect(output).toContain("did you mean 'orders'?");
+    expect(output).not.toMatch(/\n\s+at /);
+  });
+
+  it('a cycle prints the cycle', async () => {
+    const dir = project({
+      'models/a.sql': 'select * from {{ref "c"}}',
+      'models/b.sql': 'select * from {{ref "a"}}',
+      'models/c.sql': 'select * from {{ref "b"}}',
+    });
+    const { code, output } = await strata(dir, 'parse');
+    expect(code).toBe(2);
+    expect(output).toMatch(/dependency cycle: (a -> c -> b -> a|b -> a -> c -> b|c -> b -> a -> c)/);
+  });
+
+  it('a misspelled config key in a template suggests the right one', async () => {
+    const dir = project({ 'models/a.sql': '-- orders\n{{config materialized="incremental" uniqe_key="id"}}\nselect 1 as id' });
+    const { code, output } = await strata(dir, 'parse');
+    expect(code).toBe(2);
+    expect(output).toContain("models/a.sql:2: unknown config key 'uniqe_key' for a model");
+    expect(output).toContain("did you mean 'unique_key'?");
+  });
+
+  it('a misspelled folder config in project.yml suggests the right one', async () => {
+    const dir = project({
+      'project.yml': projectYml('models:\n  shop:\n    staging:\n      +materialzed: table\n'),
+      'models/staging/a.sql': 'select 1 as id',
+    });
+    const { code, output } = await strata(dir, 'parse');
+    expect(code).toBe(2);
+    expect(output).toContain('project.yml:6: ');
+    expect(output).toContain("'+materialized'");
+  });
+
+  it('a folder config for a folder that does not exist', async () => {
+    const dir = project({ 'project.yml': projectYml('models:\n  shop:\n    stagign:\n      +materialized: table\n'), 'models/staging/a.sql': 'select 1 as id' });
+    const { code, output } = await strata(dir, 'parse');
+    expect(code).toBe(2);
+    expect(output).toContain('project.yml:5: ');
+    expect(output).toContain("did you mean 'staging'?");
+  });
+
+  it('a bad materialization value', async () => {
+    const dir = project({ 'models/a.sql': '{{config materialized="tabel"}}\nselect 1 as id' });
+    const { code, output } = await strata(dir, 'parse');
+    expect(code).toBe(2);
+    expect(output).toContain('models/a.sql:1: ');
+    expect(output).toContain("did you mean 'table'?");
+  });
+
+  it('a template syntax error', async () => {
+    const dir = project({ 'models/a.sql': 'select 1 as id\n{{#if (is_incremental)}}\nwhere x > 1\n' });
+    const { code, output } = await strata(dir, 'parse');
+    expect(code).toBe(2);
+    expect(output).toMatch(/models\/a\.sql:\d+: /);
+  });
+
+  it('a YAML syntax error', async () => {
+    const dir = project({ 'models/a.sql': 'select 1 as id', 'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    description: "open\n  - name: b\n' });
+    const { code, output } = await strata(dir, 'parse');
+    expect(code).toBe(2);
+    expect(output).toMatch(/models\/schema\.yml:\d+: invalid YAML/);
+  });
+
+  it('a property entry for a model that does not exist', async () => {
+    const dir = project({ 'models/orders.sql': 'select 1 as id', 'models/schema.yml': 'version: 2\nmodels:\n  - name: order\n    description: x\n' });
+    const { code, output } = await strata(dir, 'parse');
+    expect(code).toBe(2);
+    expect(output).toContain("models/schema.yml:3: no model named 'order'");
+    expect(output).toContain("did you mean 'orders'?");
+  });
+
+  it('a bad config key in a YAML config block', async () => {
+    const dir = project({ 'models/orders.sql': 'select 1 as id', 'models/schema.yml': 'version: 2\nmodels:\n  - name: orders\n    config:\n      materialised: table\n' });
+    const { code, output } = await strata(dir, 'parse');
+    expect(code).toBe(2);
+    expect(output).toContain("models/schema.yml:5: unknown config key 'materialised'");
+  });
+
+  it('a source that is not declared', async () => {
+    const dir = project({
+      'models/a.sql': 'select * from {{source "shop" "ordrs"}}',
+      'models/sources.yml': 'version: 2\nsources:\n  - name: shop\n    tables:\n      - name: orders\n',
+    });
+    const { code, output } = await strata(dir, 'parse');
+    expect(code).toBe(2);
+    expect(output).toContain("models/a.sql:1: 'a' uses source 'shop.ordrs', which is not declared");
+    expect(output).toContain("did you mean 'shop.orders'?");
+  });
+
+  it('a ref with a variable instead of a literal', async () => {
+    const dir = project({ 'models/a.sql': 'select 1 as id', 'models/b.sql': '\n\nselect * from {{ref name}}' });
+    const { code, output } = await strata(dir, 'parse');
+    expect(code).toBe(2);
+    expect(output).toMatch(/models\/b\.sql:3: /);
+  });
+
+  it('two models with the same name', async () => {
+    const dir = project({ 'models/a/orders.sql': 'select 1 as id', 'models/b/orders.sql': 'select 2 as id' });
+    const { code, output } = await strata(dir, 'parse');
+    expect(code).toBe(2);
+    expect(output).toContain("two resources are named 'orders'");
+  });
+
+  it('a required var that is not set names the model line', async () => {
+    const dir = project({ 'models/a.sql': 'select 1 as id\nwhere d > {{var "start_dat"}}' });
+    const { code, output } = await strata(dir, 'compile');
+    expect(code).toBe(2);
+    expect(output).toContain("models/a.sql:2: required var 'start_dat' is not set");
+  });
+
+  it('no project.yml', async () => {
+    const dir = makeProject({ 'models/a.sql': 'select 1' });
+    dirs.push(dir);
+    const { code, output } = await strata(dir, 'parse');
+    expect(code).toBe(2);
+    expect(output).toContain('no project.yml');
+  });
+
+  it('an unknown selector method', async () => {
+    const dir = project({ 'models/a.sql': 'select 1 as id' });
+    const { code, output } = await strata(dir, 'ls', '--select', 'tags:nightly');
+    expect(code).toBe(2);
+    expect(output).toContain("did you mean 'tag'?");
+  });
+
+  it('an unknown command option is a usage error', async () => {
+    const dir = project({ 'models/a.sql': 'select 1 as id' });
+    const { code } = await strata(dir, 'run', '--no-such-flag');
+    expect(code).toBe(2);
+  });
+});

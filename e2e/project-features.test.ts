@@ -1,0 +1,147 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { queryProject } from './duckdb-query.js';
+import { makeProject, projectYml, removeProject, strata } from './harness.js';
+
+const dirs: string[] = [];
+function project(files: Record<string, string>): string {
+  const dir = makeProject({ 'project.yml': projectYml(), ...files });
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  while (dirs.length) removeProject(dirs.pop()!);
+});
+const manifest = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'target/manifest.json'), 'utf8'));
+const compiled = (dir: string, model: string) => readFileSync(path.join(dir, `target/compiled/shop/models/${model}.sql`), 'utf8');
+
+describe('project features', () => {
+  it('the manifest holds nodes, sources, maps, checksums, columns and descriptions', async () => {
+    const dir = project({
+      'models/staging/stg_orders.sql': 'select * from {{source "shop" "orders"}}',
+      'models/orders.sql': '{{config materialized="table" tags="daily"}}\nselect * from {{ref "stg_orders"}}',
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: orders\n    description: All orders.\n    columns:\n      - name: id\n        description: The key.\n        tests: [unique]\nsources:\n  - name: shop\n    schema: raw\n    tables:\n      - name: orders\n        identifier: raw_orders\n',
+    });
+    const { code, output } = await strata(dir, 'parse');
+    expect(code, output).toBe(0);
+    const m = manifest(dir);
+    expect(m.metadata).toMatchObject({ strata_schema_version: 1, project_name: 'shop', adapter_type: 'duckdb' });
+    const orders = m.nodes['model.shop.orders'];
+    expect(orders).toMatchObject({
+      resource_type: 'model',
+      fqn: ['shop', 'orders'],
+      original_file_path: 'models/orders.sql',
+      description: 'All orders.',
+      tags: ['daily'],
+      depends_on: { nodes: ['model.shop.stg_orders'] },
+      config: { materialized: 'table' },
+      relation_name: '"shop"."main"."orders"',
+    });
+    expect(orders.columns.id.description).toBe('The key.');
+    expect(orders.checksum.checksum).toMatch(/^[0-9a-f]{64}$/);
+    expect(orders.raw_code).toContain('{{ref "stg_orders"}}');
+    expect(orders.ref_lines).toBeUndefined();
+    expect(m.sources['source.shop.shop.orders'].relation_name).toBe('"shop"."raw"."raw_orders"');
+    expect(m.parent_map['model.shop.stg_orders']).toEqual(['source.shop.shop.orders']);
+    expect(m.child_map['model.shop.stg_orders']).toEqual(['model.shop.orders']);
+  });
+
+  it('config precedence: folder, then YAML, then the file; tags accumulate', async () => {
+    const dir = project({
+      'project.yml': projectYml('models:\n  shop:\n    +tags: [all]\n    marts:\n      +materialized: table\n      +tags: marts\n'),
+      'models/marts/a.sql': 'select 1 as id',
+      'models/marts/b.sql': '{{config materialized="view" tags="b"}}\nselect 1 as id',
+      'models/marts/c.sql': 'select 1 as id',
+      'models/marts/schema.yml': 'version: 2\nmodels:\n  - name: c\n    config:\n      materialized: incremental\n      tags: [yaml]\n',
+    });
+    expect((await strata(dir, 'parse')).code).toBe(0);
+    const nodes = manifest(dir).nodes;
+    expect(nodes['model.shop.a'].config.materialized).toBe('table');
+    expect(nodes['model.shop.b'].config.materialized).toBe('view');
+    expect(nodes['model.shop.c'].config.materialized).toBe('incremental');
+    expect(nodes['model.shop.b'].tags).toEqual(['all', 'marts', 'b']);
+    expect(nodes['model.shop.c'].tags).toEqual(['all', 'marts', 'yaml']);
+  });
+
+  it('vars come from project.yml and --vars overrides them', async () => {
+    const dir = project({ 'project.yml': projectYml('vars:\n  start: "2024-01-01"\n  region: eu\n'), 'models/m.sql': "select '{{var \"start\"}}' as s, '{{var \"region\"}}' as r, '{{var \"other\" \"dflt\"}}' as o" });
+    expect((await strata(dir, 'compile', '--vars', '{start: "2025-06-01"}')).code).toBe(0);
+    expect(compiled(dir, 'm')).toBe("select '2025-06-01' as s, 'eu' as r, 'dflt' as o");
+  });
+
+  it('macros work as partials, JS and TS helpers, and per-adapter overrides win', async () => {
+    const dir = project({
+      'macros/cents.js': 'export default function cents(col) { return `(${col} / 100)`; }\nexport function shout(s) { return String(s).toUpperCase(); }',
+      'macros/typed.ts': 'export default function typed(n: number): string { return `${n * 2}`; }',
+      'macros/positive.sql': '{{column}} > 0',
+      'macros/now_sql.sql': 'now()',
+      'macros/duckdb__now_sql.sql': 'current_timestamp',
+      'models/m.sql': 'select {{cents "amount"}} as a, \'{{shout "x"}}\' as b, {{typed 21}} as c, {{> now_sql}} as d\nfrom t where {{> positive column="amount"}}',
+    });
+    const { code, output } = await strata(dir, 'compile');
+    expect(code, output).toBe(0);
+    expect(compiled(dir, 'm')).toBe("select (amount / 100) as a, 'X' as b, 42 as c, current_timestamp as d\nfrom t where amount > 0");
+    expect(manifest(dir).nodes['model.shop.m'].depends_on.macros).toEqual(expect.arrayContaining(['macro.shop.cents', 'macro.shop.positive']));
+  });
+
+  it('profiles.yml targets, env secrets and --target', async () => {
+    const dir = project({
+      'profiles.yml': 'shop:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: target/dev.duckdb\n      schema: "{{env \\"STRATA_TEST_SCHEMA\\" \\"analytics\\"}}"\n    prod:\n      type: duckdb\n      path: target/prod.duckdb\n      schema: prod\n',
+      'models/m.sql': '{{config materialized="table"}}\nselect 1 as id',
+    });
+    expect((await strata(dir, 'run')).code).toBe(0);
+    expect(await queryProject(dir, 'select * from analytics.m', 'target/dev.duckdb')).toEqual([{ id: 1 }]);
+    expect((await strata(dir, 'run', '-t', 'prod')).code).toBe(0);
+    expect(await queryProject(dir, 'select * from prod.m', 'target/prod.duckdb')).toEqual([{ id: 1 }]);
+    const bad = await strata(dir, 'run', '--target', 'prd');
+    expect(bad.code).toBe(2);
+    expect(bad.output).toContain("did you mean 'prod'?");
+  });
+
+  it('an unset environment variable in profiles.yml names the line', async () => {
+    const dir = project({
+      'profiles.yml': 'shop:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: "{{env \\"STRATA_NO_SUCH_VAR\\"}}"\n',
+      'models/m.sql': 'select 1',
+    });
+    const { code, output } = await strata(dir, 'debug');
+    expect(code).toBe(2);
+    expect(output).toContain('profiles.yml:6: environment variable STRATA_NO_SUCH_VAR is not set');
+  });
+
+  it('ls prints names, paths and JSON', async () => {
+    const dir = project({ 'models/a.sql': 'select 1 as id', 'models/sub/b.sql': 'select * from {{ref "a"}}', 'seeds/s.csv': 'x\n1\n' });
+    expect((await strata(dir, 'ls', '--output', 'name')).output.trim().split('\n')).toEqual(['a', 'b', 's']);
+    expect((await strata(dir, 'ls', '--output', 'path', '-s', 'a+')).output.trim().split('\n')).toEqual(['models/a.sql', 'models/sub/b.sql']);
+    const parsed = (await strata(dir, 'ls', '--output', 'json', '-s', 'b')).output.trim();
+    expect(JSON.parse(parsed)).toMatchObject({ name: 'b', resource_type: 'model', depends_on: { nodes: ['model.shop.a'] } });
+    expect((await strata(dir, 'ls', '--resource-type', 'seed')).output.trim()).toBe('shop.s');
+  });
+
+  it('show prints a table of rows, for a model or inline SQL', async () => {
+    const dir = project({ 'models/a.sql': "select 1 as id, 'x' as name union all select 2, 'y'" });
+    const model = await strata(dir, 'show', '-s', 'a', '--limit', '1');
+    expect(model.code, model.output).toBe(0);
+    expect(model.output).toContain('| id | name |');
+    expect(model.output).toContain('|  1 | x    |');
+    expect(model.output).not.toContain('| y');
+    const inline = await strata(dir, 'show', '--inline', 'select count(*) as n from ({{ref "a"}}) t', '--output', 'json');
+    expect(inline.code, inline.output).toBe(0);
+  });
+
+  it('debug checks the connection; clean deletes target/', async () => {
+    const dir = project({ 'models/a.sql': 'select 1 as id' });
+    const debug = await strata(dir, 'debug');
+    expect(debug.code, debug.output).toBe(0);
+    expect(debug.output).toContain('connection: OK');
+    expect(existsSync(path.join(dir, 'target'))).toBe(true);
+    expect((await strata(dir, 'clean')).code).toBe(0);
+    expect(existsSync(path.join(dir, 'target'))).toBe(false);
+  });
+
+  it('disabled models are left out and a ref to one is an error', async () => {
+    const dir = project({ 'models/a.sql': '{{config enabled=false}}\nselect 1 as id', 'models/b.sql': 'select 1 as id' });
+    expect((await strata(dir, 'run')).code).toBe(0);
+    expect(await queryProject(dir, "select table_name from information_schema.tables where table_name in ('a','b')")).toEqual([{ table_name: 'b' }]);
+  });
+});
