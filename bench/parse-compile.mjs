@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+// Cold `strata parse` / `strata compile` against `dataform compile --json` on the same synthetic graphs.
+//   node bench/parse-compile.mjs [--sizes 1000,10000] [--runs 3] [--skip-dataform]
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { dataformCliPath, ensureDataformToolchain, pinnedVersions } from './dataform-toolchain.mjs';
+import { generateProject } from './generate-project.mjs';
+import { measureProcess, measurementUnavailable, median, tailOfLogs } from './measure-process.mjs';
+import { REPO_ROOT, strataCliPath, strataCommandUnavailable } from './strata-cli.mjs';
+
+const WORK = path.join(REPO_ROOT, 'bench', 'work');
+const TARGET_SECONDS = 1;
+const TARGET_SIZE = 10_000;
+// One Dataform run is enough when it is this slow; the spread between runs is small next to it.
+const SLOW_SINGLE_RUN_SECONDS = 100;
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '1000,10000' },
+    runs: { type: 'string', default: '3' },
+    'skip-dataform': { type: 'boolean', default: false },
+  },
+});
+const sizes = values.sizes.split(',').map(Number);
+const runs = Number(values.runs);
+const log = (line) => process.stdout.write(`${line}\n`);
+
+const unmeasurable = measurementUnavailable();
+if (unmeasurable) {
+  log(unmeasurable);
+  process.exit(2);
+}
+const strataMissing = strataCommandUnavailable('parse') ?? strataCommandUnavailable('compile');
+if (strataMissing) log(`Strata not measured: ${strataMissing}`);
+const withDataform = !values['skip-dataform'];
+if (withDataform) ensureDataformToolchain(log);
+
+/** Measures `runs` fresh processes; `prepare` runs untimed before each. Stops early when `singleIfSlower` is exceeded. */
+async function measureRuns(label, command, args, { prepare, timeoutMs, singleIfSlower, env, cwd }) {
+  const samples = [];
+  for (let run = 1; run <= runs; run++) {
+    prepare?.();
+    const result = await measureProcess(command, args, { cwd, env, timeoutMs, logPrefix: path.join(WORK, 'logs', `${label}-run${run}`) });
+    if (result.timedOut || result.code !== 0) {
+      const why = result.timedOut ? `timed out after ${timeoutMs / 1000}s` : `exited ${result.code}`;
+      return { label, error: `${why}\n${tailOfLogs(result.logPrefix)}`, samples };
+    }
+    samples.push(result);
+    log(`  ${label} run ${run}: ${result.seconds.toFixed(2)}s, peak RSS ${result.peakRssMb.toFixed(0)} MB`);
+    if (singleIfSlower && result.seconds > singleIfSlower) {
+      log(`  ${label}: one run only (over ${singleIfSlower}s)`);
+      break;
+    }
+  }
+  return { label, samples, seconds: median(samples.map((s) => s.seconds)), peakRssMb: Math.max(...samples.map((s) => s.peakRssMb)) };
+}
+
+function countFiles(dir, suffix) {
+  if (!existsSync(dir)) return 0;
+  return readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith(suffix)).length;
+}
+
+const results = [];
+for (const size of sizes) {
+  const strataDir = path.join(WORK, `p${size}`, 'strata');
+  const dataformDir = path.join(WORK, `p${size}`, 'dataform');
+  const started = performance.now();
+  generateProject({ models: size, out: strataDir, dataform: withDataform ? dataformDir : undefined });
+  log(`generated ${size} models in ${((performance.now() - started) / 1000).toFixed(1)}s: ${path.relative(REPO_ROOT, strataDir)}${withDataform ? `, ${path.relative(REPO_ROOT, dataformDir)}` : ''}`);
+  const row = { size };
+  if (!strataMissing) {
+    const cli = strataCliPath();
+    const cleanTarget = () => rmSync(path.join(strataDir, 'target'), { recursive: true, force: true });
+    for (const command of ['parse', 'compile']) {
+      row[command] = await measureRuns(`strata-${command}-${size}`, process.execPath, [cli, command, '--project-dir', strataDir], { cwd: REPO_ROOT, prepare: cleanTarget, timeoutMs: 120_000 });
+    }
+    const compiled = countFiles(path.join(strataDir, 'target', 'compiled'), '.sql');
+    if (!row.compile.error && compiled !== size) row.compile.error = `expected ${size} compiled models in target/compiled, found ${compiled}`;
+  }
+  if (withDataform) {
+    // --timeout: the CLI's own compile limit is 60 s by default, which 10,000 models exceed.
+    row.dataform = await measureRuns(`dataform-compile-${size}`, process.execPath, [dataformCliPath(), 'compile', '--json', '--timeout', '20m', dataformDir], {
+      cwd: REPO_ROOT,
+      env: { npm_config_offline: 'true' },
+      timeoutMs: 25 * 60_000,
+      singleIfSlower: SLOW_SINGLE_RUN_SECONDS,
+    });
+    if (!row.dataform.error) {
+      const out = JSON.parse(readFileSync(`${row.dataform.samples[0].logPrefix}.out`, 'utf8'));
+      const errors = out.graphErrors?.compilationErrors?.length ?? 0;
+      if (out.tables?.length !== size || errors) row.dataform.error = `expected ${size} tables and no errors, got ${out.tables?.length} tables, ${errors} compilation errors`;
+      row.dataform.assertions = out.assertions?.length ?? 0;
+    }
+  }
+  results.push(row);
+}
+
+const fmt = (m) => (!m ? 'not measured' : m.error ? 'FAILED' : `${m.seconds.toFixed(2)}s`);
+const mem = (m) => (!m || m.error ? '' : `${m.peakRssMb.toFixed(0)} MB`);
+const ratio = (peer, own) => (peer && own && !peer.error && !own.error ? `${(peer.seconds / own.seconds).toFixed(1)}x` : '');
+const lines = [
+  '| models | strata parse | peak RSS | strata compile | peak RSS | dataform compile --json | peak RSS | dataform / strata compile | dataform / strata parse |',
+  '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+];
+for (const r of results) {
+  const runsNote = r.dataform && !r.dataform.error ? ` (${r.dataform.samples.length} run${r.dataform.samples.length === 1 ? '' : 's'})` : '';
+  lines.push(`| ${r.size.toLocaleString('en-US')} | ${fmt(r.parse)} | ${mem(r.parse)} | ${fmt(r.compile)} | ${mem(r.compile)} | ${fmt(r.dataform)}${runsNote} | ${mem(r.dataform)} | ${ratio(r.dataform, r.compile)} | ${ratio(r.dataform, r.parse)} |`);
+}
+log('');
+log(`Strata: median of ${runs} cold runs (a fresh node process each, target/ removed first). Dataform ${withDataform ? `CLI ${pinnedVersions().cli}, core ${pinnedVersions().core}` : 'skipped'}.`);
+log(lines.join('\n'));
+for (const r of results) for (const m of [r.parse, r.compile, r.dataform]) if (m?.error) log(`\n${m.label} failed: ${m.error}`);
+
+const target = results.find((r) => r.size === TARGET_SIZE);
+let verdict = `target (${TARGET_SIZE.toLocaleString('en-US')} models parsed and compiled in under ${TARGET_SECONDS}s): `;
+if (!target || !target.compile || target.compile.error || target.parse.error) verdict += 'NOT MEASURED';
+else verdict += target.compile.seconds < TARGET_SECONDS && target.parse.seconds < TARGET_SECONDS ? `PASS (compile ${target.compile.seconds.toFixed(2)}s)` : `FAIL (compile ${target.compile.seconds.toFixed(2)}s)`;
+log(`\n${verdict}`);
+writeFileSync(path.join(WORK, 'parse-compile.json'), JSON.stringify({ runs, results, verdict }, null, 2) + '\n');
+log(`raw figures: ${path.relative(REPO_ROOT, path.join(WORK, 'parse-compile.json'))}`);
+process.exitCode = results.some((r) => r.parse?.error || r.compile?.error || r.dataform?.error) ? 1 : 0;
