@@ -23,9 +23,10 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
     .configureOutput({ writeOut: (s) => stdout.write(s), writeErr: (s) => process.stderr.write(s) })
     .showSuggestionAfterError(true);
 
-  const withSession = (action: (session: Session, options: Record<string, unknown>) => Promise<number>) => async (options: CommonOptions & Record<string, unknown>) => {
+  const withSession = (action: (session: Session, options: Record<string, unknown>) => Promise<number>, banner = true) => async (options: CommonOptions & Record<string, unknown>) => {
     logger = new Logger(options.logFormat ?? 'text', stdout, Boolean(options.debug));
-    logger.info(`Running with strata=${STRATA_VERSION}`, 'main_start');
+    // ls prints only its result, so its output can be piped.
+    if (banner) logger.info(`Running with strata=${STRATA_VERSION}`, 'main_start');
     const session = await openSession(options, logger);
     exitCode = await action(session, options);
   };
@@ -52,7 +53,7 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
     .alias('list')
     .option('--output <format>', 'name, path, json or selector', 'selector')
     .option('--resource-type <type...>', 'only these resource types')
-    .action(withSession((s, o) => runLs(s, o)));
+    .action(withSession((s, o) => runLs(s, o), false));
   command('show', 'preview the rows of a model or an inline query')
     .option('--inline <sql>', 'SQL to run instead of a model (may use ref and source)')
     .option('--limit <n>', 'how many rows', '5')

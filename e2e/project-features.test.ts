@@ -91,9 +91,9 @@ describe('project features', () => {
       'models/m.sql': '{{config materialized="table"}}\nselect 1 as id',
     });
     expect((await strata(dir, 'run')).code).toBe(0);
-    expect(await queryProject(dir, 'select * from analytics.m', 'target/dev.duckdb')).toEqual([{ id: 1 }]);
+    expect(await queryProject(dir, 'select * from dev.analytics.m', 'target/dev.duckdb')).toEqual([{ id: 1 }]);
     expect((await strata(dir, 'run', '-t', 'prod')).code).toBe(0);
-    expect(await queryProject(dir, 'select * from prod.m', 'target/prod.duckdb')).toEqual([{ id: 1 }]);
+    expect(await queryProject(dir, 'select * from prod.prod.m', 'target/prod.duckdb')).toEqual([{ id: 1 }]);
     const bad = await strata(dir, 'run', '--target', 'prd');
     expect(bad.code).toBe(2);
     expect(bad.output).toContain("did you mean 'prod'?");
@@ -125,8 +125,14 @@ describe('project features', () => {
     expect(model.output).toContain('| id | name |');
     expect(model.output).toContain('|  1 | x    |');
     expect(model.output).not.toContain('| y');
-    const inline = await strata(dir, 'show', '--inline', 'select count(*) as n from ({{ref "a"}}) t', '--output', 'json');
+    expect((await strata(dir, 'run')).code).toBe(0);
+    const inline = await strata(dir, 'show', '--inline', 'select count(*)::int as n from {{ref "a"}}', '--output', 'json');
     expect(inline.code, inline.output).toBe(0);
+    expect(JSON.parse(inline.output.slice(inline.output.indexOf('{')))).toEqual({ node: 'inline query', show: [{ n: 2 }] });
+    const broken = await strata(dir, 'show', '--inline', 'select nope from {{ref "a"}}');
+    expect(broken.code).toBe(2);
+    expect(broken.output).toContain('--inline: the query failed');
+    expect(broken.output).not.toContain('internal error');
   });
 
   it('debug checks the connection; clean deletes target/', async () => {

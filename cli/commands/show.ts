@@ -47,7 +47,10 @@ export async function runShow(session: Session, options: ShowOptions): Promise<n
         sql = `select * from ${node.relation_name}`;
       }
     }
-    const result = await adapter.execute(adapter.sql.limit(sql, limit));
+    const result = await adapter.execute(adapter.sql.limit(sql, limit)).catch((error: unknown) => {
+      // A database error here comes from the user's SQL, not from Strata.
+      throw new UserError(`the query failed: ${error instanceof Error ? error.message : String(error)}`, { file: title === 'inline query' ? '--inline' : undefined, hint: 'fix the SQL; `strata compile` shows what was sent' });
+    });
     const columns = result.columns.map((c) => c.name);
     if (options.output === 'json') {
       logger.result(JSON.stringify({ node: title, show: result.rows.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]]))) }, null, 2));

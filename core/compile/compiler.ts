@@ -74,7 +74,7 @@ export class Compiler {
   /** Renders a hook (or any SQL snippet) in the context of a node. */
   renderSnippet(sql: string, node: ManifestNode | null, where: string): string {
     const template = parseTemplate(sql, where);
-    const fake = node ?? ({ name: 'hook', config: { materialized: 'operation' }, refs: [], unique_id: 'operation', original_file_path: where } as unknown as ManifestNode);
+    const fake = node ?? ({ name: 'operation', config: { materialized: 'operation' }, refs: [], depends_on: { nodes: [], macros: [] }, unique_id: 'operation', original_file_path: where } as unknown as ManifestNode);
     const ephemerals: string[] = [];
     return injectCtes(this.render(template, fake, ephemerals).trim(), this.ephemeralCtes(ephemerals));
   }

@@ -57,10 +57,10 @@ function dispatch<T>(entries: Map<string, T>, adapterType: string): Record<strin
   const rank = new Map<string, number>();
   for (const [name, value] of entries) {
     const match = ADAPTER_PREFIX.exec(name);
+    if (match) out[name] = value;
     const base = match ? match[2] : name;
     const score = !match ? 1 : match[1] === 'default' ? 2 : match[1] === adapterType ? 3 : 0;
-    out[name] = value;
-    if (score > 0 && score > (rank.get(base) ?? 0)) {
+    if (score > (rank.get(base) ?? 0)) {
       rank.set(base, score);
       out[base] = value;
     }
@@ -94,7 +94,8 @@ export async function loadMacros(root: string, projectName: string, macroPaths: 
       const source = readFileSync(path.join(root, file), 'utf8');
       const base = path.basename(file).replace(/\.(sql|js|mjs|ts)$/, '');
       if (file.endsWith('.sql')) {
-        macros.addPartial(macroNode(projectName, base, file, dir, source, 'sql'), parseTemplate(source, file));
+        // An editor's final newline is not part of the macro: `{{> x}} as y` stays on one line.
+        macros.addPartial(macroNode(projectName, base, file, dir, source, 'sql'), parseTemplate(source.replace(/\r?\n$/, ''), file));
         continue;
       }
       const exports = await importMacroModule(root, file, source, targetPath);
