@@ -2,21 +2,13 @@ import type { ManifestNode, SourceNode } from '../manifest/nodes.js';
 import type { Project } from '../project/load-project.js';
 import { STRATA_SCHEMA_VERSION, STRATA_VERSION } from './artifact-metadata.js';
 
-/** Fields we keep on nodes for our own use that do not belong in the artifact. */
-const PRIVATE_FIELDS = new Set(['ref_lines', 'property_entry']);
-
-function publicNode<T extends object>(node: T): T {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) if (!PRIVATE_FIELDS.has(key)) out[key] = value;
-  return out as T;
-}
-
 /** target/manifest.json in dbt's shape (v12), stamped with our own schema version. */
 export function manifestArtifact(project: Project, input: { invocationId: string; adapterType: string; generatedAt?: Date }): Record<string, unknown> {
   const nodes: Record<string, ManifestNode> = {};
-  for (const [id, node] of project.nodes) nodes[id] = publicNode(node);
+  // Our private fields are non-enumerable (see setPrivate), so nodes go in as they are.
+  for (const [id, node] of project.nodes) nodes[id] = node;
   const sources: Record<string, SourceNode> = {};
-  for (const [id, source] of project.sources) sources[id] = publicNode(source);
+  for (const [id, source] of project.sources) sources[id] = source;
   const macros: Record<string, unknown> = {};
   for (const [id, macro] of project.macros.nodes) macros[id] = macro;
   const parentMap: Record<string, string[]> = {};
@@ -26,7 +18,7 @@ export function manifestArtifact(project: Project, input: { invocationId: string
     childMap[id] = project.dag.outNeighbors(id).sort();
   }
   const disabled: Record<string, unknown[]> = {};
-  for (const [id, node] of project.disabled) disabled[id] = [publicNode(node)];
+  for (const [id, node] of project.disabled) disabled[id] = [node];
   return {
     metadata: {
       dbt_schema_version: 'https://schemas.getdbt.com/dbt/manifest/v12.json',

@@ -11,9 +11,8 @@ export function buildDag(nodes: ReadonlyMap<string, AnyNode>): Dag {
   for (const id of nodes.keys()) graph.addNode(id);
   for (const node of nodes.values()) {
     if (node.resource_type === 'source') continue;
-    for (const parent of node.depends_on.nodes) {
-      if (graph.hasNode(parent) && !graph.hasEdge(parent, node.unique_id)) graph.addEdge(parent, node.unique_id);
-    }
+    // depends_on.nodes holds each parent once, so no edge is added twice.
+    for (const parent of node.depends_on.nodes) if (graph.hasNode(parent)) graph.addEdge(parent, node.unique_id);
   }
   const cycle = findCycle(graph);
   if (cycle) {

@@ -95,8 +95,15 @@ export interface ManifestNode extends BaseNode {
   extra_ctes_injected?: boolean;
   extra_ctes?: { id: string; sql: string }[];
   created_at: number;
-  /** 1-based line of each `ref`/`source` call, for error messages. Not in dbt's manifest. */
+  /** 1-based line of each `ref`/`source` call, for error messages. Not in dbt's manifest (non-enumerable). */
   ref_lines?: Record<string, number>;
+  /** The YAML property entry's other keys (tests...), for later features. Not in the manifest (non-enumerable). */
+  property_entry?: Record<string, unknown>;
+}
+
+/** Sets a field that is ours alone: non-enumerable, so artifacts (JSON.stringify) leave it out without copying. */
+export function setPrivate<K extends 'ref_lines' | 'property_entry'>(node: ManifestNode, key: K, value: ManifestNode[K]): void {
+  Object.defineProperty(node, key, { value, enumerable: false, writable: true, configurable: true });
 }
 
 export interface FreshnessThreshold {

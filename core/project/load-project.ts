@@ -4,13 +4,14 @@ import type { SqlDialect } from '../adapter/adapter.js';
 import { didYouMean } from '../errors/did-you-mean.js';
 import { UserError } from '../errors/user-error.js';
 import { buildDag, type Dag } from '../graph/dag.js';
-import type { AnyNode, ManifestNode, ResourceType, SourceNode } from '../manifest/nodes.js';
+import type { NodeConfig } from '../manifest/nodes.js';
+import { setPrivate, type AnyNode, type ManifestNode, type ResourceType, type SourceNode } from '../manifest/nodes.js';
 import type { Template } from '../template/template-parser.js';
 import { findReferencedNames } from '../template/static-calls.js';
 import { findFiles } from './find-files.js';
 import { FolderConfigs } from './folder-config.js';
 import { loadMacros, type MacroSet } from './macro-files.js';
-import { defaultConfig, mergeConfig } from './node-config.js';
+import { copyConfig, defaultConfig, mergeConfig } from './node-config.js';
 import { parseModelFile, sha256 } from './parse-model.js';
 import type { ProjectFile } from './project-file.js';
 import { readPropertyFile, type NodePatch, type PropertyFile } from './property-files.js';
@@ -122,7 +123,8 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
     }
   }
 
-  for (const node of nodes.values()) nameRelation(node, naming, macros);
+  const generateSchemaName = macros.helpersFor(naming.adapterType).generate_schema_name;
+  for (const node of nodes.values()) nameRelation(node, naming, generateSchemaName);
   resolveDependencies(nodes, sources, disabled);
   const all = new Map<string, AnyNode>([...sources, ...nodes]);
   return {
@@ -213,9 +215,18 @@ function applyConfigs(
     }
   }
 
+  // Nodes of one folder share their folder config: merge it once per folder, copy it per node.
+  const folderDefaults = new Map<string, NodeConfig>();
   for (const node of nodes.values()) {
-    const config = defaultConfig(node.resource_type);
-    for (const layer of trees[node.resource_type]?.layersFor(node.fqn) ?? []) mergeConfig(config, layer);
+    const folderKey = `${node.resource_type}:${node.fqn.join('.')}`;
+    let folder = node.resource_type === 'seed' ? undefined : folderDefaults.get(folderKey.slice(0, folderKey.lastIndexOf('.')));
+    if (!folder) {
+      folder = defaultConfig(node.resource_type);
+      for (const layer of trees[node.resource_type]?.layersFor(node.fqn) ?? []) mergeConfig(folder, layer);
+      // Seed configs are usually set per seed name, so only model folders are shared.
+      if (node.resource_type !== 'seed') folderDefaults.set(folderKey.slice(0, folderKey.lastIndexOf('.')), folder);
+    }
+    const config = copyConfig(folder);
     const patch = patches.get(node.unique_id);
     if (patch) {
       mergeConfig(config, patch.config);
@@ -224,7 +235,7 @@ function applyConfigs(
       node.description = patch.description ?? '';
       node.columns = patch.columns;
       node.patch_path = `${project.name}://${patch.yaml.file}`;
-      Object.assign(node, { property_entry: patch.raw });
+      setPrivate(node, 'property_entry', patch.raw);
       node.unrendered_config = { ...patch.config, ...node.unrendered_config };
     }
     const fileConfig = fileConfigs.get(node.unique_id);
@@ -235,9 +246,8 @@ function applyConfigs(
   }
 }
 
-function nameRelation(node: ManifestNode, naming: TargetNaming, macros: MacroSet): void {
+function nameRelation(node: ManifestNode, naming: TargetNaming, generate: ((...args: unknown[]) => unknown) | undefined): void {
   const custom = typeof node.config.schema === 'string' && node.config.schema ? node.config.schema : null;
-  const generate = macros.helpersFor(naming.adapterType).generate_schema_name;
   // dbt's default generate_schema_name: custom schemas are appended to the target schema.
   node.schema = generate ? String(generate(custom, { node, target: naming })) : custom ? `${naming.defaultSchema}_${custom}` : naming.defaultSchema;
   node.database = typeof node.config.database === 'string' && node.config.database ? node.config.database : naming.defaultDatabase;

@@ -109,3 +109,10 @@ export function mergeConfig(target: NodeConfig, layer: Record<string, unknown>):
 export function uniqueKeyColumns(config: NodeConfig): string[] {
   return toList(config.unique_key);
 }
+
+/** A copy of a config that can be merged into without touching the original. */
+export function copyConfig(config: NodeConfig): NodeConfig {
+  const copy: NodeConfig = { ...config, tags: [...config.tags], meta: { ...config.meta }, 'pre-hook': [...config['pre-hook']], 'post-hook': [...config['post-hook']] };
+  if (config.column_types) copy.column_types = { ...config.column_types };
+  return copy;
+}

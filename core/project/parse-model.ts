@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { UserError } from '../errors/user-error.js';
-import type { ManifestNode, RefCall } from '../manifest/nodes.js';
+import { setPrivate, type ManifestNode, type RefCall } from '../manifest/nodes.js';
 import { findHelperCalls } from '../template/static-calls.js';
 import { parseTemplate, type Template } from '../template/template-parser.js';
 import { ConfigKeyError, defaultConfig, validateConfigEntry } from './node-config.js';
@@ -104,7 +104,7 @@ export function parseModelFile(input: ModelFileInput): { node: ManifestNode; tem
     sources: facts.sources,
     depends_on: { nodes: [], macros: [] },
     created_at: Date.now() / 1000,
-    ref_lines: facts.lines,
   };
+  setPrivate(node, 'ref_lines', facts.lines);
   return { node, template, facts };
 }
