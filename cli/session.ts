@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Adapter } from '../core/adapter/adapter.js';
-import { writeFileAtomic } from '../core/artifacts/artifact-metadata.js';
+import { scrubSecrets, writeFileAtomic } from '../core/artifacts/artifact-metadata.js';
 import { manifestArtifact } from '../core/artifacts/manifest.js';
 import { loadProject, type Project } from '../core/project/load-project.js';
 import { readProjectFile, type ProjectFile } from '../core/project/project-file.js';
@@ -85,5 +85,10 @@ export function selectNodes(session: Session, options: SelectOptions, resourceTy
 /** Writes target/manifest.json. */
 export function writeManifest(session: Session): void {
   const manifest = manifestArtifact(session.project, { invocationId: session.invocationId, adapterType: session.adapter.type });
-  writeFileAtomic(path.join(session.targetDir, 'manifest.json'), JSON.stringify(manifest));
+  writeArtifact(session, 'manifest.json', JSON.stringify(manifest));
+}
+
+/** Writes a file under target/ with every secret resolved from the environment masked. */
+export function writeArtifact(session: Session, name: string, text: string): void {
+  writeFileAtomic(path.join(session.targetDir, name), scrubSecrets(text, session.target.secrets));
 }

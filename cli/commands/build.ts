@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { writeFileAtomic } from '../../core/artifacts/artifact-metadata.js';
 import { FileWriter } from '../../core/artifacts/file-writer.js';
 import { runResultsArtifact, type NodeResult } from '../../core/artifacts/run-results.js';
 import { Compiler } from '../../core/compile/compiler.js';
@@ -8,7 +7,7 @@ import { RelationCache } from '../../core/runner/relation-cache.js';
 import { runNodes } from '../../core/runner/run-nodes.js';
 import { RunReporter } from '../output/run-reporter.js';
 import type { SelectOptions } from '../options.js';
-import { selectNodes, writeManifest, type Session } from '../session.js';
+import { selectNodes, writeArtifact, writeManifest, type Session } from '../session.js';
 
 export interface BuildOptions extends SelectOptions {
   fullRefresh?: boolean;
@@ -79,7 +78,7 @@ export async function runBuild(session: Session, options: BuildOptions, resource
       elapsedTime: (performance.now() - started) / 1000,
       args: { which: command, select: options.select ?? [], exclude: options.exclude ?? [], full_refresh: Boolean(options.fullRefresh), threads: session.threads, target: session.target.name },
     });
-    writeFileAtomic(path.join(session.targetDir, 'run_results.json'), JSON.stringify(artifact, null, 2));
+    writeArtifact(session, 'run_results.json', JSON.stringify(artifact, null, 2));
   }
   return results.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'runtime error') ? 1 : 0;
 }

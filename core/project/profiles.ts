@@ -13,7 +13,7 @@ export interface ResolvedTarget {
   config: TargetConfig;
   /** Where it came from: a profiles.yml path, or 'default' for the embedded DuckDB. */
   source: string;
-  /** Values resolved from the environment, so logs and artifacts can scrub them. */
+  /** Secret values resolved from the environment (passwords, tokens...), so logs and artifacts mask them. */
   secrets: string[];
 }
 
@@ -33,6 +33,9 @@ export function profileSearchPath(options: ProfileOptions): string[] {
   const dirs = [options.profilesDir, env.STRATA_PROFILES_DIR, options.projectRoot, path.join(os.homedir(), '.strata')];
   return dirs.filter((d): d is string => Boolean(d)).map((d) => path.resolve(options.projectRoot, d, 'profiles.yml'));
 }
+
+/** Field or variable names whose values are secrets: masked in logs and artifacts. */
+const SECRET_NAME = /password|passphrase|secret|token|private_key|key_id|access_key|credential|^STRATA_ENV_SECRET_/i;
 
 const ENV_CALL = /\{\{\s*(?:env|env_var)\s+"([^"]+)"(?:\s+"([^"]*)")?\s*\}\}/g;
 
@@ -94,7 +97,8 @@ function resolveEnv(
     return value.replace(ENV_CALL, (_match, variable: string, fallback: string | undefined) => {
       const resolved = env[variable] ?? fallback;
       if (resolved === undefined) throw missing(key, variable);
-      if (env[variable] !== undefined && resolved.length > 0) secrets.push(resolved);
+      const field = String(key[key.length - 1] ?? '');
+      if (env[variable] !== undefined && resolved.length > 0 && (SECRET_NAME.test(variable) || SECRET_NAME.test(field))) secrets.push(resolved);
       return resolved;
     });
   }
