@@ -1,15 +1,15 @@
 #!/usr/bin/env node
 // Cold `strata parse` / `strata compile` against `dataform compile --json` on the same synthetic graphs.
-//   node bench/parse-compile.mjs [--sizes 1000,10000] [--runs 3] [--skip-dataform]
+//   node bench/parse-compile.mjs [--sizes 1000,10000] [--runs 3] [--skip-dataform] [--work bench/work]
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { dataformCliPath, ensureDataformToolchain, pinnedVersions } from './dataform-toolchain.mjs';
 import { generateProject } from './generate-project.mjs';
 import { measureProcess, measurementUnavailable, median, tailOfLogs } from './measure-process.mjs';
 import { REPO_ROOT, strataCliPath, strataCommandUnavailable } from './strata-cli.mjs';
 
-const WORK = path.join(REPO_ROOT, 'bench', 'work');
 const TARGET_SECONDS = 1;
 const TARGET_SIZE = 10_000;
 // One Dataform run is enough when it is this slow; the spread between runs is small next to it.
@@ -20,11 +20,16 @@ const { values } = parseArgs({
     sizes: { type: 'string', default: '1000,10000' },
     runs: { type: 'string', default: '3' },
     'skip-dataform': { type: 'boolean', default: false },
+    work: { type: 'string', default: path.join(REPO_ROOT, 'bench', 'work') },
   },
 });
+const WORK = path.resolve(values.work);
 const sizes = values.sizes.split(',').map(Number);
 const runs = Number(values.runs);
 const log = (line) => process.stdout.write(`${line}\n`);
+const loadBefore = loadavg()[0];
+// Anything else running on the machine skews timings: say how busy it was.
+const loadNote = () => `1-minute load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after, on ${availableParallelism()} cores`;
 
 const unmeasurable = measurementUnavailable();
 if (unmeasurable) {
@@ -110,6 +115,7 @@ for (const r of results) {
 log('');
 log(`Strata: median of ${runs} cold runs (a fresh node process each, target/ removed first). Dataform ${withDataform ? `CLI ${pinnedVersions().cli}, core ${pinnedVersions().core}` : 'skipped'}.`);
 log(lines.join('\n'));
+log(loadNote());
 for (const r of results) for (const m of [r.parse, r.compile, r.dataform]) if (m?.error) log(`\n${m.label} failed: ${m.error}`);
 
 const target = results.find((r) => r.size === TARGET_SIZE);
@@ -117,6 +123,6 @@ let verdict = `target (${TARGET_SIZE.toLocaleString('en-US')} models parsed and 
 if (!target || !target.compile || target.compile.error || target.parse.error) verdict += 'NOT MEASURED';
 else verdict += target.compile.seconds < TARGET_SECONDS && target.parse.seconds < TARGET_SECONDS ? `PASS (compile ${target.compile.seconds.toFixed(2)}s)` : `FAIL (compile ${target.compile.seconds.toFixed(2)}s)`;
 log(`\n${verdict}`);
-writeFileSync(path.join(WORK, 'parse-compile.json'), JSON.stringify({ runs, results, verdict }, null, 2) + '\n');
+writeFileSync(path.join(WORK, 'parse-compile.json'), JSON.stringify({ runs, load: loadNote(), results, verdict }, null, 2) + '\n');
 log(`raw figures: ${path.relative(REPO_ROOT, path.join(WORK, 'parse-compile.json'))}`);
 process.exitCode = results.some((r) => r.parse?.error || r.compile?.error || r.dataform?.error) ? 1 : 0;

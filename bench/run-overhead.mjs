@@ -1,18 +1,24 @@
 #!/usr/bin/env node
 // What `strata run` adds per model over executing the same compiled SQL directly in DuckDB.
-//   node bench/run-overhead.mjs [--models 200] [--runs 3]
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+//   node bench/run-overhead.mjs [--models 200] [--runs 3] [--work bench/work]
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { generateProject } from './generate-project.mjs';
 import { measureProcess, measurementUnavailable, median, tailOfLogs } from './measure-process.mjs';
 import { REPO_ROOT, strataCliPath, strataCommandUnavailable } from './strata-cli.mjs';
 
-const WORK = path.join(REPO_ROOT, 'bench', 'work');
-const { values } = parseArgs({ options: { models: { type: 'string', default: '200' }, runs: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: { models: { type: 'string', default: '200' }, runs: { type: 'string', default: '3' }, work: { type: 'string', default: path.join(REPO_ROOT, 'bench', 'work') } },
+});
+const WORK = path.resolve(values.work);
 const size = Number(values.models);
 const runs = Number(values.runs);
 const log = (line) => process.stdout.write(`${line}\n`);
+const loadBefore = loadavg()[0];
+// Anything else running on the machine skews timings: say how busy it was.
+const loadNote = () => `1-minute load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after, on ${availableParallelism()} cores`;
 
 const missing = measurementUnavailable() ?? strataCommandUnavailable('compile') ?? strataCommandUnavailable('run');
 if (missing) {
@@ -49,6 +55,7 @@ for (let run = 1; run <= runs; run++) {
     log(`  strata run ${extra.join(' ') || '(default threads)'} run ${run}: ${result.seconds.toFixed(2)}s`);
   }
   rmSync(directDir, { recursive: true, force: true });
+  mkdirSync(directDir, { recursive: true });
   const result = await mustRun(`overhead-direct-run${run}`, [path.join(REPO_ROOT, 'bench', 'run-compiled-sql.mjs'), '--project-dir', projectDir, '--db', path.join(directDir, 'bench.duckdb')]);
   direct = JSON.parse(readFileSync(`${result.logPrefix}.out`, 'utf8').trim().split('\n').at(-1));
   samples.direct.push(result.seconds);
@@ -74,6 +81,7 @@ log('|---|---:|---:|---:|');
 log(`| direct DuckDB (one process, one connection, create or replace table ... as <compiled SQL>) | ${m.direct.toFixed(2)}s (SQL alone ${m.directSql.toFixed(2)}s) | | 1.0x |`);
 log(`| strata run --threads 1 | ${m.threads1.toFixed(2)}s | ${perModel(m.threads1)} | ${(m.threads1 / m.direct).toFixed(1)}x |`);
 log(`| strata run (default threads) | ${m.threadsDefault.toFixed(2)}s | ${perModel(m.threadsDefault)} | ${(m.threadsDefault / m.direct).toFixed(1)}x |`);
+log(loadNote());
 if (perNode.length) log(`\nper node (run_results execution_time minus the bare statement, --threads 1): median ${median(perNode).toFixed(1)} ms over ${perNode.length} models`);
-writeFileSync(path.join(WORK, 'run-overhead.json'), JSON.stringify({ size, runs, samples, medians: m, perNodeMedianMs: perNode.length ? median(perNode) : null }, null, 2) + '\n');
+writeFileSync(path.join(WORK, 'run-overhead.json'), JSON.stringify({ size, runs, load: loadNote(), samples, medians: m, perNodeMedianMs: perNode.length ? median(perNode) : null }, null, 2) + '\n');
 log(`raw figures: ${path.relative(REPO_ROOT, path.join(WORK, 'run-overhead.json'))}`);
