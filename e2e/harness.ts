@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { afterEach } from 'vitest';
 import { main } from '../cli/main.js';
 
 /** A throwaway project folder built from a map of relative path to file contents. */
@@ -45,4 +46,20 @@ export async function strata(dir: string, ...args: string[]): Promise<CliResult>
 /** A minimal project.yml. */
 export function projectYml(extra = ''): string {
   return `name: shop\nversion: "1.0"\n${extra}`;
+}
+
+/**
+ * A factory of throwaway projects (project.yml included unless given) that are removed
+ * after each test of the calling file.
+ */
+export function tempProjects(defaults: Record<string, string> = { 'project.yml': projectYml() }): (files: Record<string, string>) => string {
+  const dirs: string[] = [];
+  afterEach(() => {
+    while (dirs.length) removeProject(dirs.pop()!);
+  });
+  return (files) => {
+    const dir = makeProject({ ...defaults, ...files });
+    dirs.push(dir);
+    return dir;
+  };
 }

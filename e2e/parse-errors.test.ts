@@ -1,15 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { makeProject, projectYml, removeProject, strata } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { projectYml, strata, tempProjects } from './harness.js';
 
-const dirs: string[] = [];
-function project(files: Record<string, string>): string {
-  const dir = makeProject({ 'project.yml': projectYml(), ...files });
-  dirs.push(dir);
-  return dir;
-}
-afterEach(() => {
-  while (dirs.length) removeProject(dirs.pop()!);
-});
+const project = tempProjects();
+const bare = tempProjects({});
 
 describe('mistakes in a project get one clear message naming file and line', () => {
   it('a ref to a model that does not exist', async () => {
@@ -130,8 +123,7 @@ describe('mistakes in a project get one clear message naming file and line', () 
   });
 
   it('no project.yml', async () => {
-    const dir = makeProject({ 'models/a.sql': 'select 1' });
-    dirs.push(dir);
+    const dir = bare({ 'models/a.sql': 'select 1' });
     const { code, output } = await strata(dir, 'parse');
     expect(code).toBe(2);
     expect(output).toContain('no project.yml');

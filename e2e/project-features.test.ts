@@ -1,18 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { queryProject } from './duckdb-query.js';
-import { makeProject, projectYml, removeProject, strata } from './harness.js';
+import { projectYml, strata, tempProjects } from './harness.js';
 
-const dirs: string[] = [];
-function project(files: Record<string, string>): string {
-  const dir = makeProject({ 'project.yml': projectYml(), ...files });
-  dirs.push(dir);
-  return dir;
-}
-afterEach(() => {
-  while (dirs.length) removeProject(dirs.pop()!);
-});
+const project = tempProjects();
 const manifest = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'target/manifest.json'), 'utf8'));
 const compiled = (dir: string, model: string) => readFileSync(path.join(dir, `target/compiled/shop/models/${model}.sql`), 'utf8');
 

@@ -1,16 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { queryProject } from './duckdb-query.js';
-import { makeProject, projectYml, removeProject, strata, writeFiles } from './harness.js';
+import { projectYml, strata, tempProjects, writeFiles } from './harness.js';
 
-const dirs: string[] = [];
-function project(files: Record<string, string>): string {
-  const dir = makeProject({ 'project.yml': projectYml(), ...files });
-  dirs.push(dir);
-  return dir;
-}
-afterEach(() => {
-  while (dirs.length) removeProject(dirs.pop()!);
-});
+const project = tempProjects();
 
 const columnTypes = (dir: string, table: string) =>
   queryProject(dir, `select column_name, data_type from information_schema.columns where table_name = '${table}' order by ordinal_position`);

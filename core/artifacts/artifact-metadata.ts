@@ -20,3 +20,16 @@ export function scrubSecrets(text: string, secrets: readonly string[]): string {
   for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('*****');
   return out;
 }
+
+/** The `metadata` block every artifact starts with: dbt's fields plus our own schema version. */
+export function artifactMetadata(dbtSchema: string, invocationId: string, generatedAt = new Date()): Record<string, unknown> {
+  return {
+    dbt_schema_version: `https://schemas.getdbt.com/dbt/${dbtSchema}.json`,
+    strata_schema_version: STRATA_SCHEMA_VERSION,
+    dbt_version: STRATA_VERSION,
+    strata_version: STRATA_VERSION,
+    generated_at: generatedAt.toISOString(),
+    invocation_id: invocationId,
+    env: {},
+  };
+}

@@ -1,6 +1,6 @@
 import type { ManifestNode, SourceNode } from '../manifest/nodes.js';
 import type { Project } from '../project/load-project.js';
-import { STRATA_SCHEMA_VERSION, STRATA_VERSION } from './artifact-metadata.js';
+import { artifactMetadata } from './artifact-metadata.js';
 
 /** target/manifest.json in dbt's shape (v12), stamped with our own schema version. */
 export function manifestArtifact(project: Project, input: { invocationId: string; adapterType: string; generatedAt?: Date }): Record<string, unknown> {
@@ -21,13 +21,7 @@ export function manifestArtifact(project: Project, input: { invocationId: string
   for (const [id, node] of project.disabled) disabled[id] = [node];
   return {
     metadata: {
-      dbt_schema_version: 'https://schemas.getdbt.com/dbt/manifest/v12.json',
-      strata_schema_version: STRATA_SCHEMA_VERSION,
-      dbt_version: STRATA_VERSION,
-      strata_version: STRATA_VERSION,
-      generated_at: (input.generatedAt ?? new Date()).toISOString(),
-      invocation_id: input.invocationId,
-      env: {},
+      ...artifactMetadata('manifest/v12', input.invocationId, input.generatedAt),
       project_name: project.file.name,
       adapter_type: input.adapterType,
     },

@@ -1,4 +1,4 @@
-import { STRATA_SCHEMA_VERSION, STRATA_VERSION } from './artifact-metadata.js';
+import { artifactMetadata } from './artifact-metadata.js';
 
 /** Status of one node in run_results.json, as in dbt. */
 export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn' | 'runtime error';
@@ -33,15 +33,7 @@ export function runResultsArtifact(input: {
   generatedAt?: Date;
 }): Record<string, unknown> {
   return {
-    metadata: {
-      dbt_schema_version: 'https://schemas.getdbt.com/dbt/run-results/v6.json',
-      strata_schema_version: STRATA_SCHEMA_VERSION,
-      dbt_version: STRATA_VERSION,
-      strata_version: STRATA_VERSION,
-      generated_at: (input.generatedAt ?? new Date()).toISOString(),
-      invocation_id: input.invocationId,
-      env: {},
-    },
+    metadata: artifactMetadata('run-results/v6', input.invocationId, input.generatedAt),
     results: input.results,
     elapsed_time: input.elapsedTime,
     args: input.args,

@@ -12,7 +12,7 @@ import { findFiles } from './find-files.js';
 import { FolderConfigs } from './folder-config.js';
 import { loadMacros, type MacroSet } from './macro-files.js';
 import { copyConfig, defaultConfig, mergeConfig } from './node-config.js';
-import { parseModelFile, sha256 } from './parse-model.js';
+import { newNode, parseModelFile } from './parse-model.js';
 import type { ProjectFile } from './project-file.js';
 import { readPropertyFile, type NodePatch, type PropertyFile } from './property-files.js';
 import { YamlFile } from './yaml-file.js';
@@ -143,36 +143,9 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
 }
 
 function seedNode(projectName: string, file: string, dir: string, contents: string): ManifestNode {
-  const rel = file.slice(dir.replace(/\/$/, '').length + 1);
-  const parts = rel.split('/');
-  const name = parts[parts.length - 1].replace(/\.csv$/, '');
-  return {
-    unique_id: `seed.${projectName}.${name}`,
-    resource_type: 'seed',
-    package_name: projectName,
-    name,
-    path: rel,
-    original_file_path: file,
-    fqn: [projectName, ...parts.slice(0, -1), name],
-    description: '',
-    tags: [],
-    meta: {},
-    database: null,
-    schema: '',
-    relation_name: null,
-    alias: name,
-    checksum: { name: 'sha256', checksum: sha256(contents) },
-    config: defaultConfig('seed'),
-    unrendered_config: {},
-    columns: {},
-    patch_path: null,
-    language: 'csv',
-    raw_code: '',
-    refs: [],
-    sources: [],
-    depends_on: { nodes: [], macros: [] },
-    created_at: Date.now() / 1000,
-  };
+  const name = file.slice(file.lastIndexOf('/') + 1).replace(/\.csv$/, '');
+  // dbt keeps a seed's raw_code empty and checksums the file.
+  return newNode({ resourceType: 'seed', projectName, file, resourcePath: dir, name, rawCode: '', checksumOf: contents, language: 'csv' });
 }
 
 function applyConfigs(

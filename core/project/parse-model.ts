@@ -68,43 +68,59 @@ export interface ModelFileInput {
   source: string;
 }
 
-/** A model node from one `.sql` file, before project and YAML configs are applied. */
-export function parseModelFile(input: ModelFileInput): { node: ManifestNode; template: Template; facts: StaticFacts } {
-  const template = parseTemplate(input.source, input.file);
-  const facts = staticFacts(template, 'model');
-  const rel = input.file.slice(input.resourcePath.replace(/\/$/, '').length + 1);
-  const parts = rel.split('/');
-  const name = parts[parts.length - 1].replace(/\.sql$/, '');
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-    throw new UserError(`model file name '${name}' is not a valid model name`, { file: input.file, hint: 'use letters, digits and underscores, starting with a letter' });
-  }
-  const node: ManifestNode = {
-    unique_id: `model.${input.projectName}.${name}`,
-    resource_type: 'model',
+/** A node of a file under a resource path, with defaults everywhere; parsers fill in the rest. */
+export function newNode(input: {
+  resourceType: 'model' | 'seed';
+  projectName: string;
+  file: string;
+  resourcePath: string;
+  name: string;
+  rawCode: string;
+  checksumOf: string;
+  language: ManifestNode['language'];
+}): ManifestNode {
+  const parts = input.file.slice(input.resourcePath.replace(/\/$/, '').length + 1).split('/');
+  return {
+    unique_id: `${input.resourceType}.${input.projectName}.${input.name}`,
+    resource_type: input.resourceType,
     package_name: input.projectName,
-    name,
-    path: rel,
+    name: input.name,
+    path: parts.join('/'),
     original_file_path: input.file,
-    fqn: [input.projectName, ...parts.slice(0, -1), name],
+    fqn: [input.projectName, ...parts.slice(0, -1), input.name],
     description: '',
     tags: [],
     meta: {},
     database: null,
     schema: '',
     relation_name: null,
-    alias: name,
-    checksum: { name: 'sha256', checksum: sha256(input.source) },
-    config: defaultConfig('model'),
-    unrendered_config: { ...facts.config },
+    alias: input.name,
+    checksum: { name: 'sha256', checksum: sha256(input.checksumOf) },
+    config: defaultConfig(input.resourceType),
+    unrendered_config: {},
     columns: {},
     patch_path: null,
-    language: 'sql',
-    raw_code: input.source,
-    refs: facts.refs,
-    sources: facts.sources,
+    language: input.language,
+    raw_code: input.rawCode,
+    refs: [],
+    sources: [],
     depends_on: { nodes: [], macros: [] },
     created_at: Date.now() / 1000,
   };
+}
+
+/** A model node from one `.sql` file, before project and YAML configs are applied. */
+export function parseModelFile(input: ModelFileInput): { node: ManifestNode; template: Template; facts: StaticFacts } {
+  const template = parseTemplate(input.source, input.file);
+  const facts = staticFacts(template, 'model');
+  const name = input.file.slice(input.file.lastIndexOf('/') + 1).replace(/\.sql$/, '');
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new UserError(`model file name '${name}' is not a valid model name`, { file: input.file, hint: 'use letters, digits and underscores, starting with a letter' });
+  }
+  const node = newNode({ resourceType: 'model', projectName: input.projectName, file: input.file, resourcePath: input.resourcePath, name, rawCode: input.source, checksumOf: input.source, language: 'sql' });
+  node.unrendered_config = { ...facts.config };
+  node.refs = facts.refs;
+  node.sources = facts.sources;
   setPrivate(node, 'ref_lines', facts.lines);
   return { node, template, facts };
 }
