@@ -23,12 +23,16 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
     .configureOutput({ writeOut: (s) => stdout.write(s), writeErr: (s) => process.stderr.write(s) })
     .showSuggestionAfterError(true);
 
-  const withSession = (action: (session: Session, options: Record<string, unknown>) => Promise<number>, banner = true) => async (options: CommonOptions & Record<string, unknown>) => {
+  const withSession = (action: (session: Session, options: Record<string, unknown>) => Promise<number>, banner = true, connectEarly = false) => async (options: CommonOptions & Record<string, unknown>) => {
     logger = new Logger(options.logFormat ?? 'text', stdout, Boolean(options.debug));
     // ls prints only its result, so its output can be piped.
     if (banner) logger.info(`Running with strata=${STRATA_VERSION}`, 'main_start');
-    const session = await openSession(options, logger);
-    exitCode = await action(session, options);
+    const session = await openSession(options, logger, connectEarly);
+    try {
+      exitCode = await action(session, options);
+    } finally {
+      await session.close();
+    }
   };
   const command = (name: string, description: string, select = true) => {
     const cmd = addCommonOptions(program.command(name).description(description));
@@ -36,19 +40,19 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
   };
 
   command('parse', 'parse the project and write target/manifest.json', false).action(withSession((s) => runParse(s)));
-  command('compile', 'render models to SQL in target/compiled/').action(withSession((s, o) => runCompile(s, o)));
+  command('compile', 'render models to SQL in target/compiled/').action(withSession((s, o) => runCompile(s, o), true, true));
   command('run', 'build the selected models')
     .option('--full-refresh', 'rebuild incremental models from scratch')
     .option('-x, --fail-fast', 'stop at the first failure')
-    .action(withSession((s, o) => runBuild(s, o, ['model'], 'run')));
+    .action(withSession((s, o) => runBuild(s, o, ['model'], 'run'), true, true));
   command('seed', 'load the CSV files in seeds/ into tables')
     .option('--full-refresh', 'drop and recreate seed tables')
     .option('-x, --fail-fast', 'stop at the first failure')
-    .action(withSession((s, o) => runBuild(s, o, ['seed'], 'seed')));
+    .action(withSession((s, o) => runBuild(s, o, ['seed'], 'seed'), true, true));
   command('build', 'load seeds and build models in DAG order')
     .option('--full-refresh', 'rebuild incremental models and seeds from scratch')
     .option('-x, --fail-fast', 'stop at the first failure')
-    .action(withSession((s, o) => runBuild(s, o, ['seed', 'model'], 'build')));
+    .action(withSession((s, o) => runBuild(s, o, ['seed', 'model'], 'build'), true, true));
   command('ls', 'list the selected resources')
     .alias('list')
     .option('--output <format>', 'name, path, json or selector', 'selector')
@@ -58,7 +62,7 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
     .option('--inline <sql>', 'SQL to run instead of a model (may use ref and source)')
     .option('--limit <n>', 'how many rows', '5')
     .option('--output <format>', 'text or json', 'text')
-    .action(withSession((s, o) => runShow(s, o)));
+    .action(withSession((s, o) => runShow(s, o), true, true));
   command('debug', 'check the project and the connection', false).action(withSession((s) => runDebug(s)));
   program
     .command('clean')

@@ -24,10 +24,17 @@ export interface Session {
   startedAt: Date;
   targetDir: string;
   selectors: SelectorDefinitions | undefined;
+  /** Opens the connection once; started early (while files are parsed) when the command asked. */
+  connect(): Promise<void>;
+  /** Closes the connection, waiting for an early open still under way. */
+  close(): Promise<void>;
 }
 
-/** Reads the project, the target and every project file; opens no connection. */
-export async function openSession(options: CommonOptions, logger: Logger): Promise<Session> {
+/**
+ * Reads the project, the target and every project file. With `connectEarly`, the connection
+ * opens in the background meanwhile (drivers do that work off the main thread).
+ */
+export async function openSession(options: CommonOptions, logger: Logger, connectEarly = false): Promise<Session> {
   const startedAt = new Date();
   const root = path.resolve(options.projectDir ?? process.cwd());
   const projectFile = readProjectFile(root);
@@ -42,13 +49,28 @@ export async function openSession(options: CommonOptions, logger: Logger): Promi
   logger.addSecrets(target.secrets);
   const threads = parseThreads(options.threads, typeof target.config.threads === 'number' ? target.config.threads : 4);
   const adapter = await createAdapter({ target: target.config, targetName: target.name, projectRoot: root, threads }, target.source);
-  const project = await loadProject({
-    project: projectFile,
-    naming: { adapterType: adapter.type, sql: adapter.sql, defaultDatabase: adapter.defaultDatabase, defaultSchema: adapter.defaultSchema },
-    cliVars: parseVars(options.vars),
-  });
-  const selectorsPath = path.join(root, 'selectors.yml');
-  const selectors = existsSync(selectorsPath) ? parseSelectorsFile(readFileSync(selectorsPath, 'utf8'), 'selectors.yml') : undefined;
+  let opening: Promise<void> | undefined;
+  const connect = () => (opening ??= adapter.open());
+  // A failure surfaces when the command awaits connect(), not as an unhandled rejection now.
+  if (connectEarly) connect().catch(() => undefined);
+  const close = async () => {
+    await opening?.catch(() => undefined);
+    await adapter.close();
+  };
+  let project: Project;
+  let selectors: SelectorDefinitions | undefined;
+  try {
+    project = await loadProject({
+      project: projectFile,
+      naming: { adapterType: adapter.type, sql: adapter.sql, defaultDatabase: adapter.defaultDatabase, defaultSchema: adapter.defaultSchema },
+      cliVars: parseVars(options.vars),
+    });
+    const selectorsPath = path.join(root, 'selectors.yml');
+    selectors = existsSync(selectorsPath) ? parseSelectorsFile(readFileSync(selectorsPath, 'utf8'), 'selectors.yml') : undefined;
+  } catch (error) {
+    await close();
+    throw error;
+  }
   return {
     logger,
     projectFile,
@@ -60,6 +82,8 @@ export async function openSession(options: CommonOptions, logger: Logger): Promi
     startedAt,
     targetDir: path.resolve(root, projectFile.targetPath),
     selectors,
+    connect,
+    close,
   };
 }
 

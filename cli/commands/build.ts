@@ -27,7 +27,7 @@ export async function runBuild(session: Session, options: BuildOptions, resource
   }
   logger.info(`Concurrency: ${session.threads} threads (target='${session.target.name}', ${adapter.describe()})`);
   logger.info('');
-  await adapter.open();
+  await session.connect();
   const started = performance.now();
   const writer = new FileWriter();
   let results: NodeResult[] = [];

@@ -14,16 +14,10 @@ export async function runCompile(session: Session, options: SelectOptions): Prom
   const started = performance.now();
   const ids = selectNodes(session, options, ['model']);
   const nodes = [...ids].map((id) => project.nodes.get(id)!);
-  let cache: RelationCache | undefined;
-  if (nodes.some((n) => n.config.materialized === 'incremental')) {
-    cache = new RelationCache(adapter);
-    await adapter.open();
-    try {
-      await cache.load(nodes.map((n) => ({ database: n.database, schema: n.schema })));
-    } finally {
-      await adapter.close();
-    }
-  }
+  // Only incremental models ask the warehouse anything (is_incremental); they compile last,
+  // so the connection opened in the background while parsing has time to be ready.
+  const incremental = nodes.filter((n) => n.config.materialized === 'incremental');
+  const cache = new RelationCache(adapter);
   const compiler = new Compiler(project, {
     target: { name: session.target.name, type: adapter.type, schema: adapter.defaultSchema, database: adapter.defaultDatabase, threads: session.threads },
     state: cache,
@@ -31,12 +25,22 @@ export async function runCompile(session: Session, options: SelectOptions): Prom
     runStartedAt: session.startedAt,
   });
   const writer = new FileWriter();
-  for (const node of nodes) {
-    const compiled = compiler.compile(node);
-    writer.write(path.join(session.targetDir, 'compiled', node.package_name, node.original_file_path), compiled.sql);
+  const compileAll = (list: typeof nodes) => {
+    for (const node of list) {
+      const compiled = compiler.compile(node);
+      writer.write(path.join(session.targetDir, 'compiled', node.package_name, node.original_file_path), compiled.sql);
+    }
+  };
+  compileAll(nodes.filter((n) => n.config.materialized !== 'incremental'));
+  if (incremental.length) {
+    await session.connect();
+    await cache.load(incremental.map((n) => ({ database: n.database, schema: n.schema })));
+    compileAll(incremental);
   }
-  await writer.flush();
+  await session.close();
+  // The manifest serializes on this thread while the worker is still writing compiled files.
   writeManifest(session);
+  await writer.flush();
   logger.info(`Compiled ${nodes.length} model${nodes.length === 1 ? '' : 's'} into ${path.relative(process.cwd(), path.join(session.targetDir, 'compiled')) || '.'} in ${((performance.now() - started) / 1000).toFixed(2)}s`, 'compiled', { count: nodes.length });
   return 0;
 }

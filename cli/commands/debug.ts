@@ -12,7 +12,7 @@ export async function runDebug(session: Session): Promise<number> {
   logger.info(`profile: ${target.source === 'default' ? 'none found, using the embedded DuckDB default' : `${target.profileName} from ${target.source}`}`);
   logger.info(`target: ${target.name} (${adapter.describe()})`);
   try {
-    await adapter.open();
+    await session.connect();
     const result = await adapter.execute('select 1 as ok');
     if (String(result.rows[0]?.[0]) !== '1') throw new Error(`unexpected answer ${JSON.stringify(result.rows)}`);
     logger.info('connection: OK');

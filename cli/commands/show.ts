@@ -17,7 +17,7 @@ export async function runShow(session: Session, options: ShowOptions): Promise<n
   const limit = options.limit === undefined ? 5 : Number(options.limit);
   if (!Number.isInteger(limit) || limit < 0) throw new UserError(`--limit must be a whole number, got '${options.limit}'`);
   if (!options.inline && !options.select?.length) throw new UserError('show needs --select <model> or --inline "<sql>"', { hint: 'strata show --select stg_orders --limit 10' });
-  await adapter.open();
+  await session.connect();
   try {
     const cache = new RelationCache(adapter);
     let sql: string;

@@ -1,30 +1,69 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+// Runs on a second thread: writing thousands of small files costs the main thread nothing.
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const { mkdirSync, writeFileSync } = require('node:fs');
+const path = require('node:path');
+const folders = new Set();
+parentPort.on('message', (batch) => {
+  try {
+    for (const [file, contents] of batch) {
+      const dir = path.dirname(file);
+      if (!folders.has(dir)) { mkdirSync(dir, { recursive: true }); folders.add(dir); }
+      writeFileSync(file, contents);
+    }
+    parentPort.postMessage({ ok: true });
+  } catch (error) {
+    parentPort.postMessage({ ok: false, message: String(error && error.message || error) });
+  }
+});
+`;
+
+const BATCH = 500;
 
 /**
- * Writes many small files (target/compiled, target/run) in the background while the CPU
- * compiles, creating each folder once. `flush()` waits for all of them.
+ * Writes many small files (target/compiled, target/run) on a worker thread while the main
+ * thread goes on compiling. `flush()` waits for all of them and stops the worker.
  */
 export class FileWriter {
-  private readonly folders = new Map<string, Promise<unknown>>();
-  private readonly pending = new Set<Promise<void>>();
-  private failure: unknown;
+  private worker: Worker | undefined;
+  private batch: [string, string][] = [];
+  private outstanding = 0;
+  private failure: string | undefined;
+  private drained: (() => void) | undefined;
 
   write(file: string, contents: string): void {
-    const dir = path.dirname(file);
-    let folder = this.folders.get(dir);
-    if (!folder) this.folders.set(dir, (folder = mkdir(dir, { recursive: true })));
-    const task: Promise<void> = folder
-      .then(() => writeFile(file, contents))
-      .catch((error: unknown) => {
-        this.failure ??= error;
-      })
-      .finally(() => this.pending.delete(task));
-    this.pending.add(task);
+    this.batch.push([file, contents]);
+    if (this.batch.length >= BATCH) this.send();
+  }
+
+  private send(): void {
+    if (this.batch.length === 0) return;
+    if (!this.worker) {
+      this.worker = new Worker(WORKER_SOURCE, { eval: true });
+      this.worker.unref();
+      this.worker.on('message', (reply: { ok: boolean; message?: string }) => {
+        if (!reply.ok) this.failure ??= reply.message;
+        if (--this.outstanding === 0) this.drained?.();
+      });
+      this.worker.on('error', (error) => {
+        this.failure ??= error.message;
+        this.outstanding = 0;
+        this.drained?.();
+      });
+    }
+    this.outstanding++;
+    this.worker.postMessage(this.batch);
+    this.batch = [];
   }
 
   async flush(): Promise<void> {
-    while (this.pending.size) await Promise.all([...this.pending]);
-    if (this.failure) throw this.failure;
+    this.send();
+    if (this.outstanding > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+    this.drained = undefined;
+    await this.worker?.terminate();
+    this.worker = undefined;
+    if (this.failure) throw new Error(`could not write files under target/: ${this.failure}`);
   }
 }

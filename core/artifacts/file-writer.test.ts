@@ -1,0 +1,28 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FileWriter } from './file-writer.js';
+
+describe('FileWriter', () => {
+  it('writes every file, creating folders, by the time flush resolves', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'strata-writer-'));
+    const writer = new FileWriter();
+    for (let i = 0; i < 1203; i++) writer.write(path.join(dir, `f${i % 7}`, `m${i}.sql`), `select ${i}`);
+    await writer.flush();
+    expect(readFileSync(path.join(dir, 'f3', 'm1200.sql'), 'utf8')).toBe('select 1200');
+    expect(readFileSync(path.join(dir, 'f0', 'm0.sql'), 'utf8')).toBe('select 0');
+  });
+
+  it('reports a file that cannot be written', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'strata-writer-'));
+    writeFileSync(path.join(dir, 'blocker'), 'a file where a folder should be');
+    const writer = new FileWriter();
+    writer.write(path.join(dir, 'blocker', 'x.sql'), 'select 1');
+    await expect(writer.flush()).rejects.toThrowError(/could not write files under target/);
+  });
+
+  it('flush with nothing written resolves at once', async () => {
+    await new FileWriter().flush();
+  });
+});
