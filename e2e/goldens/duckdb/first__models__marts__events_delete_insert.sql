@@ -1,0 +1,5 @@
+create table "shop"."main_marts"."events_delete_insert__strata_tmp" as
+select * from "shop"."main"."stg_events"
+;
+
+alter table "shop"."main_marts"."events_delete_insert__strata_tmp" rename to "events_delete_insert";

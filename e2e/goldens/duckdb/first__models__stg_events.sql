@@ -1,0 +1,5 @@
+create view "shop"."main"."stg_events__strata_tmp" as
+select * from "shop"."main"."raw_events"
+;
+
+alter view "shop"."main"."stg_events__strata_tmp" rename to "stg_events";
