@@ -66,14 +66,14 @@ describe('project features', () => {
     const dir = project({
       'macros/cents.js': 'export default function cents(col) { return `(${col} / 100)`; }\nexport function shout(s) { return String(s).toUpperCase(); }',
       'macros/typed.ts': 'export default function typed(n: number): string { return `${n * 2}`; }',
-      'macros/positive.sql': '{{column}} > 0',
+      'macros/positive.sql': '{{column}} > 0 and {{this}} is not null',
       'macros/now_sql.sql': 'now()',
       'macros/duckdb__now_sql.sql': 'current_timestamp',
       'models/m.sql': 'select {{cents "amount"}} as a, \'{{shout "x"}}\' as b, {{typed 21}} as c, {{> now_sql}} as d\nfrom t where {{> positive column="amount"}}',
     });
     const { code, output } = await strata(dir, 'compile');
     expect(code, output).toBe(0);
-    expect(compiled(dir, 'm')).toBe("select (amount / 100) as a, 'X' as b, 42 as c, current_timestamp as d\nfrom t where amount > 0");
+    expect(compiled(dir, 'm')).toBe("select (amount / 100) as a, 'X' as b, 42 as c, current_timestamp as d\nfrom t where amount > 0 and \"shop\".\"main\".\"m\" is not null");
     expect(manifest(dir).nodes['model.shop.m'].depends_on.macros).toEqual(expect.arrayContaining(['macro.shop.cents', 'macro.shop.positive']));
   });
 

@@ -109,8 +109,9 @@ export class Compiler {
     const project = this.project;
     const relation = node.relation_name ?? `${EPHEMERAL_PREFIX}${node.name}`;
     // `{{this}}` renders the context itself, so the context's string form is the model's relation.
-    const context = Object.create({ toString: () => relation }) as Record<string, unknown>;
-    Object.assign(context, {
+    // It is an own property: a partial called with key=value pairs gets a copy of own properties.
+    const context: Record<string, unknown> = {
+      toString: () => relation,
       database: node.database,
       schema: node.schema,
       identifier: node.alias,
@@ -119,7 +120,7 @@ export class Compiler {
       model: { name: node.name, unique_id: node.unique_id, config: node.config, resource_type: node.resource_type },
       invocation_id: this.options.invocationId,
       run_started_at: this.options.runStartedAt.toISOString(),
-    });
+    };
     const fail = (options: HelperOptions, message: string, hint?: string) =>
       new UserError(message, { file: template.file, line: options?.loc?.start?.line, hint });
     const helpers: Record<string, Helper> = {
