@@ -21,6 +21,18 @@ export interface CompileOptions {
   invocationId: string;
   runStartedAt: Date;
   env?: NodeJS.ProcessEnv;
+  /** Replacements used by unit tests: what `ref`/`source` render to, vars, and is_incremental. */
+  overrides?: CompileOverrides;
+}
+
+/** Unit tests compile a model against literal inputs instead of warehouse relations. */
+export interface CompileOverrides {
+  /** Model or seed name to the SQL text `{{ref "name"}}` renders to. */
+  ref?: Record<string, string>;
+  /** `source_name.table_name` to the SQL text `{{source ...}}` renders to. */
+  source?: Record<string, string>;
+  vars?: Record<string, unknown>;
+  isIncremental?: boolean;
 }
 
 export interface CompiledNode {
@@ -127,6 +139,8 @@ export class Compiler {
       ...this.helpers,
       ref: (...args: unknown[]) => {
         const name = String(args.length > 2 ? args[1] : args[0]);
+        const override = this.options.overrides?.ref?.[name];
+        if (override !== undefined) return override;
         const target = [...node.depends_on.nodes].map((id) => project.nodes.get(id)).find((n) => n?.name === name) ?? findByName(project, name);
         if (!target) throw fail(args[args.length - 1] as HelperOptions, `'${name}' does not exist`, didYouMean(name, [...project.nodes.values()].map((n) => n.name)));
         if (target.config.materialized === 'ephemeral') {
@@ -136,6 +150,8 @@ export class Compiler {
         return target.relation_name;
       },
       source: (sourceName: unknown, table: unknown, options: unknown) => {
+        const override = this.options.overrides?.source?.[`${sourceName}.${table}`];
+        if (override !== undefined) return override;
         const source = project.sources.get(`source.${node.package_name}.${sourceName}.${table}`);
         if (!source) throw fail(options as HelperOptions, `source '${sourceName}.${table}' is not declared`);
         return source.relation_name;
@@ -144,13 +160,15 @@ export class Compiler {
       var: (...args: unknown[]) => {
         const options = args.pop() as HelperOptions;
         const name = String(args[0]);
+        const vars = this.options.overrides?.vars;
+        if (vars && name in vars) return vars[name];
         if (name in project.vars) return project.vars[name];
         if (args.length > 1) return args[1];
         throw fail(options, `required var '${name}' is not set`, didYouMean(name, Object.keys(project.vars)) || `set it under vars: in project.yml, pass --vars '{${name}: ...}', or give a default: {{var "${name}" "default"}}`);
       },
       env: (...args: unknown[]) => this.envHelper(args, fail),
       env_var: (...args: unknown[]) => this.envHelper(args, fail),
-      is_incremental: () => isIncrementalRun(node, this.options),
+      is_incremental: () => this.options.overrides?.isIncremental ?? isIncrementalRun(node, this.options),
       should_full_refresh: () => node.config.materialized === 'incremental' && !isIncrementalRun(node, this.options),
     };
     return renderTemplate(template, context, { helpers, partials: this.partials });

@@ -1,0 +1,43 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadProject } from '../project/load-project.js';
+import { readProjectFile } from '../project/project-file.js';
+import { Compiler } from './compiler.js';
+
+async function project(files: Record<string, string>) {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'strata-compiler-'));
+  for (const [file, text] of Object.entries({ 'project.yml': 'name: shop\n', ...files })) {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), text);
+  }
+  const quote = (s: string) => `"${s}"`;
+  return loadProject({
+    project: readProjectFile(root),
+    naming: { adapterType: 'duckdb', sql: { relation: (r) => [r.database, r.schema, r.identifier].filter(Boolean).map((p) => quote(p!)).join('.') }, defaultDatabase: 'db', defaultSchema: 'main' },
+  });
+}
+
+const options = { target: { name: 'dev', type: 'duckdb', schema: 'main', database: 'db' }, invocationId: 'x', runStartedAt: new Date(0) };
+
+describe('Compiler', () => {
+  it('renders refs, sources and vars', async () => {
+    const p = await project({
+      'models/a.sql': 'select 1 as id',
+      'models/b.sql': "select * from {{ref \"a\"}} join {{source \"shop\" \"orders\"}} using (id) where d > '{{var \"d\" \"2024\"}}'",
+      'models/s.yml': 'version: 2\nsources:\n  - name: shop\n    tables:\n      - name: orders\n',
+    });
+    expect(new Compiler(p, options).compile(p.nodes.get('model.shop.b')!).sql).toBe(`select * from "db"."main"."a" join "db"."shop"."orders" using (id) where d > '2024'`);
+  });
+
+  it('overrides replace refs, sources, vars and is_incremental (for unit tests)', async () => {
+    const p = await project({
+      'models/a.sql': 'select 1 as id',
+      'models/b.sql': "{{config materialized=\"incremental\"}}\nselect * from {{ref \"a\"}}, {{source \"shop\" \"orders\"}} where d > '{{var \"d\"}}'{{#if (is_incremental)}} and incr{{/if}}",
+      'models/s.yml': 'version: 2\nsources:\n  - name: shop\n    tables:\n      - name: orders\n',
+    });
+    const compiler = new Compiler(p, { ...options, overrides: { ref: { a: '__input_a' }, source: { 'shop.orders': '__input_orders' }, vars: { d: '2030' }, isIncremental: true } });
+    expect(compiler.compile(p.nodes.get('model.shop.b')!).sql).toBe("select * from __input_a, __input_orders where d > '2030' and incr");
+  });
+});
