@@ -4,7 +4,7 @@
  * (v12) so that tools reading dbt artifacts can read ours.
  */
 
-export type ResourceType = 'model' | 'seed' | 'source' | 'test' | 'snapshot' | 'analysis' | 'operation';
+export type ResourceType = 'model' | 'seed' | 'source' | 'test' | 'unit_test' | 'snapshot' | 'analysis' | 'operation';
 
 export type Materialization = 'view' | 'table' | 'ephemeral' | 'incremental' | 'seed' | 'test';
 export type IncrementalStrategy = 'append' | 'merge' | 'delete+insert';
