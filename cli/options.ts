@@ -17,6 +17,7 @@ export interface SelectOptions {
   select?: string[];
   exclude?: string[];
   selector?: string;
+  indirectSelection?: 'eager' | 'cautious' | 'empty';
 }
 
 export function addCommonOptions(command: Command): Command {
@@ -36,7 +37,8 @@ export function addSelectOptions(command: Command): Command {
     .option('-s, --select <selector...>', 'nodes to include (dbt selection syntax)', collect)
     .option('--models <selector...>', 'alias of --select', collect)
     .option('--exclude <selector...>', 'nodes to leave out', collect)
-    .option('--selector <name>', 'a named selector from selectors.yml');
+    .option('--selector <name>', 'a named selector from selectors.yml')
+    .addOption(new Option('--indirect-selection <mode>', "which tests of selected nodes to include").choices(['eager', 'cautious', 'empty']));
 }
 
 /** Parses --vars (YAML or JSON) into an object. */

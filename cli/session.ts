@@ -90,9 +90,10 @@ export async function openSession(options: CommonOptions, logger: Logger, connec
 /** The unique ids a command works on: selection applied, then limited to the given resource types. */
 export function selectNodes(session: Session, options: SelectOptions, resourceTypes: readonly string[]): Set<string> {
   const select = [...(options.select ?? []), ...((options as { models?: string[] }).models ?? [])];
+  const { dag, all } = session.project;
   const chosen = resolveSelection({
-    graph: session.project.dag,
-    nodes: session.project.all,
+    graph: dag,
+    nodes: all,
     select: select.length ? select : undefined,
     exclude: options.exclude,
     selector: options.selector,
@@ -100,10 +101,31 @@ export function selectNodes(session: Session, options: SelectOptions, resourceTy
   });
   const out = new Set<string>();
   for (const id of chosen) {
-    const node = session.project.all.get(id);
+    const node = all.get(id);
     if (node && resourceTypes.includes(node.resource_type)) out.add(id);
   }
+  if (resourceTypes.includes('test') || resourceTypes.includes('unit_test')) addIndirectTests(session, options, chosen, out, resourceTypes);
   return out;
+}
+
+/**
+ * dbt's indirect selection: selecting a model selects its tests. `eager` (the default) takes a
+ * test when any parent is selected, `cautious` when all are, `empty` never.
+ */
+function addIndirectTests(session: Session, options: SelectOptions, chosen: Set<string>, out: Set<string>, resourceTypes: readonly string[]): void {
+  const mode = options.indirectSelection ?? 'eager';
+  if (mode === 'empty') return;
+  const { dag, all } = session.project;
+  const excluded = options.exclude?.length ? resolveSelection({ graph: dag, nodes: all, select: options.exclude, selectors: session.selectors }) : new Set<string>();
+  for (const id of chosen) {
+    dag.forEachOutNeighbor(id, (child) => {
+      if (out.has(child) || excluded.has(child)) return;
+      const node = all.get(child);
+      if (!node || !resourceTypes.includes(node.resource_type) || (node.resource_type !== 'test' && node.resource_type !== 'unit_test')) return;
+      const parents = dag.inNeighbors(child);
+      if (mode === 'cautious' ? parents.every((p) => chosen.has(p)) : true) out.add(child);
+    });
+  }
 }
 
 /** Writes target/manifest.json. */

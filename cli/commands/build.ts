@@ -4,7 +4,10 @@ import { runResultsArtifact, type NodeResult } from '../../core/artifacts/run-re
 import { Compiler } from '../../core/compile/compiler.js';
 import { buildExecutor } from '../../core/runner/build-node.js';
 import { RelationCache } from '../../core/runner/relation-cache.js';
+import { dataTestExecutor } from '../../core/runner/run-data-test.js';
 import { runNodes } from '../../core/runner/run-nodes.js';
+import { withTestGates } from '../../core/runner/test-gates.js';
+import { formatTable } from '../output/table.js';
 import { RunReporter } from '../output/run-reporter.js';
 import type { SelectOptions } from '../options.js';
 import { selectNodes, writeArtifact, writeManifest, type Session } from '../session.js';
@@ -14,7 +17,7 @@ export interface BuildOptions extends SelectOptions {
   failFast?: boolean;
 }
 
-/** `run`, `seed` and `build`: selected nodes of the given types, built in DAG order. Returns the exit code. */
+/** `run`, `seed`, `test` and `build`: selected nodes of the given types, in DAG order. Returns the exit code. */
 export async function runBuild(session: Session, options: BuildOptions, resourceTypes: readonly string[], command: string): Promise<number> {
   const { logger, project, adapter } = session;
   const ids = selectNodes(session, options, resourceTypes);
@@ -34,7 +37,7 @@ export async function runBuild(session: Session, options: BuildOptions, resource
   try {
     const cache = new RelationCache(adapter);
     const nodes = [...ids].map((id) => project.nodes.get(id)!).filter(Boolean);
-    await cache.load(nodes.map((n) => ({ database: n.database, schema: n.schema })));
+    await cache.load(nodes.filter((n) => n.resource_type !== 'test').map((n) => ({ database: n.database, schema: n.schema })));
     const compiler = new Compiler(project, {
       target: { name: session.target.name, type: adapter.type, schema: adapter.defaultSchema, database: adapter.defaultDatabase, threads: session.threads },
       state: cache,
@@ -52,13 +55,15 @@ export async function runBuild(session: Session, options: BuildOptions, resource
     };
     process.on('SIGINT', onSigint);
     try {
+      const build = buildExecutor({ adapter, compiler, cache, projectRoot: project.file.root, targetDir: session.targetDir, fullRefresh: Boolean(options.fullRefresh), writer });
+      const test = dataTestExecutor({ adapter, compiler, targetDir: session.targetDir, writer, formatRows: formatTable });
       results = await runNodes({
-        dag: project.dag,
+        dag: withTestGates(project.dag, project.nodes, ids),
         nodes: project.nodes,
         ids,
         threads: session.threads,
         failFast: options.failFast,
-        execute: buildExecutor({ adapter, compiler, cache, projectRoot: project.file.root, targetDir: session.targetDir, fullRefresh: Boolean(options.fullRefresh), writer }),
+        execute: (node, thread) => (node.resource_type === 'test' ? test(node, thread) : build(node, thread)),
         isSilent: (node) => node.config.materialized === 'ephemeral',
         onEvent: reporter.onEvent,
         signal: abort.signal,

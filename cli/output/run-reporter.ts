@@ -10,6 +10,7 @@ function describe(node: ManifestNode): string {
   const where = `${node.schema}.${node.alias}`;
   if (node.resource_type === 'seed') return `seed file ${where}`;
   if (node.resource_type === 'model') return `sql ${node.config.materialized} model ${where}`;
+  if (node.resource_type === 'test' || node.resource_type === 'unit_test') return `${node.resource_type === 'unit_test' ? 'unit test' : 'test'} ${node.name}`;
   return `${node.resource_type} ${node.name}`;
 }
 
@@ -40,12 +41,15 @@ export class RunReporter {
     const data = { unique_id: node.unique_id, index, total, status: result.status, execution_time: result.execution_time, message: result.message };
     if (result.status === 'success' || result.status === 'pass') {
       const verb = node.resource_type === 'seed' ? 'loaded' : node.resource_type === 'test' ? '' : 'created';
-      const label = node.resource_type === 'test' ? `PASS ${node.name}` : `OK ${verb} ${describe(node)}`;
+      const label = node.resource_type === 'test' || node.resource_type === 'unit_test' ? `PASS ${node.name}` : `OK ${verb} ${describe(node)}`;
       this.logger.info(dots(`${counter} ${this.logger.paint(pc.green, label)}`, `[${this.logger.paint(pc.green, result.message ?? 'OK')} in ${seconds}]`), 'node_finished', data);
     } else if (result.status === 'skipped') {
       this.logger.info(dots(`${counter} ${this.logger.paint(pc.yellow, 'SKIP')} ${describe(node)}`, `[${this.logger.paint(pc.yellow, 'SKIP')}]`), 'node_finished', data);
     } else if (result.status === 'warn') {
-      this.logger.info(dots(`${counter} ${this.logger.paint(pc.yellow, 'WARN')} ${describe(node)}`, `[${this.logger.paint(pc.yellow, 'WARN')} in ${seconds}]`), 'node_finished', data);
+      const label = node.resource_type === 'test' ? `WARN ${result.failures ?? ''} ${node.name}` : `WARN ${describe(node)}`;
+      this.logger.info(dots(`${counter} ${this.logger.paint(pc.yellow, label)}`, `[${this.logger.paint(pc.yellow, `WARN ${result.failures ?? ''}`.trim())} in ${seconds}]`), 'node_finished', data);
+    } else if (result.status === 'fail') {
+      this.logger.info(dots(`${counter} ${this.logger.paint(pc.red, `FAIL ${result.failures ?? ''} ${node.name}`)}`, `[${this.logger.paint(pc.red, `FAIL ${result.failures ?? ''}`.trim())} in ${seconds}]`), 'node_finished', data);
     } else {
       this.logger.info(dots(`${counter} ${this.logger.paint(pc.red, 'ERROR')} creating ${describe(node)}`, `[${this.logger.paint(pc.red, 'ERROR')} in ${seconds}]`), 'node_finished', data);
     }
@@ -73,18 +77,22 @@ export class RunReporter {
     this.logger.info(`Finished running ${what} in ${elapsed.toFixed(2)}s.`, 'run_finished', { elapsed });
     const count = (statuses: string[]) => results.filter((r) => statuses.includes(r.status)).length;
     const errors = count(['error', 'fail', 'runtime error']);
+    const problems = results.filter((r) => ['error', 'fail', 'runtime error', 'warn'].includes(r.status));
     const warns = count(['warn']);
     const skips = count(['skipped']);
     if (errors === 0) {
       this.logger.info(this.logger.paint(pc.green, warns ? `Completed with ${warns} warning${warns === 1 ? '' : 's'}` : 'Completed successfully'));
     } else {
       this.logger.info(this.logger.paint(pc.red, `Completed with ${errors} error${errors === 1 ? '' : 's'} and ${warns} warning${warns === 1 ? '' : 's'}:`));
-      for (const result of results.filter((r) => ['error', 'fail', 'runtime error'].includes(r.status))) {
-        const node = nodes.get(result.unique_id);
-        this.logger.info('');
-        this.logger.error(`${result.status === 'fail' ? 'Failure' : 'Error'} in ${node?.resource_type ?? ''} ${node?.name ?? result.unique_id} (${node?.original_file_path ?? ''})`);
-        this.logger.info(`  ${(result.message ?? '').split('\n').join('\n  ')}`);
-      }
+    }
+    for (const result of problems) {
+      const node = nodes.get(result.unique_id);
+      const where = node?.declared_at ? `${node.declared_at.file}${node.declared_at.line() ? `:${node.declared_at.line()}` : ''}` : node?.original_file_path ?? '';
+      const kind = result.status === 'warn' ? 'Warning' : result.status === 'fail' ? 'Failure' : 'Error';
+      this.logger.info('');
+      if (result.status === 'warn') this.logger.warn(`${kind} in ${node?.resource_type ?? ''} ${node?.name ?? result.unique_id} (${where})`);
+      else this.logger.error(`${kind} in ${node?.resource_type ?? ''} ${node?.name ?? result.unique_id} (${where})`);
+      this.logger.info(`  ${(result.message ?? '').split('\n').join('\n  ')}`);
     }
     this.logger.info('');
     this.logger.info(`Done. PASS=${count(['success', 'pass'])} WARN=${warns} ERROR=${errors} SKIP=${skips} TOTAL=${results.length}`, 'run_summary', {

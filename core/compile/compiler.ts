@@ -6,6 +6,8 @@ import type { Project } from '../project/load-project.js';
 import { renderTemplate, type Helper, type HelperOptions } from '../template/render-template.js';
 import { parseTemplate, type Template } from '../template/template-parser.js';
 import { injectCtes } from './inject-ctes.js';
+import { genericTestTemplate, yamlRefResolver } from './generic-test-template.js';
+import { sqlList } from '../data-tests/builtin-generic-tests.js';
 
 /** What compilation may know about the warehouse; the runner asks the adapter and passes it in. */
 export interface WarehouseState {
@@ -57,6 +59,7 @@ export class Compiler {
   private readonly helpers: Record<string, Helper>;
   private readonly partials: Record<string, Template>;
   private readonly ephemeralCache = new Map<string, CompiledNode>();
+  private resolveYamlRef: ((expression: string) => string | undefined) | undefined;
 
   constructor(
     private readonly project: Project,
@@ -69,10 +72,11 @@ export class Compiler {
   /** Compiles a model (or any templated node) and records the result on the node. */
   compile(node: ManifestNode): CompiledNode {
     if (node.resource_type === 'seed') return { sql: '', ephemerals: [] };
-    const template = this.project.templates.get(node.unique_id);
+    const generic = node.test_metadata ? genericTestTemplate(node, this.partials, this.project, (this.resolveYamlRef ??= yamlRefResolver(this.project))) : undefined;
+    const template = generic?.template ?? this.project.templates.get(node.unique_id);
     if (!template) throw new Error(`no template for ${node.unique_id}`);
     const ephemerals: string[] = [];
-    const body = this.render(template, node, ephemerals).trim();
+    const body = this.render(template, node, ephemerals, generic?.context).trim();
     const ctes = this.ephemeralCtes(ephemerals);
     const sql = injectCtes(body, ctes);
     node.compiled = true;
@@ -117,7 +121,7 @@ export class Compiler {
     return compiled;
   }
 
-  private render(template: Template, node: ManifestNode, ephemerals: string[]): string {
+  private render(template: Template, node: ManifestNode, ephemerals: string[], extra?: Record<string, unknown>): string {
     const project = this.project;
     const relation = node.relation_name ?? `${EPHEMERAL_PREFIX}${node.name}`;
     // `{{this}}` renders the context itself, so the context's string form is the model's relation.
@@ -170,7 +174,9 @@ export class Compiler {
       env_var: (...args: unknown[]) => this.envHelper(args, fail),
       is_incremental: () => this.options.overrides?.isIncremental ?? isIncrementalRun(node, this.options),
       should_full_refresh: () => node.config.materialized === 'incremental' && !isIncrementalRun(node, this.options),
+      sql_list: (values: unknown, quote: unknown) => sqlList(values, typeof quote === 'object' ? true : quote),
     };
+    if (extra) Object.assign(context, extra);
     return renderTemplate(template, context, { helpers, partials: this.partials });
   }
 

@@ -99,10 +99,18 @@ export interface ManifestNode extends BaseNode {
   ref_lines?: Record<string, number>;
   /** The YAML property entry's other keys (tests...), for later features. Not in the manifest (non-enumerable). */
   property_entry?: Record<string, unknown>;
+  /** Generic tests: which test with which arguments, as dbt records it. */
+  test_metadata?: { name: string; kwargs: Record<string, unknown>; namespace: string | null };
+  /** Tests: the column a generic test is declared on. */
+  column_name?: string | null;
+  /** Tests: the node a generic test is declared on. */
+  attached_node?: string | null;
+  /** Where a generic test was declared, for error messages. Not in the manifest (non-enumerable). */
+  declared_at?: { file: string; line: () => number | undefined };
 }
 
 /** Sets a field that is ours alone: non-enumerable, so artifacts (JSON.stringify) leave it out without copying. */
-export function setPrivate<K extends 'ref_lines' | 'property_entry'>(node: ManifestNode, key: K, value: ManifestNode[K]): void {
+export function setPrivate<K extends 'ref_lines' | 'property_entry' | 'declared_at'>(node: ManifestNode, key: K, value: ManifestNode[K]): void {
   Object.defineProperty(node, key, { value, enumerable: false, writable: true, configurable: true });
 }
 

@@ -8,6 +8,7 @@ import type { NodeConfig } from '../manifest/nodes.js';
 import { setPrivate, type AnyNode, type ManifestNode, type ResourceType, type SourceNode } from '../manifest/nodes.js';
 import type { Template } from '../template/template-parser.js';
 import { findReferencedNames } from '../template/static-calls.js';
+import { declareDataTests } from '../data-tests/declare-data-tests.js';
 import { findFiles } from './find-files.js';
 import { FolderConfigs } from './folder-config.js';
 import { loadMacros, type MacroSet } from './macro-files.js';
@@ -62,6 +63,12 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
   const byName = new Map<string, ManifestNode>();
 
   const addNode = (node: ManifestNode) => {
+    if (node.resource_type === 'test') {
+      // Tests have a namespace of their own: a test may share a model's name.
+      if (nodes.has(node.unique_id)) throw new UserError(`two tests are named '${node.name}'`, { file: node.original_file_path, hint: `the other is ${nodes.get(node.unique_id)!.original_file_path}` });
+      nodes.set(node.unique_id, node);
+      return;
+    }
     const twin = byName.get(node.name);
     if (twin) {
       throw new UserError(`two resources are named '${node.name}'`, { file: node.original_file_path, hint: `the other is ${twin.original_file_path}; names must be unique across models, seeds and snapshots` });
@@ -96,6 +103,18 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
     }
   }
   for (const dir of project.macroPaths) for (const file of findFiles(root, dir, ['.yml', '.yaml'])) readProperties(file, dir);
+  for (const dir of project.testPaths) {
+    for (const file of findFiles(root, dir, ['.sql', '.yml', '.yaml'])) {
+      if (!file.endsWith('.sql')) {
+        readProperties(file, dir);
+        continue;
+      }
+      const { node, template, facts } = parseModelFile({ projectName: project.name, resourceType: 'test', file, resourcePath: dir, source: readFileSync(path.join(root, file), 'utf8') });
+      addNode(node);
+      templates.set(node.unique_id, template);
+      fileConfigs.set(node.unique_id, facts.config);
+    }
+  }
 
   applyConfigs(project, nodes, fileConfigs, propertyFiles, macros);
 
@@ -126,6 +145,15 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
   const generateSchemaName = macros.helpersFor(naming.adapterType).generate_schema_name;
   for (const node of nodes.values()) nameRelation(node, naming, generateSchemaName);
   resolveDependencies(nodes, sources, disabled);
+  for (const test of declareDataTests(project, nodes, sources, propertyFiles, macros)) {
+    if (!test.config.enabled) {
+      disabled.set(test.unique_id, test);
+      continue;
+    }
+    if (nodes.has(test.unique_id)) throw new UserError(`test '${test.name}' is declared twice`, { file: test.original_file_path, line: test.declared_at?.line(), hint: "give one of them a different name with 'name:'" });
+    nameRelation(test, naming, generateSchemaName);
+    nodes.set(test.unique_id, test);
+  }
   const all = new Map<string, AnyNode>([...sources, ...nodes]);
   return {
     file: project,
@@ -158,8 +186,9 @@ function applyConfigs(
   const trees: Partial<Record<ResourceType, FolderConfigs>> = {
     model: new FolderConfigs(project.folderConfigs.models, 'model'),
     seed: new FolderConfigs(project.folderConfigs.seeds, 'seed'),
+    test: new FolderConfigs(project.folderConfigs.tests, 'test'),
   };
-  const prefixes: Record<string, Set<string>> = { model: new Set(), seed: new Set() };
+  const prefixes: Record<string, Set<string>> = { model: new Set(), seed: new Set(), test: new Set() };
   for (const node of nodes.values()) {
     const set = prefixes[node.resource_type];
     if (!set) continue;
@@ -220,7 +249,8 @@ function applyConfigs(
 }
 
 function nameRelation(node: ManifestNode, naming: TargetNaming, generate: ((...args: unknown[]) => unknown) | undefined): void {
-  const custom = typeof node.config.schema === 'string' && node.config.schema ? node.config.schema : null;
+  // A test's relation is where store_failures keeps its failing rows: an audit schema, as in dbt.
+  const custom = typeof node.config.schema === 'string' && node.config.schema ? node.config.schema : node.resource_type === 'test' ? 'strata_test__audit' : null;
   // dbt's default generate_schema_name: custom schemas are appended to the target schema.
   node.schema = generate ? String(generate(custom, { node, target: naming })) : custom ? `${naming.defaultSchema}_${custom}` : naming.defaultSchema;
   node.database = typeof node.config.database === 'string' && node.config.database ? node.config.database : naming.defaultDatabase;
@@ -230,7 +260,7 @@ function nameRelation(node: ManifestNode, naming: TargetNaming, generate: ((...a
 
 function resolveDependencies(nodes: Map<string, ManifestNode>, sources: Map<string, SourceNode>, disabled: Map<string, AnyNode>): void {
   const byName = new Map<string, ManifestNode>();
-  for (const node of nodes.values()) byName.set(node.name, node);
+  for (const node of nodes.values()) if (node.resource_type !== 'test') byName.set(node.name, node);
   const disabledNames = new Set([...disabled.values()].map((n) => (n.resource_type === 'source' ? `${(n as SourceNode).source_name}.${n.name}` : n.name)));
   for (const node of nodes.values()) {
     const deps = new Set<string>();

@@ -26,6 +26,7 @@ export const CONFIG_KEYS: Record<string, ReadonlySet<string>> = {
 const ALLOWED_VALUES: Record<string, readonly string[]> = {
   materialized: ['view', 'table', 'ephemeral', 'incremental', 'seed', 'snapshot', 'test'],
   incremental_strategy: ['append', 'merge', 'delete+insert'],
+  severity: ['error', 'warn', 'ERROR', 'WARN', 'Error', 'Warn'],
   on_schema_change: ['ignore', 'fail', 'append_new_columns', 'sync_all_columns'],
 };
 
@@ -70,6 +71,8 @@ export function defaultConfig(resourceType: ResourceType): NodeConfig {
     'pre-hook': [],
     'post-hook': [],
     ...(resourceType === 'model' ? { on_schema_change: 'ignore' as const } : {}),
+    // dbt's test defaults: fail on any failing row, counted with count(*).
+    ...(resourceType === 'test' ? { severity: 'ERROR', warn_if: '!= 0', error_if: '!= 0', fail_calc: 'count(*)', store_failures: null, where: null, limit: null } : {}),
   };
 }
 

@@ -61,6 +61,8 @@ export function staticFacts(template: Template, resourceType: string): StaticFac
 
 export interface ModelFileInput {
   projectName: string;
+  /** `model` for models/, `test` for singular tests in tests/. */
+  resourceType?: 'model' | 'test';
   /** Project-relative path, e.g. `models/staging/stg_orders.sql`. */
   file: string;
   /** The model path it was found under, e.g. `models`. */
@@ -70,7 +72,7 @@ export interface ModelFileInput {
 
 /** A node of a file under a resource path, with defaults everywhere; parsers fill in the rest. */
 export function newNode(input: {
-  resourceType: 'model' | 'seed';
+  resourceType: 'model' | 'seed' | 'test';
   projectName: string;
   file: string;
   resourcePath: string;
@@ -112,12 +114,13 @@ export function newNode(input: {
 /** A model node from one `.sql` file, before project and YAML configs are applied. */
 export function parseModelFile(input: ModelFileInput): { node: ManifestNode; template: Template; facts: StaticFacts } {
   const template = parseTemplate(input.source, input.file);
-  const facts = staticFacts(template, 'model');
+  const resourceType = input.resourceType ?? 'model';
+  const facts = staticFacts(template, resourceType);
   const name = input.file.slice(input.file.lastIndexOf('/') + 1).replace(/\.sql$/, '');
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-    throw new UserError(`model file name '${name}' is not a valid model name`, { file: input.file, hint: 'use letters, digits and underscores, starting with a letter' });
+    throw new UserError(`file name '${name}' is not a valid ${resourceType} name`, { file: input.file, hint: 'use letters, digits and underscores, starting with a letter' });
   }
-  const node = newNode({ resourceType: 'model', projectName: input.projectName, file: input.file, resourcePath: input.resourcePath, name, rawCode: input.source, checksumOf: input.source, language: 'sql' });
+  const node = newNode({ resourceType, projectName: input.projectName, file: input.file, resourcePath: input.resourcePath, name, rawCode: input.source, checksumOf: input.source, language: 'sql' });
   node.unrendered_config = { ...facts.config };
   node.refs = facts.refs;
   node.sources = facts.sources;

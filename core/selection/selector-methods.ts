@@ -6,6 +6,7 @@ import { pathMethod } from './methods/path-method.js';
 import { resourceTypeMethod } from './methods/resource-type-method.js';
 import { sourceMethod } from './methods/source-method.js';
 import { tagMethod } from './methods/tag-method.js';
+import { testTypeMethod } from './methods/test-type-method.js';
 import type { SelectorMethod } from './selector-method.js';
 
 /** The registry of `method:` names; add a method here (`state`, `test_type`, `result`...) to make it selectable. */
@@ -18,6 +19,7 @@ export const selectorMethods: ReadonlyMap<string, SelectorMethod> = new Map<stri
   ['source', sourceMethod],
   ['resource_type', resourceTypeMethod],
   ['config', configMethod],
+  ['test_type', testTypeMethod],
 ]);
 
 /** The method dbt uses when an atom names none: `path` for a value with a slash, `file` for a file name, else `fqn`. */

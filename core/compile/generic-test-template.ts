@@ -1,0 +1,41 @@
+import { builtinGenericTests } from '../data-tests/builtin-generic-tests.js';
+import { resolveYamlRef } from '../data-tests/resolve-yaml-ref.js';
+import type { ManifestNode } from '../manifest/nodes.js';
+import type { Project } from '../project/load-project.js';
+import type { Template } from '../template/template-parser.js';
+
+/** Resolves ref()/source() strings of a project; build once, use for every test. */
+export function yamlRefResolver(project: Project): (expression: string) => string | undefined {
+  const modelIds = new Map<string, string>();
+  for (const n of project.nodes.values()) if (n.resource_type !== 'test') modelIds.set(n.name, n.unique_id);
+  const sourceIds = new Set(project.sources.keys());
+  return (expression) => resolveYamlRef(expression, project.file.name, modelIds, sourceIds);
+}
+
+/**
+ * The template of a generic test (a project's `test_<name>` macro, as dispatched for the
+ * adapter, else the built-in) and the context it renders with: its arguments, `model` as the
+ * tested relation (filtered by the `where` config), and ref()/source() arguments as relations.
+ */
+export function genericTestTemplate(
+  node: ManifestNode,
+  partials: Record<string, Template>,
+  project: Project,
+  resolve: (expression: string) => string | undefined,
+): { template: Template; context: Record<string, unknown> } {
+  const { name, kwargs } = node.test_metadata!;
+  const template = partials[`test_${name}`] ?? builtinGenericTests().get(name)?.template;
+  if (!template) throw new Error(`no generic test '${name}' for ${node.unique_id}`);
+  const attached = project.all.get(node.attached_node ?? '');
+  const relation = attached?.relation_name ?? '';
+  const where = typeof node.config.where === 'string' && node.config.where ? node.config.where : null;
+  const context: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(kwargs)) {
+    if (key === 'model') continue;
+    const id = typeof value === 'string' ? resolve(value) : undefined;
+    context[key] = id ? (project.all.get(id)?.relation_name ?? value) : value;
+  }
+  // dbt wraps the tested relation the same way when a test has a `where` config.
+  context.model = where ? `(select * from ${relation} where ${where}) strata_subquery` : relation;
+  return { template, context };
+}

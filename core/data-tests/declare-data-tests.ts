@@ -1,0 +1,50 @@
+import type { ManifestNode, SourceNode } from '../manifest/nodes.js';
+import { FolderConfigs } from '../project/folder-config.js';
+import type { MacroSet } from '../project/macro-files.js';
+import type { ProjectFile } from '../project/project-file.js';
+import type { PropertyFile } from '../project/property-files.js';
+import { builtinGenericTests } from './builtin-generic-tests.js';
+import { declareGenericTests, testTargets } from './generic-test-declarations.js';
+import { resolveYamlRef } from './resolve-yaml-ref.js';
+
+const TEST_MACRO = /^(?:[a-z0-9]+__)?test_(.+)$/;
+
+/** Generic tests that exist in a project: the built-ins and every `test_<name>` macro. */
+export function genericTestNames(macros: MacroSet): Map<string, { required: string[] }> {
+  const out = new Map<string, { required: string[] }>();
+  for (const [name, def] of builtinGenericTests()) out.set(name, { required: def.required });
+  for (const name of macros.names()) {
+    const match = TEST_MACRO.exec(name);
+    if (match && !out.has(match[1])) out.set(match[1], { required: [] });
+  }
+  return out;
+}
+
+/** Test nodes for every generic test declared in the property files of a project. */
+export function declareDataTests(
+  project: ProjectFile,
+  nodes: ReadonlyMap<string, ManifestNode>,
+  sources: ReadonlyMap<string, SourceNode>,
+  propertyFiles: PropertyFile[],
+  macros: MacroSet,
+): ManifestNode[] {
+  const modelIds = new Map<string, string>();
+  for (const node of nodes.values()) if (node.resource_type !== 'test') modelIds.set(node.name, node.unique_id);
+  const sourceIds = new Set(sources.keys());
+  const known = new Set<string>([...modelIds.values(), ...sourceIds]);
+  const folders = new FolderConfigs(project.folderConfigs.tests, 'test');
+  const ctx = {
+    projectName: project.name,
+    genericTests: genericTestNames(macros),
+    resolve: (expression: string) => resolveYamlRef(expression, project.name, modelIds, sourceIds),
+    folderLayers: (fqn: string[]) => folders.layersFor(fqn),
+  };
+  const tests: ManifestNode[] = [];
+  for (const file of propertyFiles) {
+    for (const target of testTargets(file, project.name, known)) {
+      const attached = nodes.get(target.id) ?? sources.get(target.id)!;
+      tests.push(...declareGenericTests(target, ctx, attached));
+    }
+  }
+  return tests;
+}
