@@ -1,0 +1,148 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { queryProject } from './duckdb-query.js';
+import { projectYml, strata, tempProjects } from './harness.js';
+
+const project = tempProjects();
+const json = (dir: string, file: string) => JSON.parse(readFileSync(path.join(dir, 'target', file), 'utf8'));
+const statuses = (dir: string) =>
+  Object.fromEntries((json(dir, 'run_results.json').results as { unique_id: string; status: string; failures: number | null }[]).map((r) => [r.unique_id.split('.')[2], [r.status, r.failures]]));
+
+// orders has a duplicate id (2), a null id, and a status outside the accepted list.
+const seeds = {
+  'seeds/customers.csv': 'id,name\n1,Ada\n2,Ben\n',
+  'seeds/orders.csv': 'id,customer_id,status,amount\n1,1,placed,10\n2,1,shipped,20\n2,2,shipped,5\n,2,lost,7\n5,9,placed,1\n',
+};
+
+function schema(tests: string): string {
+  return `version: 2\nseeds:\n  - name: orders\n    columns:\n${tests}`;
+}
+
+describe('data tests', () => {
+  it('built-in generic tests count failing rows and show samples', async () => {
+    const dir = project({
+      ...seeds,
+      'seeds/schema.yml': schema(
+        "      - name: id\n        data_tests: [unique, not_null]\n      - name: status\n        data_tests:\n          - accepted_values:\n              arguments: {values: [placed, shipped]}\n      - name: customer_id\n        data_tests:\n          - relationships:\n              arguments: {to: ref('customers'), field: id}\n      - name: amount\n        data_tests: [not_null]\n",
+      ),
+    });
+    expect((await strata(dir, 'seed')).code).toBe(0);
+    const { code, output } = await strata(dir, 'test');
+    expect(code).toBe(1);
+    const s = statuses(dir);
+    expect(s.unique_orders_id).toEqual(['fail', 1]);
+    expect(s.not_null_orders_id).toEqual(['fail', 1]);
+    expect(s.accepted_values_orders_status__placed__shipped).toEqual(['fail', 1]);
+    expect(s.relationships_orders_customer_id__ref_customers___id).toEqual(['fail', 1]);
+    expect(s.not_null_orders_amount).toEqual(['pass', 0]);
+    expect(output).toMatch(/FAIL 1 unique_orders_id/);
+    expect(output).toContain('Got 1 result, configured to fail if != 0');
+    expect(output).toContain('compiled SQL: ');
+    expect(output).toContain('| unique_field | n_records |');
+    expect(output).toContain('Done. PASS=1 WARN=0 ERROR=4 SKIP=0 TOTAL=5');
+    const manifest = json(dir, 'manifest.json');
+    const test = Object.values(manifest.nodes).find((n) => (n as { name: string }).name === 'unique_orders_id') as Record<string, unknown>;
+    expect(test).toMatchObject({ resource_type: 'test', attached_node: 'seed.shop.orders', column_name: 'id', test_metadata: { name: 'unique' }, depends_on: { nodes: ['seed.shop.orders'] } });
+  });
+
+  it('custom generic tests are macros used from YAML like the built-ins; singular tests are SQL files', async () => {
+    const dir = project({
+      ...seeds,
+      'macros/test_is_positive.sql': 'select * from {{model}} where {{column_name}} <= {{default minimum 0}}',
+      'macros/default.js': 'export default function (value, fallback) { return value === undefined ? fallback : value; }',
+      'tests/no_big_orders.sql': 'select * from {{ref "orders"}} where amount > 15',
+      'seeds/schema.yml': schema('      - name: amount\n        data_tests:\n          - is_positive\n          - is_positive:\n              arguments: {minimum: 6}\n              name: amount_above_six\n'),
+    });
+    expect((await strata(dir, 'seed')).code).toBe(0);
+    await strata(dir, 'test');
+    expect(statuses(dir)).toEqual({ is_positive_orders_amount: ['pass', 0], amount_above_six: ['fail', 2], no_big_orders: ['fail', 1] });
+    const generic = await strata(dir, 'ls', '--output', 'name', '-s', 'test_type:generic');
+    expect(generic.output.trim().split('\n').sort()).toEqual(['amount_above_six', 'is_positive_orders_amount']);
+    expect((await strata(dir, 'ls', '--output', 'name', '-s', 'test_type:singular')).output.trim()).toBe('no_big_orders');
+  });
+
+  it('severity, warn_if/error_if, where, limit and folder configs', async () => {
+    const dir = project({
+      ...seeds,
+      'project.yml': projectYml('data_tests:\n  shop:\n    +severity: warn\n'),
+      'tests/strict.sql': '{{config severity="error"}}\nselect * from {{ref "orders"}} where amount > 15',
+      'seeds/schema.yml': schema(
+        '      - name: id\n        data_tests:\n          - unique\n          - not_null:\n              config: {where: "status = \'placed\'", severity: error}\n      - name: amount\n        data_tests:\n          - accepted_values:\n              arguments: {values: [10, 20], quote: false}\n              config: {severity: error, warn_if: ">= 1", error_if: "> 3", limit: 10}\n',
+      ),
+    });
+    expect((await strata(dir, 'seed')).code).toBe(0);
+    const { code, output } = await strata(dir, 'test');
+    const s = statuses(dir);
+    expect(s.unique_orders_id).toEqual(['warn', 1]);
+    expect(s.not_null_orders_id).toEqual(['pass', 0]);
+    expect(s.accepted_values_orders_amount__10__20__false).toEqual(['warn', 3]);
+    expect(s.strict).toEqual(['fail', 1]);
+    expect(code).toBe(1);
+    expect(output).toContain('Warning in test unique_orders_id');
+  });
+
+  it('store_failures keeps the failing rows in an audit table and names it', async () => {
+    const dir = project({ ...seeds, 'seeds/schema.yml': schema('      - name: id\n        data_tests:\n          - unique:\n              config: {store_failures: true}\n') });
+    expect((await strata(dir, 'seed')).code).toBe(0);
+    const { output } = await strata(dir, 'test');
+    expect(output).toContain('failing rows stored in "shop"."main_strata_test__audit"."unique_orders_id"');
+    expect(await queryProject(dir, 'select unique_field, n_records::int as n from main_strata_test__audit.unique_orders_id')).toEqual([{ unique_field: 2, n: 2 }]);
+  });
+
+  it('selecting a model selects its tests; --indirect-selection empty does not; disabled tests do not run', async () => {
+    const dir = project({
+      ...seeds,
+      'seeds/schema.yml': `version: 2\nseeds:\n  - name: orders\n    columns:\n      - name: id\n        data_tests: [not_null]\n      - name: amount\n        data_tests:\n          - unique:\n              config: {enabled: false}\n  - name: customers\n    columns:\n      - name: id\n        data_tests: [unique]\n`,
+    });
+    expect((await strata(dir, 'seed')).code).toBe(0);
+    await strata(dir, 'test', '-s', 'customers');
+    expect(Object.keys(statuses(dir))).toEqual(['unique_customers_id']);
+    const empty = await strata(dir, 'test', '-s', 'customers', '--indirect-selection', 'empty');
+    expect(empty.output).toContain('Nothing to do');
+  });
+
+  it('in build, a failing test skips the descendants of the model it tests; a warning does not', async () => {
+    const dir = project({
+      ...seeds,
+      'models/stg_orders.sql': 'select * from {{ref "orders"}}',
+      'models/order_report.sql': 'select count(*) as n from {{ref "stg_orders"}}',
+      'models/stg_customers.sql': 'select * from {{ref "customers"}}',
+      'models/customer_report.sql': 'select count(*) as n from {{ref "stg_customers"}}',
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: stg_orders\n    columns:\n      - name: id\n        data_tests: [unique]\n  - name: stg_customers\n    columns:\n      - name: name\n        data_tests:\n          - accepted_values:\n              arguments: {values: [Ada]}\n              config: {severity: warn}\n',
+    });
+    const { code, output } = await strata(dir, 'build');
+    expect(code).toBe(1);
+    const s = statuses(dir);
+    expect(s.unique_stg_orders_id[0]).toBe('fail');
+    expect(s.order_report[0]).toBe('skipped');
+    expect(s.accepted_values_stg_customers_name__Ada[0]).toBe('warn');
+    expect(s.customer_report[0]).toBe('success');
+    expect(output).toMatch(/SKIP .*order_report/);
+  });
+
+  it('malformed declarations name the YAML file and line', async () => {
+    const unknown = project({ ...seeds, 'seeds/schema.yml': schema('      - name: id\n        data_tests: [uniqe]\n') });
+    let result = await strata(unknown, 'parse');
+    expect(result.code).toBe(2);
+    expect(result.output).toContain("seeds/schema.yml:6: no generic test named 'uniqe'");
+    expect(result.output).toContain("did you mean 'unique'?");
+
+    const missing = project({ ...seeds, 'seeds/schema.yml': schema('      - name: status\n        data_tests:\n          - accepted_values:\n              arguments: {quote: true}\n') });
+    result = await strata(missing, 'parse');
+    expect(result.code).toBe(2);
+    expect(result.output).toContain("seeds/schema.yml:7: test 'accepted_values' needs the argument 'values'");
+
+    const badRef = project({ ...seeds, 'seeds/schema.yml': schema("      - name: customer_id\n        data_tests:\n          - relationships:\n              arguments: {to: ref('custmers'), field: id}\n") });
+    result = await strata(badRef, 'parse');
+    expect(result.code).toBe(2);
+    expect(result.output).toContain('seeds/schema.yml:7: ');
+
+    const noColumn = project({ ...seeds, 'seeds/schema.yml': schema('      - name: idd\n        data_tests: [not_null]\n') });
+    expect((await strata(noColumn, 'seed')).code).toBe(0);
+    result = await strata(noColumn, 'test');
+    expect(result.code).toBe(1);
+    expect(result.output).toContain("column 'idd' does not exist in the tested relation (test declared at seeds/schema.yml:6)");
+    expect(statuses(noColumn).not_null_orders_idd[0]).toBe('error');
+  });
+});
