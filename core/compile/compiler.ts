@@ -7,7 +7,7 @@ import { renderTemplate, type Helper, type HelperOptions } from '../template/ren
 import { parseTemplate, type Template } from '../template/template-parser.js';
 import { injectCtes } from './inject-ctes.js';
 import { genericTestTemplate, yamlRefResolver } from './generic-test-template.js';
-import { sqlList } from '../data-tests/builtin-generic-tests.js';
+import { sqlList } from '../project/data-tests/builtin-generic-tests.js';
 
 /** What compilation may know about the warehouse; the runner asks the adapter and passes it in. */
 export interface WarehouseState {

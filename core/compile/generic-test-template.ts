@@ -1,5 +1,5 @@
-import { builtinGenericTests } from '../data-tests/builtin-generic-tests.js';
-import { resolveYamlRef } from '../data-tests/resolve-yaml-ref.js';
+import { builtinGenericTests } from '../project/data-tests/builtin-generic-tests.js';
+import { resolveYamlRef } from '../project/data-tests/resolve-yaml-ref.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import type { Project } from '../project/load-project.js';
 import type { Template } from '../template/template-parser.js';

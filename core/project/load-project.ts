@@ -8,7 +8,7 @@ import type { NodeConfig } from '../manifest/nodes.js';
 import { setPrivate, type AnyNode, type ManifestNode, type ResourceType, type SourceNode } from '../manifest/nodes.js';
 import type { Template } from '../template/template-parser.js';
 import { findReferencedNames } from '../template/static-calls.js';
-import { declareDataTests } from '../data-tests/declare-data-tests.js';
+import { declareDataTests } from './data-tests/declare-data-tests.js';
 import { findFiles } from './find-files.js';
 import { FolderConfigs } from './folder-config.js';
 import { loadMacros, type MacroSet } from './macro-files.js';

@@ -1,4 +1,4 @@
-import { parseTemplate, type Template } from '../template/template-parser.js';
+import { parseTemplate, type Template } from '../../template/template-parser.js';
 
 /**
  * The built-in generic tests, written as test macros exactly as users write their own

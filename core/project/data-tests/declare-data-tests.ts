@@ -1,8 +1,8 @@
-import type { ManifestNode, SourceNode } from '../manifest/nodes.js';
-import { FolderConfigs } from '../project/folder-config.js';
-import type { MacroSet } from '../project/macro-files.js';
-import type { ProjectFile } from '../project/project-file.js';
-import type { PropertyFile } from '../project/property-files.js';
+import type { ManifestNode, SourceNode } from '../../manifest/nodes.js';
+import { FolderConfigs } from '../folder-config.js';
+import type { MacroSet } from '../macro-files.js';
+import type { ProjectFile } from '../project-file.js';
+import type { PropertyFile } from '../property-files.js';
 import { builtinGenericTests } from './builtin-generic-tests.js';
 import { declareGenericTests, testTargets } from './generic-test-declarations.js';
 import { resolveYamlRef } from './resolve-yaml-ref.js';

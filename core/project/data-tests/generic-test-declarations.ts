@@ -1,9 +1,9 @@
-import { didYouMean } from '../errors/did-you-mean.js';
-import { setPrivate, type ManifestNode, type SourceNode } from '../manifest/nodes.js';
-import { ConfigKeyError, defaultConfig, mergeConfig, validateConfigEntry } from '../project/node-config.js';
-import { newNode, sha256 } from '../project/parse-model.js';
-import { lineOf, type YamlFile } from '../project/yaml-file.js';
-import type { PropertyFile } from '../project/property-files.js';
+import { didYouMean } from '../../errors/did-you-mean.js';
+import { setPrivate, type ManifestNode, type SourceNode } from '../../manifest/nodes.js';
+import { ConfigKeyError, defaultConfig, mergeConfig, validateConfigEntry } from '../node-config.js';
+import { newNode, sha256 } from '../parse-model.js';
+import { lineOf, type YamlFile } from '../yaml-file.js';
+import type { PropertyFile } from '../property-files.js';
 
 /** Where tests can be declared, and what they attach to. */
 export interface TestTarget {
