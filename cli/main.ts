@@ -8,6 +8,7 @@ import { runDebug } from './commands/debug.js';
 import { runLs } from './commands/ls.js';
 import { runParse } from './commands/parse.js';
 import { runShow } from './commands/show.js';
+import { runSourceFreshness } from './commands/source-freshness.js';
 import { addCommonOptions, addSelectOptions, type CommonOptions } from './options.js';
 import { Logger } from './output/logger.js';
 import { openSession, type Session } from './session.js';
@@ -67,6 +68,10 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
     .option('--output <format>', 'text or json', 'text')
     .action(withSession((s, o) => runShow(s, o), true, true));
   command('debug', 'check the project and the connection', false).action(withSession((s) => runDebug(s)));
+  const source = program.command('source').description('commands about sources');
+  addSelectOptions(addCommonOptions(source.command('freshness').description('check how recently the selected sources were loaded; writes target/sources.json')))
+    .option('-o, --output <path>', 'where to write the results (default: target/sources.json)')
+    .action(withSession((s, o) => runSourceFreshness(s, o), true, true));
   program
     .command('clean')
     .description('delete the folders in clean-targets (target/ by default)')

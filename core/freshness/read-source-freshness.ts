@@ -1,0 +1,112 @@
+import { didYouMean } from '../errors/did-you-mean.js';
+import type { PropertyFile } from '../project/property-files.js';
+import type { YamlFile } from '../project/yaml-file.js';
+import { FRESHNESS_PERIODS, mergeFreshness, type FreshnessCriteria, type FreshnessLevel, type FreshnessPeriod, type FreshnessTime } from './freshness-criteria.js';
+
+/** What a freshness check needs to know about one source table. */
+export interface SourceFreshnessConfig {
+  /** Merged criteria, or null when the table is not checked (none set, or turned off). */
+  criteria: FreshnessCriteria | null;
+  /** The column or expression holding the load time, or null when none is set. */
+  loadedAtField: string | null;
+}
+
+const FRESHNESS_KEYS = ['warn_after', 'error_after', 'filter'];
+const TIME_KEYS = ['count', 'period'];
+const EXAMPLE = 'freshness: {warn_after: {count: 12, period: hour}, error_after: {count: 1, period: day}}';
+
+type Path = (string | number)[];
+
+function asObject(value: unknown): Record<string, unknown> | undefined {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+function readTime(yaml: YamlFile, value: unknown, path: Path): FreshnessTime | null | undefined {
+  if (value === undefined || value === null) return value;
+  const key = path[path.length - 1];
+  const time = asObject(value);
+  if (!time) throw yaml.error(path, `'${key}' must be a mapping with a count and a period`, `${key}: {count: 12, period: hour}`);
+  for (const k of Object.keys(time)) {
+    if (!TIME_KEYS.includes(k)) throw yaml.error([...path, k], `unknown key '${k}' in '${key}'`, didYouMean(k, TIME_KEYS) || `'${key}' takes a count and a period`);
+  }
+  if (time.count === undefined || time.period === undefined) {
+    throw yaml.error(path, `'${key}' needs both a count and a period`, `${key}: {count: 12, period: hour}`);
+  }
+  if (typeof time.count !== 'number' || !Number.isInteger(time.count) || time.count < 1) {
+    throw yaml.error([...path, 'count'], `'count' in '${key}' must be a whole number of at least 1, got ${JSON.stringify(time.count)}`);
+  }
+  if (typeof time.period !== 'string' || !(FRESHNESS_PERIODS as readonly string[]).includes(time.period)) {
+    const guess = typeof time.period === 'string' ? didYouMean(time.period.replace(/s$/i, ''), FRESHNESS_PERIODS) : '';
+    throw yaml.error([...path, 'period'], `'period' in '${key}' cannot be ${JSON.stringify(time.period)}`, guess || `one of: ${FRESHNESS_PERIODS.join(', ')}`);
+  }
+  return { count: time.count, period: time.period as FreshnessPeriod };
+}
+
+/** Reads and checks one `freshness:` block; undefined when absent, null when written as null. */
+export function readFreshnessLevel(yaml: YamlFile, value: unknown, path: Path): FreshnessLevel | null | undefined {
+  if (value === undefined || value === null) return value;
+  const block = asObject(value);
+  if (!block) throw yaml.error(path, `'freshness' must be a mapping with warn_after and/or error_after, or null`, EXAMPLE);
+  for (const key of Object.keys(block)) {
+    if (!FRESHNESS_KEYS.includes(key)) throw yaml.error([...path, key], `unknown key '${key}' in 'freshness'`, didYouMean(key, FRESHNESS_KEYS) || `'freshness' takes ${FRESHNESS_KEYS.join(', ')}`);
+  }
+  if (block.filter !== undefined && block.filter !== null && typeof block.filter !== 'string') {
+    throw yaml.error([...path, 'filter'], `'filter' in 'freshness' must be a SQL condition, got ${JSON.stringify(block.filter)}`, "e.g. filter: \"_etl_loaded_at >= current_date - 2\"");
+  }
+  const level: FreshnessLevel = {};
+  const warn = readTime(yaml, block.warn_after, [...path, 'warn_after']);
+  const error = readTime(yaml, block.error_after, [...path, 'error_after']);
+  if (warn !== undefined) level.warn_after = warn;
+  if (error !== undefined) level.error_after = error;
+  if (block.filter !== undefined) level.filter = block.filter as string | null;
+  return level;
+}
+
+function readLoadedAtField(yaml: YamlFile, value: unknown, path: Path): string | null | undefined {
+  if (value === undefined || value === null) return value;
+  if (typeof value !== 'string' || value.trim() === '') throw yaml.error(path, `'loaded_at_field' must be a column name or SQL expression, got ${JSON.stringify(value)}`, 'e.g. loaded_at_field: _etl_loaded_at');
+  return value;
+}
+
+/**
+ * Reads the freshness settings of every source table in the property files, by unique_id,
+ * checking each `freshness` block (a bad period or count is a UserError at its line). Levels
+ * merge source, source config, table, table config, innermost last; `freshness: null` on a
+ * table turns it off, and a table's `loaded_at_field` (even null) replaces the source's.
+ */
+export function readSourceFreshness(files: readonly PropertyFile[], projectName: string): Map<string, SourceFreshnessConfig> {
+  const out = new Map<string, SourceFreshnessConfig>();
+  for (const { yaml } of files) {
+    const sources = asObject(yaml.data)?.sources;
+    if (!Array.isArray(sources)) continue;
+    sources.forEach((rawSource, i) => {
+      const source = asObject(rawSource);
+      if (!source || typeof source.name !== 'string' || !Array.isArray(source.tables)) return;
+      const sourcePath: Path = ['sources', i];
+      const sourceConfig = asObject(source.config) ?? {};
+      const sourceLevels = [
+        readFreshnessLevel(yaml, source.freshness, [...sourcePath, 'freshness']),
+        readFreshnessLevel(yaml, sourceConfig.freshness, [...sourcePath, 'config', 'freshness']),
+      ];
+      const sourceField = readLoadedAtField(yaml, sourceConfig.loaded_at_field, [...sourcePath, 'config', 'loaded_at_field']) ?? readLoadedAtField(yaml, source.loaded_at_field, [...sourcePath, 'loaded_at_field']);
+      source.tables.forEach((rawTable, j) => {
+        const table = asObject(rawTable);
+        if (!table || typeof table.name !== 'string') return;
+        const tablePath: Path = [...sourcePath, 'tables', j];
+        const tableConfig = asObject(table.config) ?? {};
+        const criteria = mergeFreshness([
+          ...sourceLevels,
+          readFreshnessLevel(yaml, table.freshness, [...tablePath, 'freshness']),
+          readFreshnessLevel(yaml, tableConfig.freshness, [...tablePath, 'config', 'freshness']),
+        ]);
+        const configField = readLoadedAtField(yaml, tableConfig.loaded_at_field, [...tablePath, 'config', 'loaded_at_field']);
+        const propertyField = readLoadedAtField(yaml, table.loaded_at_field, [...tablePath, 'loaded_at_field']);
+        // dbt: a table that sets loaded_at_field, even to null, does not inherit the source's.
+        const tableSetsField = 'loaded_at_field' in tableConfig || 'loaded_at_field' in table;
+        const loadedAtField = tableSetsField ? (configField ?? propertyField ?? null) : (sourceField ?? null);
+        out.set(`source.${projectName}.${source.name}.${table.name}`, { criteria, loadedAtField });
+      });
+    });
+  }
+  return out;
+}
