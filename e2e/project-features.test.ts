@@ -13,7 +13,7 @@ describe('project features', () => {
     const dir = project({
       'models/staging/stg_orders.sql': 'select * from {{source "shop" "orders"}}',
       'models/orders.sql': '{{config materialized="table" tags="daily"}}\nselect * from {{ref "stg_orders"}}',
-      'models/schema.yml': 'version: 2\nmodels:\n  - name: orders\n    description: All orders.\n    columns:\n      - name: id\n        description: The key.\n        tests: [unique]\nsources:\n  - name: shop\n    schema: raw\n    tables:\n      - name: orders\n        identifier: raw_orders\n',
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: orders\n    description: All orders.\n    columns:\n      - name: id\n        description: The key.\n        tests: [unique]\nsources:\n  - name: shop\n    schema: raw\n    freshness: {warn_after: {count: 1, period: day}}\n    tables:\n      - name: orders\n        identifier: raw_orders\n        freshness: null\n      - name: customers\n',
     });
     const { code, output } = await strata(dir, 'parse');
     expect(code, output).toBe(0);
@@ -35,6 +35,8 @@ describe('project features', () => {
     expect(orders.raw_code).toContain('{{ref "stg_orders"}}');
     expect(orders.ref_lines).toBeUndefined();
     expect(m.sources['source.shop.shop.orders'].relation_name).toBe('"shop"."raw"."raw_orders"');
+    expect(m.sources['source.shop.shop.orders'].freshness).toBeNull();
+    expect(m.sources['source.shop.shop.customers'].freshness).toEqual({ warn_after: { count: 1, period: 'day' } });
     expect(m.parent_map['model.shop.stg_orders']).toEqual(['source.shop.shop.orders']);
     expect(m.child_map['model.shop.stg_orders']).toEqual(['model.shop.orders']);
   });

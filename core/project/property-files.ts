@@ -149,7 +149,9 @@ function readSources(yaml: YamlFile, value: unknown, projectName: string, resour
       const name = table.name;
       const tags = [...new Set([...tagList(source.tags), ...tagList(sourceConfig.tags), ...tagList(table.tags), ...tagList(tableConfig.tags)])];
       const meta = { ...(asObject(source.meta) ?? {}), ...(asObject(table.meta) ?? {}) };
-      const freshness = (table.freshness ?? tableConfig.freshness ?? source.freshness ?? sourceConfig.freshness ?? null) as SourceNode['freshness'];
+      // The innermost setting wins, and an explicit `freshness: null` on a table turns it off.
+      const layers = [table, tableConfig, source, sourceConfig];
+      const freshness = ((layers.find((layer) => 'freshness' in layer) ?? {}).freshness ?? null) as SourceNode['freshness'];
       const tests = [...((table.data_tests as unknown[]) ?? []), ...((table.tests as unknown[]) ?? [])];
       nodes.push({
         unique_id: `source.${projectName}.${source.name}.${name}`,
