@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Adapter, ColumnDef, InferredType, RelationRef } from '../../core/adapter/adapter.js';
+import type { Adapter, ColumnDef, ConstraintDialect, ConstraintType, InferredType, RelationRef } from '../../core/adapter/adapter.js';
 
 /**
  * The tests every adapter must pass. `makeAdapter` returns a new adapter that is not yet
@@ -233,6 +233,76 @@ export function describeAdapterConformance(name: string, makeAdapter: () => Prom
         const cols = [{ name: 'n', dataType: type('integer') }];
         await adapter.execute(adapter.sql.createTable(table, cols));
         await expect(adapter.insertRows(table, cols, [['1'], ['not a number']])).rejects.toThrow();
+      });
+    });
+
+    describe('constraints (dialects that can apply them)', () => {
+      /** The dialect when it can create constrained tables; otherwise the test is skipped. */
+      const constraining = (skip: () => never): ConstraintDialect => {
+        const sql = adapter.sql;
+        return sql.canApplyConstraints?.() ? sql : skip();
+      };
+      const keyed = () => [
+        { name: 'id', dataType: type('integer'), constraints: [{ type: 'not_null' as const }, { type: 'primary_key' as const }] },
+        { name: 'label', dataType: type('text'), constraints: [] },
+      ];
+
+      // The rows that break each constraint; built in the test, once the adapter knows its types.
+      const violations: { type: ConstraintType; bad: () => string }[] = [
+        { type: 'not_null', bad: () => `select cast(null as ${type('integer')}) as id` },
+        { type: 'unique', bad: () => `select 2 as id union all select 2 as id` },
+        { type: 'primary_key', bad: () => `select 1 as id` },
+        { type: 'check', bad: () => `select -1 as id` },
+      ];
+      for (const { type: kind, bad } of violations) {
+        it(`a table made with an enforced ${kind} constraint rejects rows that break it and keeps its rows`, async (ctx) => {
+          const sql = constraining(() => ctx.skip());
+          if (sql.constraintSupport(kind) !== 'enforced') ctx.skip();
+          const table = rel(`constrained_${kind}`);
+          const constraint = kind === 'check' ? { type: kind, expression: `${sql.quote('id')} > 0` } : { type: kind };
+          await adapter.execute(sql.createTableWithConstraints(table, [{ name: 'id', dataType: type('integer'), constraints: [constraint] }], []));
+          await adapter.execute(sql.insertSelect(table, ['id'], `select 1 as id`));
+          await expect(adapter.transaction([sql.insertSelect(table, ['id'], bad())])).rejects.toThrow();
+          expect(await rows(`select id from ${from(`constrained_${kind}`)}`)).toEqual([['1']]);
+        });
+      }
+
+      it('a table-level primary key over two columns rejects a duplicate pair', async (ctx) => {
+        const sql = constraining(() => ctx.skip());
+        if (sql.constraintSupport('primary_key') !== 'enforced') ctx.skip();
+        const table = rel('constrained_pair');
+        const columns = ['k1', 'k2'].map((name) => ({ name, dataType: type('integer'), constraints: [] }));
+        await adapter.execute(sql.createTableWithConstraints(table, columns, [{ type: 'primary_key', columns: ['k1', 'k2'] }]));
+        await adapter.execute(sql.insertSelect(table, ['k1', 'k2'], `select 1 as k1, 1 as k2 union all select 1 as k1, 2 as k2`));
+        await expect(adapter.execute(sql.insertSelect(table, ['k1', 'k2'], `select 1 as k1, 2 as k2`))).rejects.toThrow();
+        expect(await rows(`select count(*) from ${from('constrained_pair')}`)).toEqual([['2']]);
+      });
+
+      it('insertSelect fills the declared columns in order from differently ordered select columns', async (ctx) => {
+        const sql = constraining(() => ctx.skip());
+        const table = rel('constrained_order');
+        await adapter.execute(sql.createTableWithConstraints(table, keyed(), []));
+        await adapter.execute(sql.insertSelect(table, ['id', 'label'], `select 'one' as label, 1 as id`));
+        expect(await names('constrained_order')).toEqual(['id', 'label']);
+        expect(await rows(`select id, label from ${from('constrained_order')}`)).toEqual([['1', 'one']]);
+      });
+
+      it('a table with a primary key can be swapped in (drop old, rename new) and merged into', async (ctx) => {
+        const sql = constraining(() => ctx.skip());
+        await adapter.execute(sql.createTableWithConstraints(rel('keyed'), keyed(), []));
+        await adapter.execute(sql.insertSelect(rel('keyed'), ['id', 'label'], `select 1 as id, 'old' as label`));
+        await adapter.execute(sql.createTableWithConstraints(rel('keyed__tmp'), keyed(), []));
+        await adapter.execute(sql.insertSelect(rel('keyed__tmp'), ['id', 'label'], `select 1 as id, 'new' as label`));
+        await adapter.transaction([sql.drop(rel('keyed'), 'table'), sql.rename(rel('keyed__tmp'), 'table', 'keyed')]);
+        expect(await rows(`select id, label from ${from('keyed')}`)).toEqual([['1', 'new']]);
+
+        await adapter.execute(sql.createTableAs(rel('keyed_batch'), `select 1 as id, 'newer' as label union all select 2 as id, 'two' as label`));
+        await adapter.transaction(sql.merge(rel('keyed'), rel('keyed_batch'), ['id'], ['id', 'label']));
+        await adapter.transaction(sql.deleteInsert(rel('keyed'), rel('keyed_batch'), ['id'], ['id', 'label']));
+        expect(await rows(`select id, label from ${from('keyed')} order by id`)).toEqual([
+          ['1', 'newer'],
+          ['2', 'two'],
+        ]);
       });
     });
 

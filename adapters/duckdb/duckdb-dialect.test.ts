@@ -57,6 +57,61 @@ describe('DuckDBDialect', () => {
     expect(() => sql.merge(orders, staged, [], ['id'])).toThrow();
   });
 
+  it('declares not_null, unique, primary_key and check constraints, and no foreign_key or custom ones', () => {
+    expect(sql.canApplyConstraints()).toBe(true);
+    expect((['not_null', 'unique', 'primary_key', 'check', 'foreign_key', 'custom'] as const).map((t) => sql.constraintSupport(t))).toEqual([
+      'enforced',
+      'enforced',
+      'enforced',
+      'enforced',
+      'not_supported',
+      'not_supported',
+    ]);
+  });
+
+  it('creates a table with column and table constraints, named where given', () => {
+    const columns = [
+      { name: 'id', dataType: 'int', constraints: [{ type: 'not_null' as const }, { type: 'primary_key' as const }] },
+      { name: 'line no', dataType: 'INTEGER', constraints: [{ type: 'check' as const, name: 'positive', expression: '"line no" > 0' }] },
+      { name: 'sku', dataType: 'varchar', constraints: [{ type: 'unique' as const }] },
+    ];
+    expect(sql.createTableWithConstraints(staged, columns, [])).toBe(
+      'create table "shop"."main"."orders__strata_tmp" (\n' +
+        '  "id" int not null primary key,\n' +
+        '  "line no" INTEGER constraint "positive" check ("line no" > 0),\n' +
+        '  "sku" varchar unique\n' +
+        ')',
+    );
+    const plain = columns.map((c) => ({ ...c, constraints: [] }));
+    expect(
+      sql.createTableWithConstraints(staged, plain, [
+        { type: 'primary_key', columns: ['id', 'line no'] },
+        { type: 'unique', name: 'one_sku', columns: ['sku'] },
+        { type: 'check', expression: 'id < 1000' },
+      ]),
+    ).toBe(
+      'create table "shop"."main"."orders__strata_tmp" (\n' +
+        '  "id" int,\n' +
+        '  "line no" INTEGER,\n' +
+        '  "sku" varchar,\n' +
+        '  primary key ("id", "line no"),\n' +
+        '  constraint "one_sku" unique ("sku"),\n' +
+        '  check (id < 1000)\n' +
+        ')',
+    );
+    expect(() => sql.createTableWithConstraints(staged, plain, [{ type: 'primary_key' }])).toThrow(/needs columns/);
+    expect(() => sql.createTableWithConstraints(staged, [{ ...plain[0], constraints: [{ type: 'check' }] }], [])).toThrow(/needs an expression/);
+    expect(() => sql.createTableWithConstraints(staged, [{ ...plain[0], constraints: [{ type: 'foreign_key', expression: 'c (id)' }] }], [])).toThrow(/cannot declare/);
+  });
+
+  it('inserts the declared columns from a wrapped select, renaming where the select spells them otherwise', () => {
+    expect(sql.insertSelect(staged, ['id', 'sku'], 'select 1 as ID, 2 as sku -- note;\n')).toBe(
+      'insert into "shop"."main"."orders__strata_tmp" ("id", "sku")\nselect "id", "sku" from (\nselect 1 as ID, 2 as sku -- note\n) as strata_contract',
+    );
+    expect(sql.insertSelect(staged, ['id'], 'select 1 as ID', ['ID'])).toBe('insert into "shop"."main"."orders__strata_tmp" ("id")\nselect "ID" from (\nselect 1 as ID\n) as strata_contract');
+    expect(() => sql.insertSelect(staged, ['id'], 'select 1', [])).toThrow();
+  });
+
   it('maps seed column kinds to DuckDB types', () => {
     expect(['boolean', 'integer', 'bigint', 'double', 'date', 'timestamp', 'text'].map((k) => sql.typeFor(k as never))).toEqual([
       'BOOLEAN',

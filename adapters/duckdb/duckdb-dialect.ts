@@ -1,4 +1,4 @@
-import type { ColumnDef, InferredType, RelationRef, RelationType, SqlDialect } from '../../core/adapter/adapter.js';
+import type { ColumnDef, Constraint, ConstraintDialect, ConstraintSupport, ConstraintType, ContractColumn, InferredType, RelationRef, RelationType } from '../../core/adapter/adapter.js';
 
 const TYPE_FOR: Record<InferredType, string> = {
   boolean: 'BOOLEAN',
@@ -58,8 +58,19 @@ const SYNONYMS: Record<string, string> = {
   VARBINARY: 'BLOB',
 };
 
+const CONSTRAINT_SUPPORT: Record<ConstraintType, ConstraintSupport> = {
+  not_null: 'enforced',
+  unique: 'enforced',
+  primary_key: 'enforced',
+  check: 'enforced',
+  // DuckDB enforces foreign keys, but then refuses to drop the referenced table, which every
+  // rebuild of that parent model does (drop old, rename new).
+  foreign_key: 'not_supported',
+  custom: 'not_supported',
+};
+
 /** SQL text for DuckDB (1.4 and later: MERGE INTO is used for upserts). */
-export class DuckDBDialect implements SqlDialect {
+export class DuckDBDialect implements ConstraintDialect {
   quote(identifier: string): string {
     return `"${identifier.replaceAll('"', '""')}"`;
   }
@@ -150,6 +161,60 @@ export class DuckDBDialect implements SqlDialect {
     return normalizeType(a) === normalizeType(b);
   }
 
+  canApplyConstraints(): this is ConstraintDialect {
+    return true;
+  }
+
+  constraintSupport(type: ConstraintType): ConstraintSupport {
+    return CONSTRAINT_SUPPORT[type] ?? 'not_supported';
+  }
+
+  createTableWithConstraints(rel: RelationRef, columns: ContractColumn[], constraints: Constraint[]): string {
+    const defs = columns.map((c) => [`${this.quote(c.name)} ${c.dataType}`, ...c.constraints.map((k) => this.columnConstraint(k))].join(' '));
+    const table = constraints.map((k) => this.tableConstraint(k));
+    return `create table ${this.relation(rel)} (\n  ${[...defs, ...table].join(',\n  ')}\n)`;
+  }
+
+  insertSelect(target: RelationRef, columns: string[], select: string, selectColumns: string[] = columns): string {
+    if (selectColumns.length !== columns.length) throw new Error(`insertSelect: ${columns.length} columns but ${selectColumns.length} to select`);
+    return `insert into ${this.relation(target)} (${this.columnList(columns)})\nselect ${this.columnList(selectColumns)} from (\n${trimSelect(select)}\n) as strata_contract`;
+  }
+
+  private columnConstraint(constraint: Constraint): string {
+    const name = constraint.name ? `constraint ${this.quote(constraint.name)} ` : '';
+    switch (constraint.type) {
+      case 'not_null':
+        return `${name}not null`;
+      case 'unique':
+        return `${name}unique`;
+      case 'primary_key':
+        return `${name}primary key`;
+      case 'check':
+        return `${name}check (${requireExpression(constraint)})`;
+      default:
+        throw new Error(`DuckDB cannot declare a ${constraint.type} constraint`);
+    }
+  }
+
+  private tableConstraint(constraint: Constraint): string {
+    const name = constraint.name ? `constraint ${this.quote(constraint.name)} ` : '';
+    const columns = () => {
+      if (!constraint.columns?.length) throw new Error(`a table-level ${constraint.type} constraint needs columns`);
+      return this.columnList(constraint.columns);
+    };
+    switch (constraint.type) {
+      case 'unique':
+        return `${name}unique (${columns()})`;
+      case 'primary_key':
+        return `${name}primary key (${columns()})`;
+      case 'check':
+        return `${name}check (${requireExpression(constraint)})`;
+      default:
+        // not_null has no table-level form: the contract puts it on each of its columns.
+        throw new Error(`DuckDB cannot declare a table-level ${constraint.type} constraint`);
+    }
+  }
+
   private columnList(columns: string[]): string {
     return columns.map((c) => this.quote(c)).join(', ');
   }
@@ -161,6 +226,12 @@ export class DuckDBDialect implements SqlDialect {
 
 function requireKey(uniqueKey: string[]): void {
   if (uniqueKey.length === 0) throw new Error('a unique key needs at least one column');
+}
+
+function requireExpression(constraint: Constraint): string {
+  const expression = constraint.expression?.trim();
+  if (!expression) throw new Error(`a ${constraint.type} constraint needs an expression`);
+  return expression;
 }
 
 /** Drops trailing semicolons and blank space, which would break a wrapping statement. */

@@ -51,6 +51,31 @@ export interface AdapterOptions {
   threads: number;
 }
 
+/** Constraint kinds a model's YAML can declare, with dbt's names. */
+export type ConstraintType = 'not_null' | 'unique' | 'primary_key' | 'foreign_key' | 'check' | 'custom';
+
+/**
+ * What a warehouse does with a kind of constraint, as in dbt: rejects rows that break it
+ * (`enforced`), accepts it in DDL without checking rows (`not_enforced`), or cannot declare it.
+ */
+export type ConstraintSupport = 'enforced' | 'not_enforced' | 'not_supported';
+
+/** One constraint of a model's contract, on a column or (with `columns`) on the table. */
+export interface Constraint {
+  type: ConstraintType;
+  /** `check`: the boolean expression; `foreign_key`: the referenced `table (column)`; `custom`: the DDL. */
+  expression?: string;
+  /** The constraint's name in the warehouse, when the user gave one. */
+  name?: string;
+  /** Table-level constraints only: the columns it covers. */
+  columns?: string[];
+}
+
+/** A column of an enforced contract: its declared type and its column-level constraints. */
+export interface ContractColumn extends ColumnDef {
+  constraints: Constraint[];
+}
+
 /** SQL text generation for one warehouse; pure functions, no I/O. */
 export interface SqlDialect {
   /** Quotes one identifier. */
@@ -85,6 +110,18 @@ export interface SqlDialect {
   typeFor(kind: InferredType): string;
   /** Whether two type spellings mean the same type (for schema change detection). */
   sameType(a: string, b: string): boolean;
+  /** Whether this dialect can create tables with declared columns and constraints (absent: it cannot). */
+  canApplyConstraints?(): this is ConstraintDialect;
+}
+
+/** A dialect that builds contracted tables from a column list with constraints, then fills them. */
+export interface ConstraintDialect extends SqlDialect {
+  /** What the warehouse does with this kind of constraint in a `create table`. */
+  constraintSupport(type: ConstraintType): ConstraintSupport;
+  /** `create table` (no rows) with the columns in order, their constraints and the table-level ones. */
+  createTableWithConstraints(rel: RelationRef, columns: ContractColumn[], constraints: Constraint[]): string;
+  /** `insert into target (columns) select selectColumns from (<select>)`; selectColumns default to columns. */
+  insertSelect(target: RelationRef, columns: string[], select: string, selectColumns?: string[]): string;
 }
 
 /** A warehouse connection pool and its dialect. */

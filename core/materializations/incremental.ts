@@ -1,4 +1,6 @@
 import type { ColumnDef } from '../adapter/adapter.js';
+import { checkBuiltColumns } from '../contracts/enforce-contract.js';
+import { readContract } from '../contracts/model-contract.js';
 import { UserError } from '../errors/user-error.js';
 import type { IncrementalStrategy, OnSchemaChange } from '../manifest/nodes.js';
 import { uniqueKeyColumns } from '../project/node-config.js';
@@ -39,11 +41,25 @@ export function incrementalStrategy(ctx: MaterializationContext): IncrementalStr
   return keys.length ? 'merge' : 'append';
 }
 
+/** Schema change settings that keep an incremental table true to an enforced contract (dbt's rule). */
+const CONTRACT_SCHEMA_CHANGES: readonly OnSchemaChange[] = ['append_new_columns', 'fail'];
+
 /**
  * `incremental`: the first run (or --full-refresh) builds a table; later runs build the new
  * rows into a temporary table and apply schema changes and the strategy in one transaction.
+ * With an enforced contract the new rows' columns are checked against it before the table is
+ * touched, and the table's constraints (set when it was built) check the rows as they land.
  */
 export async function materializeIncremental(ctx: MaterializationContext): Promise<MaterializationResult> {
+  const onSchemaChange = (ctx.node.config.on_schema_change ?? 'ignore') as OnSchemaChange;
+  const contract = readContract(ctx.node, ctx.projectRoot);
+  if (contract && !CONTRACT_SCHEMA_CHANGES.includes(onSchemaChange)) {
+    // With 'ignore' a column added to the SQL and the contract would never reach the table.
+    throw new UserError(`incremental model '${ctx.node.name}' enforces a contract, so on_schema_change must be append_new_columns or fail, not '${onSchemaChange}'`, {
+      ...contract.locate(),
+      hint: 'add on_schema_change: append_new_columns (or fail) to its config',
+    });
+  }
   const fullRefresh = typeof ctx.node.config.full_refresh === 'boolean' ? ctx.node.config.full_refresh : ctx.fullRefresh;
   if (ctx.existing !== 'table' || fullRefresh) return materializeTable(ctx);
 
@@ -53,10 +69,9 @@ export async function materializeIncremental(ctx: MaterializationContext): Promi
   const temp = tempRelation(ctx.relation, '__strata_incr');
   await dropLeftover(ctx, temp);
   await run(ctx, sql.createTableAs(temp, ctx.sql));
-  const incoming = await ctx.adapter.getColumns(temp);
+  const incoming = contract ? await checkBuiltColumns(ctx, contract, temp, 'table') : await ctx.adapter.getColumns(temp);
   const existing = await ctx.adapter.getColumns(ctx.relation);
   const diff = diffColumns(existing, incoming, (a, b) => sql.sameType(a, b));
-  const onSchemaChange = (ctx.node.config.on_schema_change ?? 'ignore') as OnSchemaChange;
   const statements: string[] = [];
   let columns = existing.map((c) => c.name);
 
