@@ -261,3 +261,16 @@ describe('model contracts', () => {
     });
   });
 });
+
+describe('contracts at parse time', () => {
+  const project = tempProjects();
+  it('an ephemeral model cannot have an enforced contract', async () => {
+    const dir = project({
+      'models/eph.sql': '{{config materialized="ephemeral"}}\nselect 1 as id',
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: eph\n    config:\n      contract: {enforced: true}\n    columns:\n      - name: id\n        data_type: integer\n',
+    });
+    const { code, output } = await strata(dir, 'parse');
+    expect(code).toBe(2);
+    expect(output).toContain("models/schema.yml:3: 'eph' is ephemeral and cannot have an enforced contract");
+  });
+});

@@ -1,6 +1,6 @@
 import type { ColumnDef } from '../adapter/adapter.js';
-import { checkBuiltColumns } from '../contracts/enforce-contract.js';
-import { readContract } from '../contracts/model-contract.js';
+import { checkBuiltColumns } from './contracts/enforce-contract.js';
+import { readContract } from './contracts/model-contract.js';
 import { UserError } from '../errors/user-error.js';
 import type { IncrementalStrategy, OnSchemaChange } from '../manifest/nodes.js';
 import { uniqueKeyColumns } from '../project/node-config.js';

@@ -1,6 +1,6 @@
 import type { QueryResult } from '../adapter/adapter.js';
-import { checkBuiltColumns, createConstrainedTable, noteUnappliedConstraints } from '../contracts/enforce-contract.js';
-import { readContract } from '../contracts/model-contract.js';
+import { checkBuiltColumns, createConstrainedTable, noteUnappliedConstraints } from './contracts/enforce-contract.js';
+import { readContract } from './contracts/model-contract.js';
 import { countRows, dropLeftover, run, swapRelation, tempRelation, type MaterializationContext, type MaterializationResult } from './materialization.js';
 
 /**

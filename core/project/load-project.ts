@@ -16,7 +16,7 @@ import { copyConfig, defaultConfig, mergeConfig } from './node-config.js';
 import { newNode, parseModelFile } from './parse-model.js';
 import type { ProjectFile } from './project-file.js';
 import { readPropertyFile, type NodePatch, type PropertyFile } from './property-files.js';
-import { YamlFile } from './yaml-file.js';
+import { lineOf, YamlFile } from './yaml-file.js';
 
 /** What relation naming needs to know about the target; no connection is opened. */
 export interface TargetNaming {
@@ -245,6 +245,15 @@ function applyConfigs(
     node.config = config;
     node.tags = config.tags;
     node.meta = config.meta;
+    const contract = config.contract as { enforced?: unknown } | undefined;
+    if (contract?.enforced === true && config.materialized === 'ephemeral') {
+      // dbt refuses this too: an ephemeral model is never built, so nothing could check it.
+      throw new UserError(`'${node.name}' is ephemeral and cannot have an enforced contract`, {
+        file: patch?.yaml.file ?? node.original_file_path,
+        line: patch ? lineOf(patch.yaml.text, patch.path) : undefined,
+        hint: 'materialize it as a view or table, or remove contract: {enforced: true}',
+      });
+    }
   }
 }
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Adapter, ColumnDef, ConstraintSupport, ConstraintType, RelationRef, SqlDialect } from '../adapter/adapter.js';
-import { UserError } from '../errors/user-error.js';
-import type { ManifestNode } from '../manifest/nodes.js';
-import type { MaterializationContext } from '../materializations/materialization.js';
-import { materializeTable, materializeView } from '../materializations/table.js';
+import type { Adapter, ColumnDef, ConstraintSupport, ConstraintType, RelationRef, SqlDialect } from '../../adapter/adapter.js';
+import { UserError } from '../../errors/user-error.js';
+import type { ManifestNode } from '../../manifest/nodes.js';
+import type { MaterializationContext } from '../materialization.js';
+import { materializeTable, materializeView } from '../table.js';
 import { planConstraints } from './enforce-contract.js';
 import type { ModelContract } from './model-contract.js';
 

@@ -1,5 +1,5 @@
-import type { ColumnDef } from '../adapter/adapter.js';
-import { UserError, type SourceLocation } from '../errors/user-error.js';
+import type { ColumnDef } from '../../adapter/adapter.js';
+import { UserError, type SourceLocation } from '../../errors/user-error.js';
 
 /** One way a model's columns differ from its contract. */
 export type ContractMismatch =

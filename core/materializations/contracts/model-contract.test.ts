@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { UserError } from '../errors/user-error.js';
-import { loadProject } from '../project/load-project.js';
-import { readProjectFile } from '../project/project-file.js';
+import { UserError } from '../../errors/user-error.js';
+import { loadProject } from '../../project/load-project.js';
+import { readProjectFile } from '../../project/project-file.js';
 import { propertyFile, readContract } from './model-contract.js';
 
 const roots: string[] = [];

@@ -1,5 +1,5 @@
-import type { ColumnDef, Constraint, ConstraintDialect, ConstraintSupport, ConstraintType, ContractColumn, QueryResult, RelationRef, RelationType } from '../adapter/adapter.js';
-import { run, type MaterializationContext } from '../materializations/materialization.js';
+import type { ColumnDef, Constraint, ConstraintDialect, ConstraintSupport, ConstraintType, ContractColumn, QueryResult, RelationRef, RelationType } from '../../adapter/adapter.js';
+import { run, type MaterializationContext } from '../materialization.js';
 import { compareWithContract, contractViolation } from './contract-violation.js';
 import type { ModelContract } from './model-contract.js';
 

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Constraint, ConstraintType, ContractColumn } from '../adapter/adapter.js';
-import { didYouMean } from '../errors/did-you-mean.js';
-import { UserError, type SourceLocation } from '../errors/user-error.js';
-import type { ManifestNode } from '../manifest/nodes.js';
-import { lineOf, loadYaml } from '../project/yaml-file.js';
+import type { Constraint, ConstraintType, ContractColumn } from '../../adapter/adapter.js';
+import { didYouMean } from '../../errors/did-you-mean.js';
+import { UserError, type SourceLocation } from '../../errors/user-error.js';
+import type { ManifestNode } from '../../manifest/nodes.js';
+import { lineOf, loadYaml } from '../../project/yaml-file.js';
 
 /** A key path inside a model's YAML entry; a string after `columns` names a column. */
 export type EntryPath = (string | number)[];
