@@ -8,6 +8,7 @@ import { loadProject, type Project } from '../core/project/load-project.js';
 import { readProjectFile, type ProjectFile } from '../core/project/project-file.js';
 import { resolveTarget, type ResolvedTarget } from '../core/project/profiles.js';
 import { parseSelectorsFile, resolveSelection, type SelectorDefinitions } from '../core/selection/resolve-selection.js';
+import { attachUnitTests } from '../core/unit-tests/attach-unit-tests.js';
 import { createAdapter } from './adapter-registry.js';
 import { Logger } from './output/logger.js';
 import { parseThreads, parseVars, type CommonOptions, type SelectOptions } from './options.js';
@@ -65,6 +66,7 @@ export async function openSession(options: CommonOptions, logger: Logger, connec
       naming: { adapterType: adapter.type, sql: adapter.sql, defaultDatabase: adapter.defaultDatabase, defaultSchema: adapter.defaultSchema },
       cliVars: parseVars(options.vars),
     });
+    attachUnitTests(project);
     const selectorsPath = path.join(root, 'selectors.yml');
     selectors = existsSync(selectorsPath) ? parseSelectorsFile(readFileSync(selectorsPath, 'utf8'), 'selectors.yml') : undefined;
   } catch (error) {

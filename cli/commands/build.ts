@@ -8,6 +8,7 @@ import { dataTestExecutor } from '../../core/runner/run-data-test.js';
 import { runNodes } from '../../core/runner/run-nodes.js';
 import { withTestGates } from '../../core/runner/test-gates.js';
 import { formatTable } from '../output/table.js';
+import { unitTestExecutor } from './unit-test-executor.js';
 import { RunReporter } from '../output/run-reporter.js';
 import type { SelectOptions } from '../options.js';
 import { selectNodes, writeArtifact, writeManifest, type Session } from '../session.js';
@@ -33,11 +34,12 @@ export async function runBuild(session: Session, options: BuildOptions, resource
   await session.connect();
   const started = performance.now();
   const writer = new FileWriter();
+  const unitTest = unitTestExecutor(session);
   let results: NodeResult[] = [];
   try {
     const cache = new RelationCache(adapter);
     const nodes = [...ids].map((id) => project.nodes.get(id)!).filter(Boolean);
-    await cache.load(nodes.filter((n) => n.resource_type !== 'test').map((n) => ({ database: n.database, schema: n.schema })));
+    await cache.load(nodes.filter((n) => n.resource_type !== 'test' && n.resource_type !== 'unit_test').map((n) => ({ database: n.database, schema: n.schema })));
     const compiler = new Compiler(project, {
       target: { name: session.target.name, type: adapter.type, schema: adapter.defaultSchema, database: adapter.defaultDatabase, threads: session.threads },
       state: cache,
@@ -57,13 +59,14 @@ export async function runBuild(session: Session, options: BuildOptions, resource
     try {
       const build = buildExecutor({ adapter, compiler, cache, projectRoot: project.file.root, targetDir: session.targetDir, fullRefresh: Boolean(options.fullRefresh), writer });
       const test = dataTestExecutor({ adapter, compiler, targetDir: session.targetDir, writer, formatRows: formatTable });
+
       results = await runNodes({
         dag: withTestGates(project.dag, project.nodes, ids),
         nodes: project.nodes,
         ids,
         threads: session.threads,
         failFast: options.failFast,
-        execute: (node, thread) => (node.resource_type === 'test' ? test(node, thread) : build(node, thread)),
+        execute: (node, thread) => (node.resource_type === 'test' ? test(node, thread) : node.resource_type === 'unit_test' ? unitTest.run(node, thread) : build(node, thread)),
         isSilent: (node) => node.config.materialized === 'ephemeral',
         onEvent: reporter.onEvent,
         signal: abort.signal,
@@ -74,6 +77,7 @@ export async function runBuild(session: Session, options: BuildOptions, resource
     for (const hook of project.file.onRunEnd) await adapter.execute(compiler.renderSnippet(hook, null, 'project.yml (on-run-end)'));
     reporter.summary(results, project.nodes, (performance.now() - started) / 1000);
   } finally {
+    await unitTest.close();
     await writer.flush();
     await adapter.close();
     writeManifest(session);

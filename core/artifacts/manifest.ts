@@ -6,7 +6,9 @@ import { artifactMetadata } from './artifact-metadata.js';
 export function manifestArtifact(project: Project, input: { invocationId: string; adapterType: string; generatedAt?: Date }): Record<string, unknown> {
   const nodes: Record<string, ManifestNode> = {};
   // Our private fields are non-enumerable (see setPrivate), so nodes go in as they are.
-  for (const [id, node] of project.nodes) nodes[id] = node;
+  const unitTests: Record<string, ManifestNode> = {};
+  // dbt keeps unit tests in a section of their own.
+  for (const [id, node] of project.nodes) (node.resource_type === 'unit_test' ? unitTests : nodes)[id] = node;
   const sources: Record<string, SourceNode> = {};
   for (const [id, source] of project.sources) sources[id] = source;
   const macros: Record<string, unknown> = {};
@@ -39,6 +41,6 @@ export function manifestArtifact(project: Project, input: { invocationId: string
     group_map: {},
     saved_queries: {},
     semantic_models: {},
-    unit_tests: {},
+    unit_tests: unitTests,
   };
 }

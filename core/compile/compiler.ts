@@ -194,6 +194,6 @@ export class Compiler {
 }
 
 function findByName(project: Project, name: string): ManifestNode | undefined {
-  for (const node of project.nodes.values()) if (node.name === name) return node;
+  for (const node of project.nodes.values()) if (node.name === name && node.resource_type !== 'test' && node.resource_type !== 'unit_test') return node;
   return undefined;
 }

@@ -95,3 +95,11 @@ describe('runNodes', () => {
     expect(results.map((r) => r.unique_id)).toEqual(['model.p.b']);
   });
 });
+
+describe('runNodes with a cyclic schedule', () => {
+  it('refuses instead of leaving nodes out', async () => {
+    const { nodes, dag, ids } = setup([model('a'), model('b', ['a'])]);
+    dag.addEdge('model.p.b', 'model.p.a');
+    await expect(runNodes({ dag, nodes, ids, threads: 1, execute: async (node) => ok(node) })).rejects.toThrowError(/cycle/);
+  });
+});

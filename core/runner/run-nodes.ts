@@ -61,6 +61,11 @@ export function errorResult(node: ManifestNode, error: unknown, started: number)
 export async function runNodes(options: RunNodesOptions): Promise<NodeResult[]> {
   const { dag, nodes, ids } = options;
   const order = topologicalOrder(dag, ids);
+  if (order.length !== ids.size) {
+    // A node in a cycle would never become ready; refuse rather than silently leave it out.
+    const stuck = [...ids].filter((id) => !order.includes(id));
+    throw new Error(`the run order has a cycle through ${stuck.slice(0, 5).join(', ')}`);
+  }
   const silent = (node: ManifestNode) => options.isSilent?.(node) ?? false;
   const blocks = options.blocksDescendants ?? ((r: NodeResult) => r.status === 'error' || r.status === 'fail' || r.status === 'skipped' || r.status === 'runtime error');
   const total = order.filter((id) => !silent(nodes.get(id)!)).length;

@@ -30,3 +30,16 @@ describe('withTestGates', () => {
     expect(gated.hasEdge('test.t', 'model.b')).toBe(false);
   });
 });
+
+describe('withTestGates and unit tests', () => {
+  it('runs a unit test before its model and never gates a unit test behind a data test', () => {
+    const nodes = new Map(
+      [node('model.a'), node('model.b', ['model.a']), node('test.singular', ['model.b']), node('unit_test.b', ['model.b'])].map((n) => [n.unique_id, n]),
+    );
+    const gated = withTestGates(buildDag(nodes as Map<string, AnyNode>), nodes, new Set(nodes.keys()));
+    expect(gated.hasEdge('unit_test.b', 'model.b')).toBe(true);
+    expect(gated.hasEdge('model.b', 'unit_test.b')).toBe(false);
+    expect(gated.hasEdge('test.singular', 'unit_test.b')).toBe(false);
+    expect(findCycle(gated)).toBeUndefined();
+  });
+});

@@ -1,0 +1,18 @@
+import type { Project } from '../project/load-project.js';
+import { readUnitTests } from './read-unit-tests.js';
+import type { UnitTestNode } from './unit-test-node.js';
+
+/**
+ * Reads the project's unit tests and adds them to it as nodes that depend on their model, so
+ * selection (`test_type:unit`, selecting the model) and the runner see them.
+ */
+export function attachUnitTests(project: Project): UnitTestNode[] {
+  const tests = readUnitTests(project);
+  for (const test of tests) {
+    project.nodes.set(test.unique_id, test);
+    project.all.set(test.unique_id, test);
+    project.dag.addNode(test.unique_id);
+    for (const parent of test.depends_on.nodes) if (project.dag.hasNode(parent)) project.dag.addEdge(parent, test.unique_id);
+  }
+  return tests;
+}
