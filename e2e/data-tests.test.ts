@@ -146,3 +146,21 @@ describe('data tests', () => {
     expect(statuses(noColumn).not_null_orders_idd[0]).toBe('error');
   });
 });
+
+describe('data test options', () => {
+  it('limit caps the failing rows counted; tags select tests; duckdb__test_<name> overrides a built-in', async () => {
+    const dir = project({
+      ...seeds,
+      'macros/duckdb__test_not_null.sql': "select {{column_name}} from {{model}} where {{column_name}} is null or {{column_name}}::varchar = 'lost'",
+      'seeds/schema.yml': schema(
+        '      - name: amount\n        data_tests:\n          - accepted_values:\n              arguments: {values: [10], quote: false}\n              config: {limit: 2, tags: [nightly]}\n      - name: status\n        data_tests: [not_null]\n',
+      ),
+    });
+    expect((await strata(dir, 'seed')).code).toBe(0);
+    await strata(dir, 'test', '-s', 'tag:nightly');
+    expect(statuses(dir)).toEqual({ accepted_values_orders_amount__10__false: ['fail', 2] });
+    await strata(dir, 'test', '-s', 'test_type:generic', '--exclude', 'tag:nightly');
+    // The DuckDB override also counts 'lost', which the built-in not_null would pass.
+    expect(statuses(dir)).toEqual({ not_null_orders_status: ['fail', 1] });
+  });
+});
