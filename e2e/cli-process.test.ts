@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,13 @@ beforeAll(() => {
 });
 
 describe('the strata binary', () => {
+  it('is executable, so npx strata runs it directly', () => {
+    expect(() => accessSync(bin, constants.X_OK)).not.toThrow();
+    const direct = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+    expect(direct.status, direct.stderr).toBe(0);
+    expect(direct.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
   it('npx-style invocation works with --project-dir and exits with the right codes', () => {
     const dir = makeProject({ 'project.yml': projectYml(), 'models/a.sql': 'select 1 as id' });
     dirs.push(dir);
