@@ -14,7 +14,8 @@ export function buildDag(nodes: ReadonlyMap<string, AnyNode>): Dag {
     // depends_on.nodes holds each parent once, so no edge is added twice.
     for (const parent of node.depends_on.nodes) if (graph.hasNode(parent)) graph.addEdge(parent, node.unique_id);
   }
-  const cycle = findCycle(graph);
+  // Kahn's algorithm allocates nothing per node; the DFS that names the cycle runs only when there is one.
+  const cycle = topologicalOrder(graph).length === graph.order ? undefined : findCycle(graph);
   if (cycle) {
     const first = nodes.get(cycle[0]);
     const names = cycle.map((id) => nodes.get(id)?.name ?? id);
