@@ -164,3 +164,16 @@ describe('data test options', () => {
     expect(statuses(dir)).toEqual({ not_null_orders_status: ['fail', 1] });
   });
 });
+
+describe('data tests of a model that failed', () => {
+  it('are skipped in build', async () => {
+    const dir = project({
+      'models/broken.sql': 'select * from no_such_table',
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: broken\n    columns:\n      - name: id\n        data_tests: [not_null]\n',
+    });
+    const { code, output } = await strata(dir, 'build');
+    expect(code).toBe(1);
+    expect(statuses(dir)).toEqual({ broken: ['error', null], not_null_broken_id: ['skipped', null] });
+    expect(output).toContain('ERROR=1 SKIP=1');
+  });
+});
