@@ -177,3 +177,21 @@ describe('data tests of a model that failed', () => {
     expect(output).toContain('ERROR=1 SKIP=1');
   });
 });
+
+describe('compile', () => {
+  it('renders tests too, generic ones under their YAML file as dbt lays them out', async () => {
+    const dir = project({
+      'models/a.sql': 'select 1 as id',
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [not_null]\n',
+      'tests/no_ids.sql': 'select * from {{ref "a"}} where id is null',
+    });
+    const { code, output } = await strata(dir, 'compile');
+    expect(code, output).toBe(0);
+    expect(output).toContain('Compiled 1 model and 2 tests');
+    expect(readFileSync(path.join(dir, 'target/compiled/shop/models/schema.yml/not_null_a_id.sql'), 'utf8')).toBe('select id\nfrom "shop"."main"."a"\nwhere id is null');
+    expect(readFileSync(path.join(dir, 'target/compiled/shop/tests/no_ids.sql'), 'utf8')).toBe('select * from "shop"."main"."a" where id is null');
+    const manifest = json(dir, 'manifest.json');
+    const test = Object.values(manifest.nodes).find((n) => (n as { name: string }).name === 'not_null_a_id') as { compiled_path: string };
+    expect(test.compiled_path).toBe('target/compiled/shop/models/schema.yml/not_null_a_id.sql');
+  });
+});

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { FileWriter } from '../../core/artifacts/file-writer.js';
+import { compiledPath } from '../../core/compile/compiled-path.js';
 import { Compiler } from '../../core/compile/compiler.js';
 import { RelationCache } from '../../core/runner/relation-cache.js';
 import type { SelectOptions } from '../options.js';
@@ -12,7 +13,8 @@ import { selectNodes, writeManifest, type Session } from '../session.js';
 export async function runCompile(session: Session, options: SelectOptions): Promise<number> {
   const { project, adapter, logger } = session;
   const started = performance.now();
-  const ids = selectNodes(session, options, ['model']);
+  // Like dbt, compile renders tests too (what `strata test` would run).
+  const ids = selectNodes(session, options, ['model', 'test']);
   const nodes = [...ids].map((id) => project.nodes.get(id)!);
   // Only incremental models ask the warehouse anything (is_incremental); they compile last,
   // so the connection opened in the background while parsing has time to be ready.
@@ -28,7 +30,7 @@ export async function runCompile(session: Session, options: SelectOptions): Prom
   const compileAll = (list: typeof nodes) => {
     for (const node of list) {
       const compiled = compiler.compile(node);
-      writer.write(path.join(session.targetDir, 'compiled', node.package_name, node.original_file_path), compiled.sql);
+      writer.write(compiledPath(session.targetDir, 'compiled', node), compiled.sql);
     }
   };
   compileAll(nodes.filter((n) => n.config.materialized !== 'incremental'));
@@ -41,6 +43,7 @@ export async function runCompile(session: Session, options: SelectOptions): Prom
   // The manifest serializes on this thread while the worker is still writing compiled files.
   writeManifest(session);
   await writer.flush();
-  logger.info(`Compiled ${nodes.length} model${nodes.length === 1 ? '' : 's'} into ${path.relative(process.cwd(), path.join(session.targetDir, 'compiled')) || '.'} in ${((performance.now() - started) / 1000).toFixed(2)}s`, 'compiled', { count: nodes.length });
+  const models = nodes.filter((n) => n.resource_type === 'model').length;
+  logger.info(`Compiled ${models} model${models === 1 ? '' : 's'} and ${nodes.length - models} test${nodes.length - models === 1 ? '' : 's'} into ${path.relative(process.cwd(), path.join(session.targetDir, 'compiled')) || '.'} in ${((performance.now() - started) / 1000).toFixed(2)}s`, 'compiled', { count: nodes.length });
   return 0;
 }

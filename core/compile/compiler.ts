@@ -5,6 +5,8 @@ import type { ManifestNode } from '../manifest/nodes.js';
 import type { Project } from '../project/load-project.js';
 import { renderTemplate, type Helper, type HelperOptions } from '../template/render-template.js';
 import { parseTemplate, type Template } from '../template/template-parser.js';
+import path from 'node:path';
+import { compiledPath } from './compiled-path.js';
 import { injectCtes } from './inject-ctes.js';
 import { genericTestTemplate, yamlRefResolver } from './generic-test-template.js';
 import { sqlList } from '../project/data-tests/builtin-generic-tests.js';
@@ -83,7 +85,7 @@ export class Compiler {
     node.compiled_code = sql;
     node.extra_ctes_injected = true;
     node.extra_ctes = ctes;
-    node.compiled_path = `${this.project.file.targetPath}/compiled/${node.package_name}/${node.original_file_path}`;
+    node.compiled_path = compiledPath(this.project.file.targetPath, 'compiled', node).split(path.sep).join('/');
     return { sql, ephemerals: ctes };
   }
 

@@ -1,7 +1,7 @@
-import path from 'node:path';
 import type { Adapter } from '../adapter/adapter.js';
 import type { FileWriter } from '../artifacts/file-writer.js';
 import type { NodeResult, Timing } from '../artifacts/run-results.js';
+import { compiledPath } from '../compile/compiled-path.js';
 import type { Compiler } from '../compile/compiler.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import { materialize } from '../materializations/materialize.js';
@@ -37,7 +37,7 @@ export function buildExecutor(options: BuildExecutorOptions): NodeExecutor {
     let mark = new Date();
     const compiled = compiler.compile(node);
     timing.push({ name: 'compile', started_at: mark.toISOString(), completed_at: (mark = new Date()).toISOString() });
-    if (node.resource_type !== 'seed') options.writer.write(path.join(options.targetDir, 'compiled', node.package_name, node.original_file_path), compiled.sql);
+    if (node.resource_type !== 'seed') options.writer.write(compiledPath(options.targetDir, 'compiled', node), compiled.sql);
 
     const relation = { database: node.database, schema: node.schema, identifier: node.alias };
     const ctx: MaterializationContext = {
@@ -79,7 +79,7 @@ export function buildExecutor(options: BuildExecutorOptions): NodeExecutor {
         relation_name: node.relation_name,
       };
     } finally {
-      if (ctx.log.length) options.writer.write(path.join(options.targetDir, 'run', node.package_name, node.original_file_path.replace(/\.csv$/, '.sql')), ctx.log.join(';\n\n') + ';\n');
+      if (ctx.log.length) options.writer.write(compiledPath(options.targetDir, 'run', node), ctx.log.join(';\n\n') + ';\n');
     }
   };
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Adapter } from '../adapter/adapter.js';
 import type { FileWriter } from '../artifacts/file-writer.js';
 import type { NodeResult, NodeStatus } from '../artifacts/run-results.js';
+import { compiledPath } from '../compile/compiled-path.js';
 import type { Compiler } from '../compile/compiler.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import type { NodeExecutor } from './run-nodes.js';
@@ -54,8 +55,8 @@ export function dataTestExecutor(options: DataTestExecutorOptions): NodeExecutor
     const started = performance.now();
     const compiledAt = new Date();
     const compiled = compiler.compile(node).sql;
-    const compiledPath = path.join(options.targetDir, 'compiled', node.package_name, node.test_metadata ? path.join(path.dirname(node.original_file_path), node.name + '.sql') : node.original_file_path);
-    options.writer.write(compiledPath, compiled);
+    const compiledFile = compiledPath(options.targetDir, 'compiled', node);
+    options.writer.write(compiledFile, compiled);
     const executeAt = new Date();
     const limit = typeof node.config.limit === 'number' ? node.config.limit : null;
     let failing = limit === null ? compiled : sql.limit(compiled, limit);
@@ -81,7 +82,7 @@ export function dataTestExecutor(options: DataTestExecutorOptions): NodeExecutor
       if (status !== 'pass') {
         const sample = await adapter.execute(sql.limit(failing, options.sampleRows ?? 5));
         const table = options.formatRows?.(sample.columns.map((c) => c.name), sample.rows) ?? JSON.stringify(sample.rows);
-        message += `\n  compiled SQL: ${path.relative(process.cwd(), compiledPath) || compiledPath}`;
+        message += `\n  compiled SQL: ${path.relative(process.cwd(), compiledFile) || compiledFile}`;
         if (stored) message += `\n  failing rows stored in ${stored}`;
         message += `\n${table}`;
       }
@@ -106,7 +107,7 @@ export function dataTestExecutor(options: DataTestExecutorOptions): NodeExecutor
       // A test on a column the model does not have fails in the database; say where it was declared.
       const column = /column[^"]*"([^"]+)"[^\n]*not found|column "?([\w]+)"? (?:does not exist|not found)/i.exec(text);
       const hint = column ? `column '${column[1] ?? column[2]}' does not exist in the tested relation (test declared at ${declaredAt(node)})` : `test declared at ${declaredAt(node)}`;
-      throw new Error(`${text.split('\n')[0]}\n  ${hint}\n  compiled SQL: ${path.relative(process.cwd(), compiledPath) || compiledPath}`);
+      throw new Error(`${text.split('\n')[0]}\n  ${hint}\n  compiled SQL: ${path.relative(process.cwd(), compiledFile) || compiledFile}`);
     }
   };
 }
