@@ -53,10 +53,13 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
   command('test', 'run data tests on the selected nodes')
     .option('-x, --fail-fast', 'stop at the first failure')
     .action(withSession((s, o) => runBuild(s, o, ['test', 'unit_test'], 'test'), true, true));
-  command('build', 'load seeds, build models and test them, in DAG order')
-    .option('--full-refresh', 'rebuild incremental models and seeds from scratch')
+  command('snapshot', 'record changes of the selected snapshots (type-2 history tables)')
     .option('-x, --fail-fast', 'stop at the first failure')
-    .action(withSession((s, o) => runBuild(s, o, ['seed', 'model', 'test', 'unit_test'], 'build'), true, true));
+    .action(withSession((s, o) => runBuild(s, o, ['snapshot'], 'snapshot'), true, true));
+  command('build', 'load seeds, snapshot, build models and test them, in DAG order')
+    .option('--full-refresh', 'rebuild incremental models and seeds from scratch (snapshots are never rebuilt)')
+    .option('-x, --fail-fast', 'stop at the first failure')
+    .action(withSession((s, o) => runBuild(s, o, ['seed', 'snapshot', 'model', 'test', 'unit_test'], 'build'), true, true));
   command('ls', 'list the selected resources')
     .alias('list')
     .option('--output <format>', 'name, path, json or selector', 'selector')

@@ -9,6 +9,7 @@ const WIDTH = 80;
 function describe(node: ManifestNode): string {
   const where = `${node.schema}.${node.alias}`;
   if (node.resource_type === 'seed') return `seed file ${where}`;
+  if (node.resource_type === 'snapshot') return `snapshot ${where}`;
   if (node.resource_type === 'model') return `sql ${node.config.materialized} model ${where}`;
   if (node.resource_type === 'test' || node.resource_type === 'unit_test') return `${node.resource_type === 'unit_test' ? 'unit test' : 'test'} ${node.name}`;
   return `${node.resource_type} ${node.name}`;
@@ -41,7 +42,8 @@ export class RunReporter {
     const data = { unique_id: node.unique_id, index, total, status: result.status, execution_time: result.execution_time, message: result.message };
     if (result.status === 'success' || result.status === 'pass') {
       const verb = node.resource_type === 'seed' ? 'loaded' : node.resource_type === 'test' ? '' : 'created';
-      const label = node.resource_type === 'test' || node.resource_type === 'unit_test' ? `PASS ${node.name}` : `OK ${verb} ${describe(node)}`;
+      // dbt's wording for snapshots: `OK snapshotted snapshots.orders_snapshot`.
+      const label = node.resource_type === 'test' || node.resource_type === 'unit_test' ? `PASS ${node.name}` : node.resource_type === 'snapshot' ? `OK snapshotted ${node.schema}.${node.alias}` : `OK ${verb} ${describe(node)}`;
       this.logger.info(dots(`${counter} ${this.logger.paint(pc.green, label)}`, `[${this.logger.paint(pc.green, result.message ?? 'OK')} in ${seconds}]`), 'node_finished', data);
     } else if (result.status === 'skipped') {
       this.logger.info(dots(`${counter} ${this.logger.paint(pc.yellow, 'SKIP')} ${describe(node)}`, `[${this.logger.paint(pc.yellow, 'SKIP')}]`), 'node_finished', data);

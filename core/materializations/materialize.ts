@@ -2,6 +2,7 @@ import { UserError } from '../errors/user-error.js';
 import { materializeIncremental } from './incremental.js';
 import type { MaterializationContext, MaterializationResult } from './materialization.js';
 import { materializeSeed } from './seed.js';
+import { materializeSnapshot } from './snapshot.js';
 import { materializeTable, materializeView } from './table.js';
 
 type Materializer = (ctx: MaterializationContext) => Promise<MaterializationResult>;
@@ -11,6 +12,7 @@ const MATERIALIZATIONS: Record<string, Materializer> = {
   view: materializeView,
   incremental: materializeIncremental,
   seed: materializeSeed,
+  snapshot: materializeSnapshot,
   ephemeral: async () => ({ type: undefined, rowsAffected: null, message: 'EPHEMERAL' }),
 };
 

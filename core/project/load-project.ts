@@ -14,6 +14,7 @@ import { FolderConfigs } from './folder-config.js';
 import { loadMacros, type MacroSet } from './macro-files.js';
 import { copyConfig, defaultConfig, mergeConfig } from './node-config.js';
 import { newNode, parseModelFile } from './parse-model.js';
+import { applySnapshotTarget, parseSnapshotFile, resolveSnapshotConfig } from './snapshot-files.js';
 import type { ProjectFile } from './project-file.js';
 import { readPropertyFile, type NodePatch, type PropertyFile } from './property-files.js';
 import { lineOf, YamlFile } from './yaml-file.js';
@@ -61,6 +62,7 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
   const fileConfigs = new Map<string, Record<string, unknown>>();
   const propertyFiles: PropertyFile[] = [];
   const byName = new Map<string, ManifestNode>();
+  const snapshotConfigLines = new Map<string, number | undefined>();
 
   const addNode = (node: ManifestNode) => {
     if (node.resource_type === 'test') {
@@ -116,7 +118,25 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
     }
   }
 
+  for (const dir of project.snapshotPaths) {
+    for (const file of findFiles(root, dir, ['.sql', '.yml', '.yaml'])) {
+      if (!file.endsWith('.sql')) {
+        readProperties(file, dir);
+        continue;
+      }
+      const { node, template, facts, configLine } = parseSnapshotFile({ projectName: project.name, file, resourcePath: dir, source: readFileSync(path.join(root, file), 'utf8') });
+      addNode(node);
+      templates.set(node.unique_id, template);
+      fileConfigs.set(node.unique_id, facts.config);
+      snapshotConfigLines.set(node.unique_id, configLine);
+    }
+  }
+
   applyConfigs(project, nodes, fileConfigs, propertyFiles, macros);
+  for (const node of nodes.values()) {
+    if (node.resource_type !== 'snapshot' || !node.config.enabled) continue;
+    resolveSnapshotConfig(node, (key) => locateSnapshotConfig(node, key, fileConfigs.get(node.unique_id) ?? {}, snapshotConfigLines.get(node.unique_id), propertyFiles, project.yaml.file));
+  }
 
   const sources = new Map<string, SourceNode>();
   for (const properties of propertyFiles) {
@@ -143,7 +163,10 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
   }
 
   const generateSchemaName = macros.helpersFor(naming.adapterType).generate_schema_name;
-  for (const node of nodes.values()) nameRelation(node, naming, generateSchemaName);
+  for (const node of nodes.values()) {
+    nameRelation(node, naming, generateSchemaName);
+    if (node.resource_type === 'snapshot') applySnapshotTarget(node, naming);
+  }
   resolveDependencies(nodes, sources, disabled);
   for (const test of declareDataTests(project, nodes, sources, propertyFiles, macros)) {
     if (!test.config.enabled) {
@@ -187,8 +210,9 @@ function applyConfigs(
     model: new FolderConfigs(project.folderConfigs.models, 'model'),
     seed: new FolderConfigs(project.folderConfigs.seeds, 'seed'),
     test: new FolderConfigs(project.folderConfigs.tests, 'test'),
+    snapshot: new FolderConfigs(project.folderConfigs.snapshots, 'snapshot'),
   };
-  const prefixes: Record<string, Set<string>> = { model: new Set(), seed: new Set(), test: new Set() };
+  const prefixes: Record<string, Set<string>> = { model: new Set(), seed: new Set(), test: new Set(), snapshot: new Set() };
   for (const node of nodes.values()) {
     const set = prefixes[node.resource_type];
     if (!set) continue;
@@ -196,6 +220,7 @@ function applyConfigs(
   }
   trees.model!.validate(project.yaml, 'models', prefixes.model);
   trees.seed!.validate(project.yaml, 'seeds', prefixes.seed);
+  trees.snapshot!.validate(project.yaml, 'snapshots', prefixes.snapshot);
 
   const patches = new Map<string, NodePatch>();
   for (const properties of propertyFiles) {
@@ -293,4 +318,15 @@ function resolveDependencies(nodes: Map<string, ManifestNode>, sources: Map<stri
     }
     node.depends_on.nodes = [...deps].sort();
   }
+}
+
+/** Where a snapshot's config key was set: its own config call, its YAML entry, or project.yml. */
+function locateSnapshotConfig(node: ManifestNode, key: string, fileConfig: Record<string, unknown>, configLine: number | undefined, propertyFiles: PropertyFile[], projectFileName: string): { file: string; line?: number } {
+  if (key in fileConfig) return { file: node.original_file_path, line: configLine };
+  for (const properties of propertyFiles) {
+    const patch = properties.patches.find((p) => p.resourceType === 'snapshot' && p.name === node.name);
+    if (patch && key in patch.config) return { file: patch.yaml.file, line: lineOf(patch.yaml.text, [...patch.path, 'config', key]) };
+  }
+  if (node.config[key] !== undefined && node.config[key] !== null) return { file: projectFileName };
+  return { file: node.original_file_path, line: configLine ?? 1 };
 }

@@ -61,8 +61,8 @@ export function staticFacts(template: Template, resourceType: string): StaticFac
 
 export interface ModelFileInput {
   projectName: string;
-  /** `model` for models/, `test` for singular tests in tests/. */
-  resourceType?: 'model' | 'test';
+  /** `model` for models/, `test` for singular tests in tests/, `snapshot` for snapshots/. */
+  resourceType?: 'model' | 'test' | 'snapshot';
   /** Project-relative path, e.g. `models/staging/stg_orders.sql`. */
   file: string;
   /** The model path it was found under, e.g. `models`. */
@@ -72,7 +72,7 @@ export interface ModelFileInput {
 
 /** A node of a file under a resource path, with defaults everywhere; parsers fill in the rest. */
 export function newNode(input: {
-  resourceType: 'model' | 'seed' | 'test';
+  resourceType: 'model' | 'seed' | 'test' | 'snapshot';
   projectName: string;
   file: string;
   resourcePath: string;
