@@ -122,6 +122,17 @@ describe('mistakes in a project get one clear message naming file and line', () 
     expect(output).toContain("models/a.sql:2: required var 'start_dat' is not set");
   });
 
+  it('a JS macro with a syntax error names its line; a macro that throws names the model line', async () => {
+    const broken = project({ 'macros/money.js': 'export function ok() { return 1; }\n\nexport default function money(c) { return c +; }\n', 'models/a.sql': 'select 1' });
+    let result = await strata(broken, 'parse');
+    expect(result.code).toBe(2);
+    expect(result.output).toContain("macros/money.js:3: macro module failed to load: Unexpected token ';'");
+    const throwing = project({ 'macros/money.js': 'export default function money(c) { throw new Error(`cannot convert ${c}`); }\n', 'models/a.sql': 'select 1,\n  {{money "amount"}} as m' });
+    result = await strata(throwing, 'compile');
+    expect(result.code).toBe(2);
+    expect(result.output).toContain('models/a.sql:2: cannot convert amount');
+  });
+
   it('no project.yml', async () => {
     const dir = bare({ 'models/a.sql': 'select 1' });
     const { code, output } = await strata(dir, 'parse');

@@ -44,7 +44,7 @@ export class RunReporter {
       const verb = node.resource_type === 'seed' ? 'loaded' : node.resource_type === 'test' ? '' : 'created';
       // dbt's wording for snapshots: `OK snapshotted snapshots.orders_snapshot`.
       const label = node.resource_type === 'test' || node.resource_type === 'unit_test' ? `PASS ${node.name}` : node.resource_type === 'snapshot' ? `OK snapshotted ${node.schema}.${node.alias}` : `OK ${verb} ${describe(node)}`;
-      this.logger.info(dots(`${counter} ${this.logger.paint(pc.green, label)}`, `[${this.logger.paint(pc.green, result.message ?? 'OK')} in ${seconds}]`), 'node_finished', data);
+      this.logger.info(dots(`${counter} ${this.logger.paint(pc.green, label)}`, `[${this.logger.paint(pc.green, result.status === 'pass' ? 'PASS' : result.message ?? 'OK')} in ${seconds}]`), 'node_finished', data);
     } else if (result.status === 'skipped') {
       this.logger.info(dots(`${counter} ${this.logger.paint(pc.yellow, 'SKIP')} ${describe(node)}`, `[${this.logger.paint(pc.yellow, 'SKIP')}]`), 'node_finished', data);
     } else if (result.status === 'warn') {

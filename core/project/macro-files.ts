@@ -127,7 +127,15 @@ async function importMacroModule(root: string, file: string, source: string, tar
     return (await import(`${pathToFileURL(modulePath).href}?v=${sha256(source).slice(0, 12)}`)) as Record<string, unknown>;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const line = error instanceof SyntaxError ? /:(\d+)/.exec(String(error.stack))?.[1] : undefined;
-    throw new UserError(`macro module failed to load: ${message}`, { file, line: line ? Number(line) : undefined, hint: 'a macro module exports functions; run it with node to see the full error' });
+    const line = error instanceof SyntaxError ? await syntaxErrorLine(source, file) : undefined;
+    throw new UserError(`macro module failed to load: ${message}`, { file, line, hint: 'a macro module exports functions; run it with node to see the full error' });
   }
+}
+
+/** The line of a syntax error: Node 20 does not say where in an ES module, TypeScript's parser does. */
+async function syntaxErrorLine(source: string, file: string): Promise<number | undefined> {
+  const ts = (await import('typescript')).default;
+  const output = ts.transpileModule(source, { fileName: file.replace(/\.m?js$/, '.ts'), reportDiagnostics: true });
+  const first = output.diagnostics?.find((d) => d.start !== undefined);
+  return first?.file && first.start !== undefined ? first.file.getLineAndCharacterOfPosition(first.start).line + 1 : undefined;
 }
