@@ -126,7 +126,7 @@ describe('mistakes in a project get one clear message naming file and line', () 
     const broken = project({ 'macros/money.js': 'export function ok() { return 1; }\n\nexport default function money(c) { return c +; }\n', 'models/a.sql': 'select 1' });
     let result = await strata(broken, 'parse');
     expect(result.code).toBe(2);
-    expect(result.output).toContain("macros/money.js:3: macro module failed to load: Unexpected token ';'");
+    expect(result.output).toContain('macros/money.js:3: macro module failed to load: ');
     const throwing = project({ 'macros/money.js': 'export default function money(c) { throw new Error(`cannot convert ${c}`); }\n', 'models/a.sql': 'select 1,\n  {{money "amount"}} as m' });
     result = await strata(throwing, 'compile');
     expect(result.code).toBe(2);

@@ -127,8 +127,10 @@ async function importMacroModule(root: string, file: string, source: string, tar
     return (await import(`${pathToFileURL(modulePath).href}?v=${sha256(source).slice(0, 12)}`)) as Record<string, unknown>;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const line = error instanceof SyntaxError ? await syntaxErrorLine(source, file) : undefined;
-    throw new UserError(`macro module failed to load: ${message}`, { file, line, hint: 'a macro module exports functions; run it with node to see the full error' });
+    // Node throws a SyntaxError; a bundler-based loader (vitest) says "Parse failure".
+    const syntax = error instanceof SyntaxError || /parse fail|syntax/i.test(message);
+    const line = syntax ? await syntaxErrorLine(source, file) : undefined;
+    throw new UserError(`macro module failed to load: ${message.split('\n')[0]}`, { file, line, hint: 'a macro module exports functions; run it with node to see the full error' });
   }
 }
 
