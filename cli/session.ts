@@ -9,6 +9,7 @@ import { readProjectFile, type ProjectFile } from '../core/project/project-file.
 import { resolveTarget, type ResolvedTarget } from '../core/project/profiles.js';
 import { parseSelectorsFile, resolveSelection, type SelectorDefinitions } from '../core/selection/resolve-selection.js';
 import { attachUnitTests } from '../core/unit-tests/attach-unit-tests.js';
+import { didYouMean } from '../core/errors/did-you-mean.js';
 import { createAdapter } from './adapter-registry.js';
 import { Logger } from './output/logger.js';
 import { parseThreads, parseVars, type CommonOptions, type SelectOptions } from './options.js';
@@ -101,6 +102,7 @@ export function selectNodes(session: Session, options: SelectOptions, resourceTy
     selector: options.selector,
     selectors: session.selectors,
   });
+  if (select.length) warnUnmatched(session, select);
   const out = new Set<string>();
   for (const id of chosen) {
     const node = all.get(id);
@@ -108,6 +110,17 @@ export function selectNodes(session: Session, options: SelectOptions, resourceTy
   }
   if (resourceTypes.includes('test') || resourceTypes.includes('unit_test')) addIndirectTests(session, options, chosen, out, resourceTypes);
   return out;
+}
+
+/** dbt's warning for a selection criterion that matches nothing, with the likely name it meant. */
+function warnUnmatched(session: Session, select: string[]): void {
+  const { dag, all } = session.project;
+  for (const atom of select.flatMap((s) => s.split(/\s+/)).filter(Boolean)) {
+    if (resolveSelection({ graph: dag, nodes: all, select: [atom] }).size > 0) continue;
+    const bare = atom.replace(/^[@+\d]*\+?|\+\d*$/g, '');
+    const guess = bare.includes(':') ? '' : didYouMean(bare, [...all.values()].map((n) => n.name));
+    session.logger.warn(`The selection criterion '${atom}' does not match any enabled nodes${guess ? `: ${guess}` : ''}`, 'no_nodes_for_selection_criteria', { criterion: atom });
+  }
 }
 
 /**

@@ -45,6 +45,14 @@ describe('selection from the command line', () => {
     expect(output).toContain('Done. PASS=1');
   });
 
+  it('a criterion that matches nothing is warned about with the likely name', async () => {
+    const dir = project(files);
+    const { code, output } = await strata(dir, 'compile', '-s', 'fct', 'stgg+');
+    expect(code).toBe(0);
+    expect(output).toContain("The selection criterion 'stgg+' does not match any enabled nodes: did you mean 'stg'?");
+    expect(output).not.toContain("criterion 'fct'");
+  });
+
   it('run writes the SQL it executed under target/run/', async () => {
     const dir = project(files);
     expect((await strata(dir, 'build')).code).toBe(0);
