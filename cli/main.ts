@@ -25,8 +25,8 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
     .showSuggestionAfterError(true);
 
   const withSession = (action: (session: Session, options: Record<string, unknown>) => Promise<number>, banner = true, connectEarly = false) => async (options: CommonOptions & Record<string, unknown>) => {
-    logger = new Logger(options.logFormat ?? 'text', stdout, Boolean(options.debug));
-    // ls prints only its result, so its output can be piped.
+    // ls prints only its result on stdout, so its output can be piped; its warnings go to stderr.
+    logger = new Logger(options.logFormat ?? 'text', stdout, Boolean(options.debug), banner ? stdout : process.stderr);
     if (banner) logger.info(`Running with strata=${STRATA_VERSION}`, 'main_start');
     const session = await openSession(options, logger, connectEarly);
     try {

@@ -142,7 +142,7 @@ describe('mistakes in a project get one clear message naming file and line', () 
 
   it('an unknown selector method', async () => {
     const dir = project({ 'models/a.sql': 'select 1 as id' });
-    const { code, output } = await strata(dir, 'ls', '--select', 'tags:nightly');
+    const { code, output } = await strata(dir, 'compile', '--select', 'tags:nightly');
     expect(code).toBe(2);
     expect(output).toContain("did you mean 'tag'?");
   });

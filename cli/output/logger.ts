@@ -15,6 +15,8 @@ export class Logger {
     readonly format: LogFormat = 'text',
     private readonly out: NodeJS.WriteStream = process.stdout,
     readonly debugEnabled = false,
+    /** Where log lines go when they must not mix with the result (ls prints names to pipe on). */
+    private readonly logOut: NodeJS.WriteStream = out,
   ) {
     this.tty = Boolean(out.isTTY) && !process.env.CI && format === 'text';
     this.color = this.tty && !process.env.NO_COLOR;
@@ -53,7 +55,7 @@ export class Logger {
 
   /** Output that is the command's result (ls, show): printed bare, not as a log line. */
   result(text: string): void {
-    this.write(scrubSecrets(text, this.secrets) + (text.endsWith('\n') ? '' : '\n'));
+    this.out.write(scrubSecrets(text, this.secrets) + (text.endsWith('\n') ? '' : '\n'));
   }
 
   /** A one-line progress indicator under the log, on a terminal only. */
@@ -73,6 +75,10 @@ export class Logger {
   }
 
   private write(text: string): void {
+    if (this.logOut !== this.out) {
+      this.logOut.write(text);
+      return;
+    }
     if (this.tty && this.status) this.out.write('\r\x1b[2K');
     this.out.write(text);
     if (this.tty && this.status) this.out.write(this.paint(pc.cyan, this.status));
