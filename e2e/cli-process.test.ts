@@ -38,6 +38,15 @@ describe('the strata binary', () => {
     expect(usage.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('ls prints only names on stdout; its warnings go to stderr', () => {
+    const dir = makeProject({ 'project.yml': projectYml(), 'models/a.sql': 'select 1 as id', 'models/b.sql': 'select 2 as id' });
+    dirs.push(dir);
+    const listed = spawnSync(process.execPath, [bin, 'ls', '--output', 'name', '-s', 'a', 'nosuch', '--project-dir', dir], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+    expect(listed.status).toBe(0);
+    expect(listed.stdout).toBe('a\n');
+    expect(listed.stderr).toContain("The selection criterion 'nosuch' does not match any enabled nodes");
+  });
+
   it('a build killed mid-way leaves the old table whole, and the next run recovers', async () => {
     const dir = makeProject({ 'project.yml': projectYml(), 'models/t.sql': "{{config materialized=\"table\"}}\nselect 1 as id, 'old' as v" });
     dirs.push(dir);
