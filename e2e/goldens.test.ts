@@ -14,6 +14,7 @@ const project = tempProjects({
   'models/marts/events_table.sql': '{{config materialized="table"}}\nselect id, v from {{ref "stg_events"}}',
   'models/marts/events_append.sql': '{{config materialized="incremental" incremental_strategy="append"}}\nselect * from {{ref "stg_events"}}\n{{#if (is_incremental)}}where updated_at > (select max(updated_at) from {{this}}){{/if}}',
   'models/marts/events_merge.sql': '{{config materialized="incremental" unique_key="id" on_schema_change="append_new_columns"}}\nselect * from {{ref "stg_events"}}',
+  'snapshots/events_snapshot.sql': '{{config unique_key="id,line" strategy="timestamp" updated_at="updated_at" hard_deletes="invalidate"}}\nselect * from {{ref "raw_events"}}',
   'models/marts/events_delete_insert.sql': '{{config materialized="incremental" incremental_strategy="delete+insert" unique_key="id,line"}}\nselect * from {{ref "stg_events"}}',
 });
 
@@ -23,7 +24,8 @@ function runFiles(dir: string): Record<string, string> {
     for (const entry of readdirSync(folder, { withFileTypes: true })) {
       const full = path.join(folder, entry.name);
       if (entry.isDirectory()) walk(full);
-      else out[path.relative(path.join(dir, 'target/run/shop'), full).split(path.sep).join('__')] = readFileSync(full, 'utf8');
+      // A snapshot's SQL carries the time it ran at; that one value is not part of the golden.
+      else out[path.relative(path.join(dir, 'target/run/shop'), full).split(path.sep).join('__')] = readFileSync(full, 'utf8').replace(/cast\('\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?' as timestamp\)/g, "cast('<snapshot time>' as timestamp)");
     }
   };
   walk(path.join(dir, 'target/run/shop'));
@@ -49,5 +51,6 @@ describe('golden SQL on DuckDB', () => {
     expect(Object.keys(actual).sort()).toEqual(expected);
     for (const name of expected) expect(actual[name], name).toBe(readFileSync(path.join(goldens, name), 'utf8'));
     expect(existsSync(path.join(goldens, 'second__models__marts__events_merge.sql'))).toBe(true);
+    expect(existsSync(path.join(goldens, 'second__snapshots__events_snapshot.sql'))).toBe(true);
   });
 });

@@ -6,6 +6,18 @@ const orders = { database: 'shop', schema: 'main', identifier: 'orders' };
 const staged = { database: 'shop', schema: 'main', identifier: 'orders__strata_tmp' };
 
 describe('DuckDBDialect', () => {
+  it('reads external sources as committed lake files: jsonl, csv (also .csv.gz) and parquet', () => {
+    const dialect = new DuckDBDialect();
+    expect(dialect.canReadFiles()).toBe(true);
+    const commits = "/lake's/raw/mysql/orders/_committed/*.json";
+    const committed = `where "_batch_id" in (select batch_id from read_json('/lake''s/raw/mysql/orders/_committed/*.json', columns = {batch_id: 'VARCHAR'})))`;
+    expect(dialect.externalRelation({ files: "/lake's/raw/mysql/orders/load_date=*/*.jsonl", commits, format: 'jsonl' })).toBe(
+      `(select * from read_json('/lake''s/raw/mysql/orders/load_date=*/*.jsonl', format = 'newline_delimited', union_by_name = true, hive_partitioning = true) ${committed}`,
+    );
+    expect(dialect.externalRelation({ files: '/l/x.csv*', commits, format: 'csv' })).toContain(`from read_csv('/l/x.csv*', header = true, union_by_name = true, hive_partitioning = true, allow_quoted_nulls = false) where`);
+    expect(dialect.externalRelation({ files: '/l/x.parquet', commits, format: 'parquet' })).toContain(`from read_parquet('/l/x.parquet', union_by_name = true, hive_partitioning = true) where`);
+  });
+
   it('quotes identifiers and doubles embedded quotes', () => {
     expect(sql.quote('orders')).toBe('"orders"');
     expect(sql.quote('say "hi"')).toBe('"say ""hi"""');

@@ -1,4 +1,4 @@
-import type { ColumnDef, Constraint, ConstraintDialect, ConstraintSupport, ConstraintType, ContractColumn, InferredType, RelationRef, RelationType } from '../../core/adapter/adapter.js';
+import type { ColumnDef, Constraint, ConstraintDialect, ConstraintSupport, ConstraintType, ContractColumn, ExternalFiles, FileReadingDialect, InferredType, RelationRef, RelationType } from '../../core/adapter/adapter.js';
 
 const TYPE_FOR: Record<InferredType, string> = {
   boolean: 'BOOLEAN',
@@ -70,7 +70,7 @@ const CONSTRAINT_SUPPORT: Record<ConstraintType, ConstraintSupport> = {
 };
 
 /** SQL text for DuckDB (1.4 and later: MERGE INTO is used for upserts). */
-export class DuckDBDialect implements ConstraintDialect {
+export class DuckDBDialect implements ConstraintDialect, FileReadingDialect {
   quote(identifier: string): string {
     return `"${identifier.replaceAll('"', '""')}"`;
   }
@@ -165,6 +165,25 @@ export class DuckDBDialect implements ConstraintDialect {
     return true;
   }
 
+  canReadFiles(): this is FileReadingDialect {
+    return true;
+  }
+
+  externalRelation(external: ExternalFiles): string {
+    const files = stringLiteral(external.files);
+    // hive_partitioning adds the load_date column from the folder names.
+    const read =
+      external.format === 'jsonl'
+        ? `read_json(${files}, format = 'newline_delimited', union_by_name = true, hive_partitioning = true)`
+        : external.format === 'csv'
+          ? // read_csv decompresses .csv.gz parts by itself; a quoted "" stays an empty string, not null.
+            `read_csv(${files}, header = true, union_by_name = true, hive_partitioning = true, allow_quoted_nulls = false)`
+          : `read_parquet(${files}, union_by_name = true, hive_partitioning = true)`;
+    // Parts of a batch without a commit marker (a failed or running write) are left out.
+    const committed = `select batch_id from read_json(${stringLiteral(external.commits)}, columns = {batch_id: 'VARCHAR'})`;
+    return `(select * from ${read} where "_batch_id" in (${committed}))`;
+  }
+
   constraintSupport(type: ConstraintType): ConstraintSupport {
     return CONSTRAINT_SUPPORT[type] ?? 'not_supported';
   }
@@ -232,6 +251,10 @@ function requireExpression(constraint: Constraint): string {
   const expression = constraint.expression?.trim();
   if (!expression) throw new Error(`a ${constraint.type} constraint needs an expression`);
   return expression;
+}
+
+function stringLiteral(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
 }
 
 /** Drops trailing semicolons and blank space, which would break a wrapping statement. */

@@ -4,6 +4,8 @@
  * dialect. core never imports a concrete adapter; cli/ finds one by name in a registry.
  */
 
+import type { LakeReadFormat } from '../lake/lake-layout.js';
+
 export interface RelationRef {
   database: string | null;
   schema: string;
@@ -112,6 +114,23 @@ export interface SqlDialect {
   sameType(a: string, b: string): boolean;
   /** Whether this dialect can create tables with declared columns and constraints (absent: it cannot). */
   canApplyConstraints?(): this is ConstraintDialect;
+  /** Whether this dialect can query lake files in place, for external sources (absent: it cannot). */
+  canReadFiles?(): this is FileReadingDialect;
+}
+
+/** Where an external source's committed lake files are: globs over absolute paths or URLs. */
+export interface ExternalFiles {
+  /** Data parts, a glob ending in `load_date=*` then `*.jsonl`. */
+  files: string;
+  /** Commit markers, JSON objects with a `batch_id`; only rows whose `_batch_id` is listed are read. */
+  commits: string;
+  format: LakeReadFormat;
+}
+
+/** A dialect that reads lake files as a relation, so a source can live in the lake. */
+export interface FileReadingDialect extends SqlDialect {
+  /** A relation expression (usable after `from`) over the committed batches of an external source. */
+  externalRelation(external: ExternalFiles): string;
 }
 
 /** A dialect that builds contracted tables from a column list with constraints, then fills them. */

@@ -1,3 +1,4 @@
+import type { LakeReadFormat } from '../lake/lake-layout.js';
 /**
  * The node types of the manifest: what parsing produces, what compilation fills in and what
  * the runner, docs, state comparison and CI slim read. Field names follow dbt's manifest
@@ -131,6 +132,14 @@ export interface SourceNode extends BaseNode {
   config: { enabled: boolean; tags: string[]; meta: Record<string, unknown> };
   source_meta: Record<string, unknown>;
   patch_path?: string | null;
+  /** Lake files this source reads in place instead of a warehouse table (`external:` in its YAML). */
+  external?: ExternalSource;
+}
+
+/** `external: {location, format}` of a source table; location is relative to the lake root unless absolute. */
+export interface ExternalSource {
+  location: string;
+  format: LakeReadFormat;
 }
 
 export interface MacroNode {

@@ -18,6 +18,8 @@ export interface ProjectFile {
   snapshotPaths: string[];
   analysisPaths: string[];
   targetPath: string;
+  /** The lake root external sources read from (`lake-path`, default `lake`), relative to the project root unless absolute. */
+  lakePath: string;
   cleanTargets: string[];
   vars: Record<string, unknown>;
   /** Folder-level config trees, as written under `models:`, `seeds:`... */
@@ -33,6 +35,7 @@ const KEYS = new Set([
   'snapshot-paths', 'analysis-paths', 'docs-paths', 'asset-paths', 'target-path', 'clean-targets', 'vars',
   'models', 'seeds', 'tests', 'data_tests', 'sources', 'snapshots', 'on-run-start', 'on-run-end',
   'require-dbt-version', 'require-strata-version', 'quoting', 'dispatch', 'flags', 'query-comment', 'packages-install-path',
+  'lake-path',
 ]);
 
 /** Finds and reads the project file in `root`. */
@@ -75,6 +78,8 @@ export function readProjectFile(root: string): ProjectFile {
   const vars = raw.vars ?? {};
   if (typeof vars !== 'object' || Array.isArray(vars)) throw yaml.error(['vars'], `'vars' must be a mapping`);
   const targetPath = typeof raw['target-path'] === 'string' ? raw['target-path'] : 'target';
+  const lakePath = raw['lake-path'] ?? 'lake';
+  if (typeof lakePath !== 'string' || !lakePath.trim()) throw yaml.error(['lake-path'], `'lake-path' must be a folder`, "e.g. 'lake-path: lake'");
   return {
     root,
     yaml,
@@ -88,6 +93,7 @@ export function readProjectFile(root: string): ProjectFile {
     snapshotPaths: paths('snapshot-paths', ['snapshots']),
     analysisPaths: paths('analysis-paths', ['analyses']),
     targetPath,
+    lakePath,
     cleanTargets: paths('clean-targets', [targetPath]),
     vars: vars as Record<string, unknown>,
     folderConfigs: {

@@ -1,5 +1,6 @@
 import { didYouMean } from '../errors/did-you-mean.js';
-import type { ColumnInfo, SourceNode } from '../manifest/nodes.js';
+import { LAKE_READ_FORMATS, type LakeReadFormat } from '../lake/lake-layout.js';
+import type { ColumnInfo, ExternalSource, SourceNode } from '../manifest/nodes.js';
 import { ConfigKeyError, validateConfigEntry } from './node-config.js';
 import type { YamlFile } from './yaml-file.js';
 
@@ -178,8 +179,26 @@ function readSources(yaml: YamlFile, value: unknown, projectName: string, resour
         source_meta: asObject(source.meta) ?? {},
         patch_path: null,
         ...(tests.length ? { tests } : {}),
+        ...(table.external !== undefined && table.external !== null ? { external: readExternal(yaml, table.external, [...tablePath, 'external']) } : {}),
       } as SourceNode);
     });
   });
   return nodes;
+}
+
+const EXTERNAL_KEYS = new Set(['location', 'format']);
+
+/** `external: {location: raw/mysql/orders, format: jsonl}`: lake files a source table reads in place. */
+function readExternal(yaml: YamlFile, value: unknown, path: (string | number)[]): ExternalSource {
+  const example = '{location: raw/mysql/orders, format: jsonl}';
+  const entry = asObject(value);
+  if (!entry) throw yaml.error(path, `'external' must be a mapping`, `external: ${example}`);
+  checkKeys(yaml, entry, EXTERNAL_KEYS, path, "'external'");
+  if (typeof entry.location !== 'string' || !entry.location.trim()) throw yaml.error([...path, 'location'], `'external' needs a 'location': a lake folder like raw/<source>/<table>`, `external: ${example}`);
+  // csv.gz parts are read by the csv reader.
+  const format = entry.format === 'csv.gz' ? 'csv' : entry.format;
+  if (!LAKE_READ_FORMATS.includes(format as LakeReadFormat)) {
+    throw yaml.error([...path, 'format'], `'external.format' must be one of ${LAKE_READ_FORMATS.join(', ')}`, `got ${JSON.stringify(entry.format)}`);
+  }
+  return { location: entry.location.trim(), format: format as LakeReadFormat };
 }
