@@ -6,16 +6,20 @@ const orders = { database: 'shop', schema: 'main', identifier: 'orders' };
 const staged = { database: 'shop', schema: 'main', identifier: 'orders__strata_tmp' };
 
 describe('DuckDBDialect', () => {
-  it('reads external sources as committed lake files: jsonl, csv (also .csv.gz) and parquet', () => {
+  it('reads external sources as the committed loads of a lake table: parquet, jsonl, csv; replace and merge', () => {
     const dialect = new DuckDBDialect();
     expect(dialect.canReadFiles()).toBe(true);
-    const commits = "/lake's/raw/mysql/orders/_committed/*.json";
-    const committed = `where "_batch_id" in (select batch_id from read_json('/lake''s/raw/mysql/orders/_committed/*.json', columns = {batch_id: 'VARCHAR'})))`;
-    expect(dialect.externalRelation({ files: "/lake's/raw/mysql/orders/load_date=*/*.jsonl", commits, format: 'jsonl' })).toBe(
-      `(select * from read_json('/lake''s/raw/mysql/orders/load_date=*/*.jsonl', format = 'newline_delimited', union_by_name = true, hive_partitioning = true) ${committed}`,
+    const manifests = "/lake's/raw/shop_mysql/orders/load_id=*/_manifest.json";
+    const loads = `with strata_loads as (select load_id, disposition from read_json('/lake''s/raw/shop_mysql/orders/load_id=*/_manifest.json', columns = {load_id: 'VARCHAR', disposition: 'VARCHAR'}))`;
+    const all = dialect.externalRelation({ files: "/lake's/raw/shop_mysql/orders/load_id=*/part-*.parquet", manifests, format: 'parquet' });
+    expect(all).toBe(
+      `(${loads} select * from read_parquet('/lake''s/raw/shop_mysql/orders/load_id=*/part-*.parquet', union_by_name = true, hive_partitioning = false) ` +
+        `where "_strata_load_id" in (select load_id from strata_loads where load_id >= coalesce((select max(load_id) from strata_loads where disposition = 'replace'), '')))`,
     );
-    expect(dialect.externalRelation({ files: '/l/x.csv*', commits, format: 'csv' })).toContain(`from read_csv('/l/x.csv*', header = true, union_by_name = true, hive_partitioning = true, allow_quoted_nulls = false) where`);
-    expect(dialect.externalRelation({ files: '/l/x.parquet', commits, format: 'parquet' })).toContain(`from read_parquet('/l/x.parquet', union_by_name = true, hive_partitioning = true) where`);
+    expect(dialect.externalRelation({ files: '/l/x.jsonl', manifests, format: 'jsonl' })).toContain(`from read_json('/l/x.jsonl', format = 'newline_delimited', union_by_name = true, hive_partitioning = false, sample_size = -1) where`);
+    expect(dialect.externalRelation({ files: '/l/x.csv', manifests, format: 'csv' })).toContain(`from read_csv('/l/x.csv', header = true,`);
+    const merged = dialect.externalRelation({ files: '/l/x.parquet', manifests, format: 'parquet', primaryKey: ['order_id'], cursorField: 'updated_at' });
+    expect(merged.endsWith(`qualify row_number() over (partition by "order_id" order by "_strata_load_id" desc, "updated_at" desc nulls last) = 1)`)).toBe(true);
   });
 
   it('quotes identifiers and doubles embedded quotes', () => {

@@ -171,17 +171,24 @@ export class DuckDBDialect implements ConstraintDialect, FileReadingDialect {
 
   externalRelation(external: ExternalFiles): string {
     const files = stringLiteral(external.files);
-    // hive_partitioning adds the load_date column from the folder names.
+    // The load id is in every row (_strata_load_id), so the folder names are not read as columns.
     const read =
       external.format === 'jsonl'
-        ? `read_json(${files}, format = 'newline_delimited', union_by_name = true, hive_partitioning = true)`
+        ? // Documents vary in shape: every row is sampled, so a key that appears late still gets a column.
+          `read_json(${files}, format = 'newline_delimited', union_by_name = true, hive_partitioning = false, sample_size = -1)`
         : external.format === 'csv'
-          ? // read_csv decompresses .csv.gz parts by itself; a quoted "" stays an empty string, not null.
-            `read_csv(${files}, header = true, union_by_name = true, hive_partitioning = true, allow_quoted_nulls = false)`
-          : `read_parquet(${files}, union_by_name = true, hive_partitioning = true)`;
-    // Parts of a batch without a commit marker (a failed or running write) are left out.
-    const committed = `select batch_id from read_json(${stringLiteral(external.commits)}, columns = {batch_id: 'VARCHAR'})`;
-    return `(select * from ${read} where "_batch_id" in (${committed}))`;
+          ? // A quoted "" stays an empty string, not null.
+            `read_csv(${files}, header = true, union_by_name = true, hive_partitioning = false, allow_quoted_nulls = false)`
+          : `read_parquet(${files}, union_by_name = true, hive_partitioning = false)`;
+    // Loads without a manifest (a failed or running write) are left out; a replace load hides the loads before it.
+    const loads = `select load_id, disposition from read_json(${stringLiteral(external.manifests)}, columns = {load_id: 'VARCHAR', disposition: 'VARCHAR'})`;
+    const visible = `select load_id from strata_loads where load_id >= coalesce((select max(load_id) from strata_loads where disposition = 'replace'), '')`;
+    let sql = `with strata_loads as (${loads}) select * from ${read} where "_strata_load_id" in (${visible})`;
+    if (external.primaryKey?.length) {
+      const order = [`"_strata_load_id" desc`, ...(external.cursorField ? [`${this.quote(external.cursorField)} desc nulls last`] : [])].join(', ');
+      sql += ` qualify row_number() over (partition by ${external.primaryKey.map((k) => this.quote(k)).join(', ')} order by ${order}) = 1`;
+    }
+    return `(${sql})`;
   }
 
   constraintSupport(type: ConstraintType): ConstraintSupport {

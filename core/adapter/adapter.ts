@@ -4,7 +4,7 @@
  * dialect. core never imports a concrete adapter; cli/ finds one by name in a registry.
  */
 
-import type { LakeReadFormat } from '../lake/lake-layout.js';
+import type { LakeFormat } from '../lake/lake-layout.js';
 
 export interface RelationRef {
   database: string | null;
@@ -118,13 +118,17 @@ export interface SqlDialect {
   canReadFiles?(): this is FileReadingDialect;
 }
 
-/** Where an external source's committed lake files are: globs over absolute paths or URLs. */
+/** Where an external source's committed lake files are, and how its loads combine. */
 export interface ExternalFiles {
-  /** Data parts, a glob ending in `load_date=*` then `*.jsonl`. */
+  /** Data parts: a glob over absolute paths or URLs, of every part file of every load of the table. */
   files: string;
-  /** Commit markers, JSON objects with a `batch_id`; only rows whose `_batch_id` is listed are read. */
-  commits: string;
-  format: LakeReadFormat;
+  /** A glob of the table's load manifests: only rows of loads that have one are read. */
+  manifests: string;
+  format: LakeFormat;
+  /** Key columns: when set, only the newest row per key is read (newest load, then newest cursor). */
+  primaryKey?: string[];
+  /** Orders rows of one load by recency, with `primaryKey`. */
+  cursorField?: string;
 }
 
 /** A dialect that reads lake files as a relation, so a source can live in the lake. */

@@ -1,39 +1,42 @@
 /**
  * The landing-zone layout: the one contract that extract-load sources, the raw-data generator
- * and the warehouse's external sources all share. Pure functions, no I/O.
+ * and the warehouses' lake readers all share. Pure functions, no I/O.
  *
- *   raw/<source>/<table>/load_date=YYYY-MM-DD/<batch_id>-<part 5 digits>.<ext>   data parts
- *   raw/<source>/<table>/_committed/<batch_id>.json                               commit markers
+ *   raw/<source>/<table>/load_id=<load_id>/part-<N>.<ext>    data parts (N from 0, no padding)
+ *   raw/<source>/<table>/load_id=<load_id>/_manifest.json    the load's manifest, written last
  *
- * A batch is visible to readers once its commit marker exists, and only then.
+ * A load is committed, and visible to readers, once its manifest exists, and only then. The
+ * manifest also carries the source's extract state after the load (cursor, files seen), so data
+ * and state are committed by one atomic write: a rerun neither loses nor duplicates rows.
  */
 
-/** File formats a part can have; `csv.gz` is gzipped CSV. */
-export type LakeFormat = 'jsonl' | 'csv' | 'csv.gz' | 'parquet';
+/** File formats of a part: Parquet for rows, NDJSON for documents; csv is for small exports. */
+export type LakeFormat = 'parquet' | 'jsonl' | 'csv';
 
-/** Formats a reader asks for: `csv` reads `.csv` and `.csv.gz` parts alike. */
-export type LakeReadFormat = 'jsonl' | 'csv' | 'parquet';
+export const LAKE_FORMATS: readonly LakeFormat[] = ['parquet', 'jsonl', 'csv'];
 
-export const LAKE_FORMATS: readonly LakeFormat[] = ['jsonl', 'csv', 'csv.gz', 'parquet'];
-export const LAKE_READ_FORMATS: readonly LakeReadFormat[] = ['jsonl', 'csv', 'parquet'];
+/** What a rerun of a table's extract does to the rows already landed. */
+export type WriteDisposition = 'append' | 'replace' | 'merge';
+
+export const WRITE_DISPOSITIONS: readonly WriteDisposition[] = ['append', 'replace', 'merge'];
 
 /** Load metadata columns every landed row carries. */
-export const LOADED_AT_COLUMN = '_loaded_at';
-export const BATCH_ID_COLUMN = '_batch_id';
-export const SOURCE_COLUMN = '_source';
+export const LOAD_ID_COLUMN = '_strata_load_id';
+export const LOADED_AT_COLUMN = '_strata_loaded_at';
 /** File sources only: the path of the file the row came from. */
-export const SOURCE_FILE_COLUMN = '_source_file';
-export const METADATA_COLUMNS = [LOADED_AT_COLUMN, BATCH_ID_COLUMN, SOURCE_COLUMN, SOURCE_FILE_COLUMN] as const;
+export const SOURCE_FILE_COLUMN = '_strata_source_file';
+export const METADATA_COLUMNS = [LOAD_ID_COLUMN, LOADED_AT_COLUMN, SOURCE_FILE_COLUMN] as const;
 
 /** Folder of all raw landed data under the lake root. */
 export const RAW_PREFIX = 'raw';
-/** Folder of a table's commit markers. */
-export const COMMITTED_FOLDER = '_committed';
+/** The file name of a load's manifest inside its `load_id=` folder. */
+export const MANIFEST_FILE = '_manifest.json';
+export const LAKE_LAYOUT_VERSION = 1;
 
 /** Source and table names: lower snake case, starting with a letter, at most 63 characters. */
 const NAME = /^[a-z][a-z0-9_]{0,62}$/;
 /** `20261125T083000Z-1a2b3c4d`: UTC second, then 8 random hex digits; sorts by time. */
-const BATCH_ID = /^\d{8}T\d{6}Z-[0-9a-f]{8}$/;
+const LOAD_ID = /^\d{8}T\d{6}Z-[0-9a-f]{8}$/;
 
 /** Whether `name` may be a source or table folder in the lake. */
 export function isLakeName(name: string): boolean {
@@ -58,21 +61,16 @@ export function checkLakeName(name: string, what: 'source' | 'table'): void {
   }
 }
 
-/** Whether `id` is a well-formed batch id. */
-export function isBatchId(id: string): boolean {
-  return BATCH_ID.test(id);
+/** Whether `id` is a well-formed load id. */
+export function isLoadId(id: string): boolean {
+  return LOAD_ID.test(id);
 }
 
-/** A new sortable batch id for a load started at `at`: `YYYYMMDDTHHMMSSZ-<8 hex>`. */
-export function newBatchId(at: Date, random: () => number = Math.random): string {
+/** A new sortable load id for a load started at `at`: `YYYYMMDDTHHMMSSZ-<8 hex>`. */
+export function newLoadId(at: Date, random: () => number = Math.random): string {
   const stamp = at.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
   const hex = Array.from({ length: 8 }, () => Math.floor(random() * 16).toString(16)).join('');
   return `${stamp}-${hex}`;
-}
-
-/** The UTC date a load belongs to, `YYYY-MM-DD`. */
-export function loadDate(loadedAt: Date): string {
-  return loadedAt.toISOString().slice(0, 10);
 }
 
 /** `raw/<source>/<table>`: the folder of one landed table. */
@@ -82,49 +80,79 @@ export function tableKey(source: string, table: string): string {
   return `${RAW_PREFIX}/${source}/${table}`;
 }
 
-/** The key of one data part of a batch. */
-export function partKey(source: string, table: string, loadedAt: Date, batchId: string, part: number, format: LakeFormat): string {
-  if (!isBatchId(batchId)) throw new Error(`batch id '${batchId}' must look like 20261125T083000Z-1a2b3c4d`);
-  if (!Number.isInteger(part) || part < 0 || part > 99999) throw new Error(`part number ${part} must be between 0 and 99999`);
-  return `${tableKey(source, table)}/load_date=${loadDate(loadedAt)}/${batchId}-${String(part).padStart(5, '0')}.${format}`;
+/** `raw/<source>/<table>/load_id=<id>`: the folder of one load. */
+export function loadKey(source: string, table: string, loadId: string): string {
+  if (!isLoadId(loadId)) throw new Error(`load id '${loadId}' must look like 20261125T083000Z-1a2b3c4d`);
+  return `${tableKey(source, table)}/load_id=${loadId}`;
 }
 
-/** The key of a batch's commit marker. */
-export function commitMarkerKey(source: string, table: string, batchId: string): string {
-  return `${tableKey(source, table)}/${COMMITTED_FOLDER}/${batchId}.json`;
+/** The key of one data part of a load. */
+export function partKey(source: string, table: string, loadId: string, part: number, format: LakeFormat): string {
+  if (!Number.isInteger(part) || part < 0) throw new Error(`part number ${part} must be a whole number >= 0`);
+  return `${loadKey(source, table, loadId)}/part-${part}.${format}`;
 }
 
-/** Globs a reader uses for a table folder (an absolute path or URL, `/`-separated): data parts and commit markers. */
-export function tableGlobs(tableFolder: string, format: LakeReadFormat): { files: string; commits: string } {
+/** The key of a load's manifest. */
+export function manifestKey(source: string, table: string, loadId: string): string {
+  return `${loadKey(source, table, loadId)}/${MANIFEST_FILE}`;
+}
+
+/** The load id in a key under a table folder, if any. */
+export function loadIdOfKey(key: string): string | undefined {
+  const match = /\/load_id=([^/]+)\//.exec(key);
+  return match && isLoadId(match[1]) ? match[1] : undefined;
+}
+
+/** Globs a reader uses for a table folder (an absolute path or URL, `/`-separated): data parts and manifests. */
+export function tableGlobs(tableFolder: string, format: LakeFormat): { files: string; manifests: string } {
   const base = tableFolder.replace(/\/+$/, '');
-  // `*.csv*` also matches `.csv.gz` parts, which the CSV reader decompresses by itself.
-  const ext = format === 'csv' ? 'csv*' : format;
-  return { files: `${base}/load_date=*/*.${ext}`, commits: `${base}/${COMMITTED_FOLDER}/*.json` };
+  return { files: `${base}/load_id=*/part-*.${format}`, manifests: `${base}/load_id=*/${MANIFEST_FILE}` };
 }
 
-/** What a commit marker records about one part. */
-export interface CommittedPart {
+/** One column of a landed table: its name and DuckDB type (`BIGINT`, `DECIMAL(12,2)`, `TIMESTAMPTZ`, `JSON`...). */
+export interface LakeColumn {
+  name: string;
+  type: string;
+}
+
+/** What a manifest records about one part. */
+export interface LoadPart {
   key: string;
   rows: number;
   bytes: number;
   sha256: string;
 }
 
-/** A commit marker, `_committed/<batch_id>.json`: a batch's parts and totals. */
-export interface CommittedBatch {
-  lake_layout_version: 1;
+/** The range of a cursor column a load covered. */
+export interface CursorRange {
+  field: string;
+  /** Smallest and largest cursor values landed (as text); null when the load had no rows. */
+  min: string | null;
+  max: string | null;
+}
+
+/** A load's manifest, `load_id=<id>/_manifest.json`: what it landed, and the state after it. */
+export interface LoadManifest {
+  lake_layout_version: typeof LAKE_LAYOUT_VERSION;
   source: string;
   table: string;
-  batch_id: string;
-  /** UTC ISO timestamp, the `_loaded_at` of every row. */
+  load_id: string;
+  /** UTC ISO timestamp, the `_strata_loaded_at` of every row. */
   loaded_at: string;
-  load_date: string;
-  format: LakeFormat;
-  /** The `_source` of every row: the kind of system it came from (mysql, mongodb, sftp, rest...). */
+  /** The kind of system the rows came from: mysql, mongodb, sftp, rest, generator... */
   system: string;
+  format: LakeFormat;
+  disposition: WriteDisposition;
+  /** Key columns, for `merge` (the newest load's row wins per key). */
+  primary_key: string[];
   rows: number;
   bytes: number;
-  parts: CommittedPart[];
+  /** The data columns (without the metadata columns), in order. */
+  schema: LakeColumn[];
+  parts: LoadPart[];
+  cursor: CursorRange | null;
+  /** The source's extract state after this load (cursor value, files seen...): never a secret. */
+  state: Record<string, unknown>;
   /** sha256 over the parts' sha256 values in order. */
   sha256: string;
 }

@@ -1,11 +1,11 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LakeWriter } from './lake-writer.js';
 import { LocalLakeStorage } from './local-lake-storage.js';
 import type { LakeStorage } from './lake-storage.js';
+import { CsvEncoder, JsonLinesEncoder } from './part-encoders.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -17,70 +17,85 @@ function lake(): LocalLakeStorage {
   return new LocalLakeStorage(dir);
 }
 const loadedAt = new Date('2026-11-25T08:30:00Z');
-const batchId = '20261125T083000Z-0a1b2c3d';
+const loadId = '20261125T083000Z-0a1b2c3d';
 const text = async (storage: LakeStorage, key: string) => Buffer.from((await storage.get(key))!).toString('utf8');
+const jsonl = new JsonLinesEncoder();
 
 describe('LakeWriter', () => {
-  it('writes parts under the layout with load metadata on every row and commits them', async () => {
+  it('writes parts under the layout with load metadata on every row, then the manifest with schema, cursor range and state', async () => {
     const storage = lake();
     const writer = new LakeWriter(storage);
-    const rows = [1, 2, 3, 4, 5].map((id) => ({ id, customer: { name: `c${id}`, tags: ['a', 'b'] } }));
-    const batch = await writer.writeBatch({ source: 'shop_mongo', table: 'orders', rows, format: 'jsonl', system: 'mongodb', loadedAt, batchId, maxRowsPerFile: 2 });
-    expect(batch).toMatchObject({ batch_id: batchId, rows: 5, load_date: '2026-11-25', loaded_at: '2026-11-25T08:30:00.000Z', system: 'mongodb' });
-    expect(batch.parts.map((p) => [p.key, p.rows])).toEqual([
-      ['raw/shop_mongo/orders/load_date=2026-11-25/20261125T083000Z-0a1b2c3d-00000.jsonl', 2],
-      ['raw/shop_mongo/orders/load_date=2026-11-25/20261125T083000Z-0a1b2c3d-00001.jsonl', 2],
-      ['raw/shop_mongo/orders/load_date=2026-11-25/20261125T083000Z-0a1b2c3d-00002.jsonl', 1],
+    const rows = [3, 1, 5, 2, 4].map((id) => ({ id, updated_at: `2026-11-2${id}`, customer: { name: `c${id}`, tags: ['a', 'b'] } }));
+    const manifest = await writer.writeLoad({
+      source: 'shop_mongo', table: 'orders', rows, encoder: jsonl, system: 'mongodb', loadedAt, loadId, maxRowsPerPart: 2,
+      disposition: 'merge', primaryKey: ['id'], cursorField: 'updated_at', state: (cursor) => ({ cursor: cursor?.max }),
+    });
+    expect(manifest).toMatchObject({ load_id: loadId, rows: 5, loaded_at: '2026-11-25T08:30:00.000Z', system: 'mongodb', disposition: 'merge', primary_key: ['id'], format: 'jsonl' });
+    expect(manifest.schema).toEqual([{ name: 'id', type: 'BIGINT' }, { name: 'updated_at', type: 'VARCHAR' }, { name: 'customer', type: 'JSON' }]);
+    expect(manifest.cursor).toEqual({ field: 'updated_at', min: '2026-11-21', max: '2026-11-25' });
+    expect(manifest.state).toEqual({ cursor: '2026-11-25' });
+    expect(manifest.parts.map((p) => [p.key, p.rows])).toEqual([
+      ['raw/shop_mongo/orders/load_id=20261125T083000Z-0a1b2c3d/part-0.jsonl', 2],
+      ['raw/shop_mongo/orders/load_id=20261125T083000Z-0a1b2c3d/part-1.jsonl', 2],
+      ['raw/shop_mongo/orders/load_id=20261125T083000Z-0a1b2c3d/part-2.jsonl', 1],
     ]);
-    const first = (await text(storage, batch.parts[0].key)).trim().split('\n').map((l) => JSON.parse(l));
-    expect(first[0]).toEqual({ id: 1, customer: { name: 'c1', tags: ['a', 'b'] }, _loaded_at: '2026-11-25T08:30:00.000Z', _batch_id: batchId, _source: 'mongodb' });
-    expect(await writer.committedBatches('shop_mongo', 'orders')).toEqual([batch]);
-    expect(await storage.list('raw/shop_mongo/orders/_committed')).toEqual([`raw/shop_mongo/orders/_committed/${batchId}.json`]);
+    const first = (await text(storage, manifest.parts[0].key)).trim().split('\n').map((l) => JSON.parse(l));
+    expect(first[0]).toEqual({ id: 3, updated_at: '2026-11-23', customer: { name: 'c3', tags: ['a', 'b'] }, _strata_load_id: loadId, _strata_loaded_at: '2026-11-25T08:30:00.000Z' });
+    expect(await writer.committedLoads('shop_mongo', 'orders')).toEqual([manifest]);
+    expect(await writer.latestState('shop_mongo', 'orders')).toEqual({ cursor: '2026-11-25' });
     expect(await writer.uncommittedParts('shop_mongo', 'orders')).toEqual([]);
   });
 
-  it('quotes CSV fields, keeps nested values as JSON text, adds _source_file and gzips csv.gz', async () => {
+  it('CSV parts quote fields, keep nested values as JSON text and carry _strata_source_file', async () => {
     const storage = lake();
     const writer = new LakeWriter(storage);
     async function* rows() {
       yield { id: 1, note: 'a, "quoted"\nline', empty: '', missing: null, attrs: { size: 'M' } };
-      yield { id: 2, note: 'plain', extra: true, _source_file: 'in/b.csv' };
+      yield { id: 2, note: 'plain', extra: true, _strata_source_file: 'in/b.csv' };
     }
-    const batch = await writer.writeBatch({ source: 'partner', table: 'stock', rows: rows(), format: 'csv.gz', system: 'sftp', sourceFile: 'in/a.csv', loadedAt, batchId });
-    const csv = gunzipSync((await storage.get(batch.parts[0].key))!).toString('utf8');
-    expect(csv).toBe(
-      'id,note,empty,missing,attrs,_loaded_at,_batch_id,_source,_source_file,extra\n' +
-        `1,"a, ""quoted""\nline","",,"{""size"":""M""}",2026-11-25T08:30:00.000Z,${batchId},sftp,in/a.csv,\n` +
-        `2,plain,,,,2026-11-25T08:30:00.000Z,${batchId},sftp,in/b.csv,true\n`,
+    const manifest = await writer.writeLoad({ source: 'partner', table: 'stock', rows: rows(), encoder: new CsvEncoder(), system: 'sftp', sourceFile: 'in/a.csv', loadedAt, loadId });
+    expect(await text(storage, manifest.parts[0].key)).toBe(
+      'id,note,empty,missing,attrs,extra,_strata_load_id,_strata_loaded_at,_strata_source_file\n' +
+        `1,"a, ""quoted""\nline","",,"{""size"":""M""}",,${loadId},2026-11-25T08:30:00.000Z,in/a.csv\n` +
+        `2,plain,,,,true,${loadId},2026-11-25T08:30:00.000Z,in/b.csv\n`,
     );
-    expect(batch.parts[0].key.endsWith('-00000.csv.gz')).toBe(true);
+    expect(manifest.schema.find((c) => c.name === 'missing')).toEqual({ name: 'missing', type: 'VARCHAR' });
   });
 
-  it('a batch that fails midway leaves nothing visible: no marker, its parts removed', async () => {
+  it('a declared schema keeps its types; new columns are added with inferred types', async () => {
+    const writer = new LakeWriter(lake());
+    const manifest = await writer.writeLoad({ source: 's', table: 't', rows: [{ amount: '12.30', added: 4 }], schema: [{ name: 'amount', type: 'DECIMAL(12,2)' }], encoder: jsonl, system: 'mysql', loadedAt, loadId });
+    expect(manifest.schema).toEqual([{ name: 'amount', type: 'DECIMAL(12,2)' }, { name: 'added', type: 'BIGINT' }]);
+  });
+
+  it('a load that fails midway leaves nothing visible: no manifest, its parts removed', async () => {
     const storage = lake();
     const writer = new LakeWriter(storage);
     function* rows() {
       for (let id = 1; id <= 5; id++) yield { id };
       throw new Error('source connection lost');
     }
-    await expect(writer.writeBatch({ source: 'shop', table: 'orders', rows: rows(), format: 'jsonl', loadedAt, batchId, maxRowsPerFile: 2 })).rejects.toThrow('source connection lost');
-    expect(await writer.committedBatches('shop', 'orders')).toEqual([]);
+    await expect(writer.writeLoad({ source: 'shop', table: 'orders', rows: rows(), encoder: jsonl, system: 'mysql', loadedAt, loadId, maxRowsPerPart: 2 })).rejects.toThrow('source connection lost');
+    expect(await writer.committedLoads('shop', 'orders')).toEqual([]);
     expect(await storage.list('')).toEqual([]);
   });
 
-  it('a write killed before its commit marker leaves parts that belong to no committed batch', async () => {
+  it('a write killed before its manifest leaves parts that belong to no committed load, and the old state stands', async () => {
     const storage = lake();
-    // The marker write fails, as if the process died just before it; the cleanup fails too.
+    await new LakeWriter(storage).writeLoad({ source: 'shop', table: 'orders', rows: [{ id: 0 }], encoder: jsonl, system: 'mysql', loadedAt, loadId, state: () => ({ cursor: 0 }) });
+    // The manifest write fails, as if the process died just before it; the cleanup fails too.
     const dying: LakeStorage = {
       root: storage.root,
-      put: (key, body) => (key.includes('/_committed/') ? Promise.reject(new Error('killed')) : storage.put(key, body)),
+      put: (key, body) => (key.endsWith('/_manifest.json') ? Promise.reject(new Error('killed')) : storage.put(key, body)),
       get: (key) => storage.get(key),
       list: (prefix) => storage.list(prefix),
       delete: () => Promise.reject(new Error('killed')),
     };
-    await expect(new LakeWriter(dying).writeBatch({ source: 'shop', table: 'orders', rows: [{ id: 1 }, { id: 2 }], format: 'jsonl', loadedAt, batchId, maxRowsPerFile: 1 })).rejects.toThrow('killed');
+    const second = '20261125T090000Z-0a1b2c3d';
+    await expect(new LakeWriter(dying).writeLoad({ source: 'shop', table: 'orders', rows: [{ id: 1 }, { id: 2 }], encoder: jsonl, system: 'mysql', loadId: second, maxRowsPerPart: 1, state: () => ({ cursor: 2 }) })).rejects.toThrow('killed');
     const writer = new LakeWriter(storage);
-    expect(await writer.committedBatches('shop', 'orders')).toEqual([]);
+    expect((await writer.committedLoads('shop', 'orders')).map((l) => l.load_id)).toEqual([loadId]);
+    expect(await writer.latestState('shop', 'orders')).toEqual({ cursor: 0 });
     expect(await writer.uncommittedParts('shop', 'orders')).toHaveLength(2);
     // No temporary file is left where a reader could see it.
     expect(readdirSync(path.join(storage.root, '_tmp'))).toEqual([]);

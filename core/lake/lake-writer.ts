@@ -1,133 +1,211 @@
 import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
 import {
-  BATCH_ID_COLUMN,
-  commitMarkerKey,
-  COMMITTED_FOLDER,
-  isBatchId,
-  loadDate,
+  LAKE_LAYOUT_VERSION,
+  LOAD_ID_COLUMN,
   LOADED_AT_COLUMN,
-  newBatchId,
+  loadIdOfKey,
+  manifestKey,
+  MANIFEST_FILE,
+  newLoadId,
   partKey,
-  SOURCE_COLUMN,
   SOURCE_FILE_COLUMN,
   tableKey,
-  type CommittedBatch,
-  type CommittedPart,
-  type LakeFormat,
+  type CursorRange,
+  type LakeColumn,
+  type LoadManifest,
+  type LoadPart,
+  type WriteDisposition,
 } from './lake-layout.js';
 import type { LakeStorage } from './lake-storage.js';
-import { encodeCsv, encodeJsonLine } from './part-encoders.js';
+import type { PartEncoder } from './part-encoders.js';
+import { inferLakeType, lakeFileType, widenLakeType } from './lake-types.js';
 
-/** One batch to land: rows of one table from one load. */
-export interface WriteBatchOptions {
+/** One load to land: rows of one table from one extract run. */
+export interface WriteLoadOptions {
   /** Lake source folder (lower snake case), e.g. `shop_mysql`. */
   source: string;
   /** Lake table folder (lower snake case), e.g. `orders`. */
   table: string;
   rows: AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>>;
-  format: LakeFormat;
-  /** The `_source` column: the kind of system (mysql, mongodb, sftp, rest...); default `source`. */
-  system?: string;
-  /** File sources: the `_source_file` of every row; a row's own `_source_file` wins. */
+  encoder: PartEncoder;
+  /**
+   * The data columns and their DuckDB types. Columns rows have beyond these are added, with an
+   * inferred type; without a schema every column's type is inferred from the values.
+   */
+  schema?: LakeColumn[];
+  /** The kind of system the rows come from (mysql, mongodb, sftp, rest, generator...). */
+  system: string;
+  disposition?: WriteDisposition;
+  primaryKey?: string[];
+  /** A column whose smallest and largest values are recorded as the load's cursor range. */
+  cursorField?: string;
+  /** The source's state after this load, given the cursor range the rows covered; stored in the manifest. */
+  state?: (cursor: CursorRange | null) => Record<string, unknown>;
+  /** File sources: the `_strata_source_file` of every row; a row's own value wins. */
   sourceFile?: string;
-  /** The `_loaded_at` of every row and the `load_date=` folder; default now. */
+  /** The `_strata_loaded_at` of every row; default now. */
   loadedAt?: Date;
   /** Default: a new id from `loadedAt`. */
-  batchId?: string;
+  loadId?: string;
   /** Rows per part file; default 100,000. A part is held in memory until it is written. */
-  maxRowsPerFile?: number;
+  maxRowsPerPart?: number;
+  /** Called after each part is durable, with the rows landed so far (progress bars). */
+  onProgress?: (rows: number, bytes: number) => void;
 }
 
-const DEFAULT_MAX_ROWS_PER_FILE = 100_000;
+const DEFAULT_MAX_ROWS_PER_PART = 100_000;
 
 /**
  * The one way data enters the lake. Parts are written whole under their final keys, then the
- * batch's commit marker is written; readers read only batches with a marker, so a write that
- * fails or is killed before the marker leaves nothing visible.
+ * load's manifest; readers read only loads with a manifest, so a write that fails or is killed
+ * before the manifest leaves nothing visible, and the state in the manifest moves with the data.
  */
 export class LakeWriter {
   constructor(readonly storage: LakeStorage) {}
 
-  /** Lands a batch and commits it; returns its commit marker. On failure, removes the parts it wrote. */
-  async writeBatch(options: WriteBatchOptions): Promise<CommittedBatch> {
-    const { source, table, format } = options;
+  /** Lands a load and commits it; returns its manifest. On failure, removes the parts it wrote. */
+  async writeLoad(options: WriteLoadOptions): Promise<LoadManifest> {
+    const { source, table, encoder } = options;
     tableKey(source, table);
-    if (format === 'parquet') throw new Error('the lake writer does not write parquet parts yet; use jsonl, csv or csv.gz');
     const loadedAt = options.loadedAt ?? new Date();
-    const batchId = options.batchId ?? newBatchId(loadedAt);
-    if (!isBatchId(batchId)) throw new Error(`batch id '${batchId}' must look like 20261125T083000Z-1a2b3c4d`);
-    const maxRows = options.maxRowsPerFile ?? DEFAULT_MAX_ROWS_PER_FILE;
-    if (!Number.isInteger(maxRows) || maxRows < 1) throw new Error(`maxRowsPerFile must be a whole number >= 1, got ${maxRows}`);
-    const metadata = {
-      [LOADED_AT_COLUMN]: loadedAt.toISOString(),
-      [BATCH_ID_COLUMN]: batchId,
-      [SOURCE_COLUMN]: options.system ?? source,
-    };
+    const loadId = options.loadId ?? newLoadId(loadedAt);
+    const maxRows = options.maxRowsPerPart ?? DEFAULT_MAX_ROWS_PER_PART;
+    if (!Number.isInteger(maxRows) || maxRows < 1) throw new Error(`maxRowsPerPart must be a whole number >= 1, got ${maxRows}`);
+    const loadedAtText = loadedAt.toISOString();
+    const schema: LakeColumn[] = (options.schema ?? []).map((c) => ({ ...c }));
+    const byName = new Map(schema.map((c) => [c.name, c]));
+    const declared = new Set(byName.keys());
+    const cursor = options.cursorField ? new CursorTracker(options.cursorField) : undefined;
+    const fileColumn = options.sourceFile !== undefined;
 
-    const parts: CommittedPart[] = [];
+    const parts: LoadPart[] = [];
     let pending: Record<string, unknown>[] = [];
+    let rowsSoFar = 0;
+    let bytesSoFar = 0;
     const flush = async () => {
       if (!pending.length) return;
-      const key = partKey(source, table, loadedAt, batchId, parts.length, format);
-      const text = format === 'jsonl' ? pending.map(encodeJsonLine).join('') : encodeCsv(pending);
-      const raw = Buffer.from(text, 'utf8');
-      const bytes = format === 'csv.gz' ? gzipSync(raw) : raw;
+      const key = partKey(source, table, loadId, parts.length, encoder.format);
+      const bytes = await encoder.encode(pending, withMetadata(schema, fileColumn));
       // Recorded before the put, so that a failed put is cleaned up too.
       parts.push({ key, rows: pending.length, bytes: bytes.length, sha256: sha256(bytes) });
+      rowsSoFar += pending.length;
+      bytesSoFar += bytes.length;
       pending = [];
       await this.storage.put(key, bytes);
+      options.onProgress?.(rowsSoFar, bytesSoFar);
     };
 
     try {
       for await (const row of options.rows) {
-        const landed: Record<string, unknown> = { ...row, ...metadata };
-        if (options.sourceFile !== undefined && row[SOURCE_FILE_COLUMN] === undefined) landed[SOURCE_FILE_COLUMN] = options.sourceFile;
+        for (const [name, value] of Object.entries(row)) {
+          if (name === SOURCE_FILE_COLUMN) continue;
+          const column = byName.get(name);
+          if (!column) {
+            const added = { name, type: inferLakeType(value) };
+            schema.push(added);
+            byName.set(name, added);
+          } else if (!declared.has(name)) {
+            column.type = widenLakeType(column.type, inferLakeType(value));
+          }
+        }
+        const landed: Record<string, unknown> = { ...row, [LOAD_ID_COLUMN]: loadId, [LOADED_AT_COLUMN]: loadedAtText };
+        if (fileColumn && row[SOURCE_FILE_COLUMN] === undefined) landed[SOURCE_FILE_COLUMN] = options.sourceFile;
+        cursor?.see(row[cursor.field]);
         pending.push(landed);
         if (pending.length >= maxRows) await flush();
       }
       await flush();
-      const batch: CommittedBatch = {
-        lake_layout_version: 1,
+      const range = cursor?.range() ?? null;
+      const manifest: LoadManifest = {
+        lake_layout_version: LAKE_LAYOUT_VERSION,
         source,
         table,
-        batch_id: batchId,
-        loaded_at: metadata[LOADED_AT_COLUMN],
-        load_date: loadDate(loadedAt),
-        format,
-        system: metadata[SOURCE_COLUMN],
-        rows: parts.reduce((n, p) => n + p.rows, 0),
-        bytes: parts.reduce((n, p) => n + p.bytes, 0),
+        load_id: loadId,
+        loaded_at: loadedAtText,
+        system: options.system,
+        format: encoder.format,
+        disposition: options.disposition ?? 'append',
+        primary_key: options.primaryKey ?? [],
+        rows: rowsSoFar,
+        bytes: bytesSoFar,
+        schema: schema.map((c) => ({ name: c.name, type: lakeFileType(c.type) })),
         parts,
+        cursor: range,
+        state: options.state?.(range) ?? {},
         sha256: sha256(Buffer.from(parts.map((p) => p.sha256).join('\n'))),
       };
-      // The commit: one whole-object write makes the batch visible.
-      await this.storage.put(commitMarkerKey(source, table, batchId), Buffer.from(`${JSON.stringify(batch, null, 2)}\n`));
-      return batch;
+      // The commit: one whole-object write makes the load, and the state it carries, visible.
+      await this.storage.put(manifestKey(source, table, loadId), Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
+      return manifest;
     } catch (error) {
       await Promise.allSettled(parts.map((p) => this.storage.delete(p.key)));
       throw error;
     }
   }
 
-  /** The committed batches of a table, oldest first. */
-  async committedBatches(source: string, table: string): Promise<CommittedBatch[]> {
-    const prefix = `${tableKey(source, table)}/${COMMITTED_FOLDER}/`;
-    const batches: CommittedBatch[] = [];
-    for (const key of await this.storage.list(prefix)) {
-      if (!key.endsWith('.json')) continue;
+  /** The committed loads of a table, oldest first. */
+  async committedLoads(source: string, table: string): Promise<LoadManifest[]> {
+    const loads: LoadManifest[] = [];
+    for (const key of await this.storage.list(`${tableKey(source, table)}/`)) {
+      if (!key.endsWith(`/${MANIFEST_FILE}`)) continue;
       const bytes = await this.storage.get(key);
-      if (bytes) batches.push(JSON.parse(Buffer.from(bytes).toString('utf8')) as CommittedBatch);
+      if (bytes) loads.push(JSON.parse(Buffer.from(bytes).toString('utf8')) as LoadManifest);
     }
-    return batches.sort((a, b) => a.batch_id.localeCompare(b.batch_id));
+    return loads.sort((a, b) => a.load_id.localeCompare(b.load_id));
   }
 
-  /** Part keys of a table that belong to no committed batch: leftovers of failed or running writes. */
-  async uncommittedParts(source: string, table: string): Promise<string[]> {
-    const committed = new Set((await this.committedBatches(source, table)).flatMap((b) => b.parts.map((p) => p.key)));
-    const keys = await this.storage.list(`${tableKey(source, table)}/`);
-    return keys.filter((k) => /\/load_date=[^/]+\/[^/]+$/.test(k) && !committed.has(k));
+  /** The state the newest committed load of a table left, or undefined before the first load. */
+  async latestState(source: string, table: string): Promise<Record<string, unknown> | undefined> {
+    const loads = await this.committedLoads(source, table);
+    return loads.at(-1)?.state;
   }
+
+  /** Part keys of a table that belong to no committed load: leftovers of failed or running writes. */
+  async uncommittedParts(source: string, table: string): Promise<string[]> {
+    const committed = new Set((await this.committedLoads(source, table)).map((l) => l.load_id));
+    const keys = await this.storage.list(`${tableKey(source, table)}/`);
+    return keys.filter((k) => {
+      const id = loadIdOfKey(k);
+      return id !== undefined && !committed.has(id) && !k.endsWith(`/${MANIFEST_FILE}`);
+    });
+  }
+}
+
+/** The columns a part file holds: the data columns, then the load metadata columns. */
+function withMetadata(schema: LakeColumn[], fileColumn: boolean): LakeColumn[] {
+  const columns = [...schema.map((c) => ({ name: c.name, type: lakeFileType(c.type) })), { name: LOAD_ID_COLUMN, type: 'VARCHAR' }, { name: LOADED_AT_COLUMN, type: 'TIMESTAMPTZ' }];
+  if (fileColumn) columns.push({ name: SOURCE_FILE_COLUMN, type: 'VARCHAR' });
+  return columns;
+}
+
+/** Smallest and largest value of the cursor column; numbers compare as numbers, dates as instants. */
+class CursorTracker {
+  private min: unknown = undefined;
+  private max: unknown = undefined;
+
+  constructor(readonly field: string) {}
+
+  see(value: unknown): void {
+    if (value === null || value === undefined) return;
+    if (this.min === undefined || compare(value, this.min) < 0) this.min = value;
+    if (this.max === undefined || compare(value, this.max) > 0) this.max = value;
+  }
+
+  range(): CursorRange {
+    return { field: this.field, min: this.min === undefined ? null : cursorText(this.min), max: this.max === undefined ? null : cursorText(this.max) };
+  }
+}
+
+function compare(a: unknown, b: unknown): number {
+  if (a instanceof Date && b instanceof Date) return a.getTime() - b.getTime();
+  if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) return a < b ? -1 : a > b ? 1 : 0;
+  const x = cursorText(a);
+  const y = cursorText(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function cursorText(value: unknown): string {
+  return value instanceof Date ? value.toISOString() : String(value);
 }
 
 function sha256(bytes: Uint8Array): string {

@@ -1,7 +1,16 @@
-/** Turns rows into the bytes of one part file, per format. Pure. */
+import type { LakeColumn, LakeFormat } from './lake-layout.js';
+
+/** Turns the rows of one part into the bytes of a file of one format. */
+export interface PartEncoder {
+  readonly format: LakeFormat;
+  /** The bytes of one part holding `rows`, with the columns of `schema` in order (missing values are null). */
+  encode(rows: Record<string, unknown>[], schema: LakeColumn[]): Promise<Uint8Array>;
+  /** Frees what the encoder holds (a database connection, for Parquet). */
+  close?(): Promise<void>;
+}
 
 /** JSON for one value: bigints as strings (exact), bytes as base64, dates as ISO text. */
-function jsonReplacer(_key: string, value: unknown): unknown {
+export function jsonReplacer(_key: string, value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
   return value;
@@ -10,6 +19,15 @@ function jsonReplacer(_key: string, value: unknown): unknown {
 /** One JSON Lines line (with its newline); nested objects and arrays stay nested. */
 export function encodeJsonLine(row: Record<string, unknown>): string {
   return `${JSON.stringify(row, jsonReplacer)}\n`;
+}
+
+/** NDJSON parts: documents stay whole and nested. */
+export class JsonLinesEncoder implements PartEncoder {
+  readonly format = 'jsonl' as const;
+
+  async encode(rows: Record<string, unknown>[]): Promise<Uint8Array> {
+    return Buffer.from(rows.map(encodeJsonLine).join(''), 'utf8');
+  }
 }
 
 /** The text of one CSV field: null and undefined are empty, objects become JSON text. */
@@ -24,19 +42,19 @@ function csvField(value: unknown): string {
   return text === '' || /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/** A CSV document with a header: the columns in first-seen order across all rows. */
-export function encodeCsv(rows: Record<string, unknown>[]): string {
-  const columns: string[] = [];
-  const seen = new Set<string>();
-  for (const row of rows) {
-    for (const key of Object.keys(row)) {
-      if (!seen.has(key)) {
-        seen.add(key);
-        columns.push(key);
-      }
-    }
-  }
+/** A CSV document with a header row of the schema's columns. */
+export function encodeCsv(rows: Record<string, unknown>[], schema: LakeColumn[]): string {
+  const columns = schema.map((c) => c.name);
   const lines = [columns.map(csvField).join(',')];
   for (const row of rows) lines.push(columns.map((c) => csvField(row[c])).join(','));
   return `${lines.join('\n')}\n`;
+}
+
+/** CSV parts, with a header. */
+export class CsvEncoder implements PartEncoder {
+  readonly format = 'csv' as const;
+
+  async encode(rows: Record<string, unknown>[], schema: LakeColumn[]): Promise<Uint8Array> {
+    return Buffer.from(encodeCsv(rows, schema), 'utf8');
+  }
 }

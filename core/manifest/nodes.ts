@@ -1,4 +1,4 @@
-import type { LakeReadFormat } from '../lake/lake-layout.js';
+import type { LakeFormat } from '../lake/lake-layout.js';
 /**
  * The node types of the manifest: what parsing produces, what compilation fills in and what
  * the runner, docs, state comparison and CI slim read. Field names follow dbt's manifest
@@ -139,7 +139,11 @@ export interface SourceNode extends BaseNode {
 /** `external: {location, format}` of a source table; location is relative to the lake root unless absolute. */
 export interface ExternalSource {
   location: string;
-  format: LakeReadFormat;
+  format: LakeFormat;
+  /** Read only the newest row per key (what a `merge` extract means); absent: every committed row. */
+  primary_key?: string[];
+  /** The cursor column that orders rows of one load, with primary_key. */
+  cursor_field?: string;
 }
 
 export interface MacroNode {

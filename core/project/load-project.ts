@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SqlDialect } from '../adapter/adapter.js';
 import { didYouMean } from '../errors/did-you-mean.js';
+import { tableGlobs } from '../lake/lake-layout.js';
 import { UserError } from '../errors/user-error.js';
 import { buildDag, type Dag } from '../graph/dag.js';
 import type { NodeConfig } from '../manifest/nodes.js';
@@ -22,9 +23,23 @@ import { lineOf, YamlFile } from './yaml-file.js';
 /** What relation naming needs to know about the target; no connection is opened. */
 export interface TargetNaming {
   adapterType: string;
-  sql: Pick<SqlDialect, 'relation'>;
+  sql: Pick<SqlDialect, 'relation' | 'canReadFiles'>;
   defaultDatabase: string | null;
   defaultSchema: string;
+  /** The lake root of the target (a folder or `s3://bucket/prefix`); default the project's `lake-path`. */
+  lakeRoot?: string;
+}
+
+/** The relation an external source renders to: its committed lake loads, read in place by the target. */
+function externalRelationName(source: SourceNode, naming: TargetNaming, lakeRoot: string, yaml: YamlFile): string {
+  const external = source.external!;
+  if (!naming.sql.canReadFiles?.()) {
+    throw yaml.error(['sources'], `source '${source.source_name}.${source.name}' reads lake files ('external'), which the ${naming.adapterType} target cannot query in place`, 'load it into a table with strata extract, or build on a target that reads files (duckdb)');
+  }
+  const absolute = /^[a-z][a-z0-9+.-]*:\/\//i.test(external.location) || path.isAbsolute(external.location);
+  const folder = absolute ? external.location : /^[a-z][a-z0-9+.-]*:\/\//i.test(lakeRoot) ? `${lakeRoot.replace(/\/+$/, '')}/${external.location}` : path.resolve(lakeRoot, external.location).split(path.sep).join('/');
+  const globs = tableGlobs(folder, external.format);
+  return naming.sql.externalRelation({ ...globs, format: external.format, primaryKey: external.primary_key, cursorField: external.cursor_field });
 }
 
 /** A parsed project: every node with its config, descriptions and resolved dependencies. */
@@ -143,7 +158,9 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
     for (const source of properties.sources) {
       if (sources.has(source.unique_id)) throw properties.yaml.error(['sources'], `source table '${source.source_name}.${source.name}' is declared twice`);
       source.database ??= naming.defaultDatabase;
-      source.relation_name = naming.sql.relation({ database: source.database, schema: source.schema, identifier: source.identifier });
+      source.relation_name = source.external
+        ? externalRelationName(source, naming, naming.lakeRoot ?? path.resolve(project.root, project.lakePath), properties.yaml)
+        : naming.sql.relation({ database: source.database, schema: source.schema, identifier: source.identifier });
       sources.set(source.unique_id, source);
     }
   }

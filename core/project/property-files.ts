@@ -1,5 +1,5 @@
 import { didYouMean } from '../errors/did-you-mean.js';
-import { LAKE_READ_FORMATS, type LakeReadFormat } from '../lake/lake-layout.js';
+import { LAKE_FORMATS, type LakeFormat } from '../lake/lake-layout.js';
 import type { ColumnInfo, ExternalSource, SourceNode } from '../manifest/nodes.js';
 import { ConfigKeyError, validateConfigEntry } from './node-config.js';
 import type { YamlFile } from './yaml-file.js';
@@ -186,19 +186,30 @@ function readSources(yaml: YamlFile, value: unknown, projectName: string, resour
   return nodes;
 }
 
-const EXTERNAL_KEYS = new Set(['location', 'format']);
+const EXTERNAL_KEYS = new Set(['location', 'format', 'primary_key', 'cursor_field']);
 
-/** `external: {location: raw/mysql/orders, format: jsonl}`: lake files a source table reads in place. */
+/** `external: {location: raw/shop_mysql/orders, format: parquet}`: lake files a source table reads in place. */
 function readExternal(yaml: YamlFile, value: unknown, path: (string | number)[]): ExternalSource {
-  const example = '{location: raw/mysql/orders, format: jsonl}';
+  const example = '{location: raw/shop_mysql/orders, format: parquet}';
   const entry = asObject(value);
   if (!entry) throw yaml.error(path, `'external' must be a mapping`, `external: ${example}`);
   checkKeys(yaml, entry, EXTERNAL_KEYS, path, "'external'");
   if (typeof entry.location !== 'string' || !entry.location.trim()) throw yaml.error([...path, 'location'], `'external' needs a 'location': a lake folder like raw/<source>/<table>`, `external: ${example}`);
-  // csv.gz parts are read by the csv reader.
-  const format = entry.format === 'csv.gz' ? 'csv' : entry.format;
-  if (!LAKE_READ_FORMATS.includes(format as LakeReadFormat)) {
-    throw yaml.error([...path, 'format'], `'external.format' must be one of ${LAKE_READ_FORMATS.join(', ')}`, `got ${JSON.stringify(entry.format)}`);
+  const format = entry.format ?? 'parquet';
+  if (!LAKE_FORMATS.includes(format as LakeFormat)) {
+    throw yaml.error([...path, 'format'], `'external.format' must be one of ${LAKE_FORMATS.join(', ')}`, `got ${JSON.stringify(entry.format)}`);
   }
-  return { location: entry.location.trim(), format: format as LakeReadFormat };
+  const external: ExternalSource = { location: entry.location.trim(), format: format as LakeFormat };
+  if (entry.primary_key !== undefined) {
+    const keys = typeof entry.primary_key === 'string' ? [entry.primary_key] : entry.primary_key;
+    if (!Array.isArray(keys) || !keys.length || keys.some((k) => typeof k !== 'string' || !k)) {
+      throw yaml.error([...path, 'primary_key'], `'external.primary_key' must be a column name or a list of them`, 'primary_key: [order_id]');
+    }
+    external.primary_key = keys as string[];
+  }
+  if (entry.cursor_field !== undefined) {
+    if (typeof entry.cursor_field !== 'string' || !entry.cursor_field) throw yaml.error([...path, 'cursor_field'], `'external.cursor_field' must be a column name`, 'cursor_field: updated_at');
+    external.cursor_field = entry.cursor_field;
+  }
+  return external;
 }

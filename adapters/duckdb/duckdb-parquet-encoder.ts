@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile, writeFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { LakeColumn } from '../../core/lake/lake-layout.js';
+import { encodeJsonLine, type PartEncoder } from '../../core/lake/part-encoders.js';
+
+/**
+ * Writes lake parts as Parquet through an in-memory DuckDB: rows go in as NDJSON text with every
+ * column read as VARCHAR, then each is cast to its declared type, so DECIMAL stays exact and
+ * timestamps keep their zone. ZSTD-compressed.
+ */
+export class DuckDBParquetEncoder implements PartEncoder {
+  readonly format = 'parquet' as const;
+  private connection?: Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }>;
+  private readonly folder = mkdtempSync(path.join(os.tmpdir(), 'strata-parquet-'));
+  private count = 0;
+
+  async encode(rows: Record<string, unknown>[], schema: LakeColumn[]): Promise<Uint8Array> {
+    const { connection } = await this.open();
+    const n = this.count++;
+    const input = path.join(this.folder, `part-${n}.jsonl`);
+    const output = path.join(this.folder, `part-${n}.parquet`);
+    try {
+      await writeFile(input, rows.map((row) => encodeJsonLine(project(row, schema))).join(''));
+      const columns = schema.map((c, i) => `${literal(`c${i}`)}: 'VARCHAR'`).join(', ');
+      const select = schema.map((c, i) => `${castFrom(`c${i}`, c.type)} as ${quote(c.name)}`).join(', ');
+      await connection.run(
+        `copy (select ${select} from read_json(${literal(input)}, format = 'newline_delimited', columns = {${columns}}, maximum_object_size = 1073741824)) ` +
+          `to ${literal(output)} (format parquet, compression zstd)`,
+      );
+      return await readFile(output);
+    } finally {
+      await Promise.allSettled([rm(input, { force: true }), rm(output, { force: true })]);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.connection) {
+      const { instance, connection } = await this.connection;
+      connection.closeSync();
+      instance.closeSync();
+      this.connection = undefined;
+    }
+    rmSync(this.folder, { recursive: true, force: true });
+  }
+
+  private open(): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
+    this.connection ??= (async () => {
+      const instance = await DuckDBInstance.create(':memory:');
+      const connection = await instance.connect();
+      return { instance, connection };
+    })();
+    return this.connection;
+  }
+}
+
+/** The row as an object of positional keys c0, c1...: column names need no escaping in read_json. */
+function project(row: Record<string, unknown>, schema: LakeColumn[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  schema.forEach((c, i) => {
+    const value = row[c.name];
+    if (value === undefined || value === null) return;
+    // Nested values become JSON text; dates ISO text; everything else its JSON form read as text.
+    out[`c${i}`] = value instanceof Date ? value.toISOString() : value instanceof Uint8Array ? Buffer.from(value).toString('base64') : typeof value === 'object' ? JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) : value;
+  });
+  return out;
+}
+
+function castFrom(column: string, type: string): string {
+  const ref = quote(column);
+  const upper = type.toUpperCase();
+  if (upper === 'VARCHAR') return ref;
+  if (upper === 'BLOB') return `from_base64(${ref})`;
+  return `cast(${ref} as ${type})`;
+}
+
+function quote(identifier: string): string {
+  return `"${identifier.replaceAll('"', '""')}"`;
+}
+
+function literal(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
