@@ -1,9 +1,13 @@
 import type { ManifestNode, SourceNode } from '../manifest/nodes.js';
 import type { Project } from '../project/load-project.js';
+import { varChecksums } from '../state/var-checksums.js';
 import { artifactMetadata } from './artifact-metadata.js';
 
 /** target/manifest.json in dbt's shape (v12), stamped with our own schema version. */
-export function manifestArtifact(project: Project, input: { invocationId: string; adapterType: string; generatedAt?: Date }): Record<string, unknown> {
+export function manifestArtifact(
+  project: Project,
+  input: { invocationId: string; adapterType: string; generatedAt?: Date; /** Where the target's database lives (a DuckDB file), for deferral. */ databaseLocation?: string | null },
+): Record<string, unknown> {
   const nodes: Record<string, ManifestNode> = {};
   // Our private fields are non-enumerable (see setPrivate), so nodes go in as they are.
   const unitTests: Record<string, ManifestNode> = {};
@@ -26,6 +30,9 @@ export function manifestArtifact(project: Project, input: { invocationId: string
       ...artifactMetadata('manifest/v12', input.invocationId, input.generatedAt),
       project_name: project.file.name,
       adapter_type: input.adapterType,
+      // Ours: what state comparison and deferral need from a previous run (values of vars are not written).
+      var_checksums: varChecksums(project.vars),
+      ...(input.databaseLocation ? { database_location: input.databaseLocation } : {}),
     },
     nodes,
     sources,

@@ -6,6 +6,7 @@ import { withChildren, withChildrensParents, withParents } from './graph-operato
 import { parseSelectionArgs } from './parse-selection-args.js';
 import type { SelectorDefinitions } from './parse-selectors-file.js';
 import type { SelectionCriteria, SelectionSpec } from './selection-spec.js';
+import type { SelectionState } from './selection-state.js';
 import type { SelectionContext, SelectorMethod } from './selector-method.js';
 import { selectorMethods } from './selector-methods.js';
 
@@ -23,6 +24,8 @@ export interface ResolveSelectionInput {
   selectors?: SelectorDefinitions;
   /** Defaults to the built-in registry. */
   methods?: ReadonlyMap<string, SelectorMethod>;
+  /** A previous run's artifacts (--state), for `state:`, `result:` and `source_status:`. */
+  state?: SelectionState;
 }
 
 /**
@@ -32,7 +35,7 @@ export interface ResolveSelectionInput {
 export function resolveSelection(input: ResolveSelectionInput): Set<string> {
   const methods = input.methods ?? selectorMethods;
   const spec = selectionSpecFor(input, methods);
-  return selectNodes(spec, { graph: input.graph, nodes: graphMembers(input.graph, input.nodes) }, methods);
+  return selectNodes(spec, { graph: input.graph, nodes: graphMembers(input.graph, input.nodes), state: input.state }, methods);
 }
 
 /** The spec for the CLI inputs. */
@@ -118,7 +121,8 @@ function selectorDefinition(name: string, selectors: SelectorDefinitions | undef
   });
 }
 
-function graphMembers(graph: DirectedGraph, nodes: ReadonlyMap<string, AnyNode>): ReadonlyMap<string, AnyNode> {
+/** The nodes of the graph only (a map that may hold more, e.g. disabled nodes, is filtered). */
+export function graphMembers(graph: DirectedGraph, nodes: ReadonlyMap<string, AnyNode>): ReadonlyMap<string, AnyNode> {
   let members = 0;
   for (const id of nodes.keys()) if (graph.hasNode(id)) members++;
   if (members === nodes.size) return nodes;

@@ -1,5 +1,6 @@
 import type { DirectedGraph } from 'graphology';
 import type { AnyNode } from '../manifest/nodes.js';
+import type { SelectionState } from './selection-state.js';
 
 /** What a selector method searches: the DAG and the nodes that are members of it. */
 export interface SelectionContext {
@@ -7,6 +8,8 @@ export interface SelectionContext {
   graph: DirectedGraph;
   /** Only nodes present in the graph. */
   nodes: ReadonlyMap<string, AnyNode>;
+  /** A previous run's artifacts (--state), for `state:`, `result:` and `source_status:`. */
+  state?: SelectionState;
 }
 
 /** One `method:` of the selection syntax (`tag:`, `config.materialized:`...). */
@@ -17,4 +20,6 @@ export interface SelectorMethod {
   validate?(value: string, args: readonly string[]): { message: string; hint?: string } | undefined;
   /** The unique_ids of the nodes that match `value`. */
   search(value: string, args: readonly string[], context: SelectionContext): Iterable<string>;
+  /** Why a node it matched was matched, when there is more to say than the criterion (`state:modified`: what changed). */
+  explain?(uniqueId: string, value: string, args: readonly string[], context: SelectionContext): string | undefined;
 }

@@ -4,6 +4,9 @@ import { fqnMethod } from './methods/fqn-method.js';
 import { packageMethod } from './methods/package-method.js';
 import { pathMethod } from './methods/path-method.js';
 import { resourceTypeMethod } from './methods/resource-type-method.js';
+import { resultMethod } from './methods/result-method.js';
+import { sourceStatusMethod } from './methods/source-status-method.js';
+import { stateMethod } from './methods/state-method.js';
 import { sourceMethod } from './methods/source-method.js';
 import { tagMethod } from './methods/tag-method.js';
 import { testTypeMethod } from './methods/test-type-method.js';
@@ -20,6 +23,9 @@ export const selectorMethods: ReadonlyMap<string, SelectorMethod> = new Map<stri
   ['resource_type', resourceTypeMethod],
   ['config', configMethod],
   ['test_type', testTypeMethod],
+  ['state', stateMethod],
+  ['result', resultMethod],
+  ['source_status', sourceStatusMethod],
 ]);
 
 /** The method dbt uses when an atom names none: `path` for a value with a slash, `file` for a file name, else `fqn`. */

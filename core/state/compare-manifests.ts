@@ -1,0 +1,189 @@
+import type { MacroNode, ManifestNode, SourceNode } from '../manifest/nodes.js';
+import type { NodeStateComparison, StateChange } from '../selection/selection-state.js';
+import { MacroIndex } from './macro-index.js';
+import { codeChecksum } from './normalize-code.js';
+import { templateFacts, type TemplateFacts } from './template-facts.js';
+
+/** The parts of a manifest.json that state comparison reads (ours, or dbt's for most fields). */
+export interface ManifestLike {
+  metadata: { adapter_type?: string; var_checksums?: Record<string, string>; [key: string]: unknown };
+  nodes: Record<string, ManifestNode>;
+  sources?: Record<string, SourceNode>;
+  macros?: Record<string, MacroNode>;
+  unit_tests?: Record<string, ManifestNode>;
+}
+
+type AnyManifestNode = ManifestNode | SourceNode;
+
+/** One side of the comparison, with what is computed once per node cached. */
+class Side {
+  readonly macros: MacroIndex;
+  private readonly facts = new Map<string, TemplateFacts | undefined>();
+
+  constructor(readonly manifest: ManifestLike) {
+    this.macros = new MacroIndex(manifest.macros, manifest.metadata.adapter_type ?? '');
+  }
+
+  node(id: string): AnyManifestNode | undefined {
+    const m = this.manifest;
+    return m.nodes[id] ?? m.sources?.[id] ?? m.unit_tests?.[id];
+  }
+
+  factsOf(node: ManifestNode): TemplateFacts | undefined {
+    if (!this.facts.has(node.unique_id)) {
+      this.facts.set(node.unique_id, node.language === 'sql' && node.raw_code ? templateFacts(node.raw_code, node.original_file_path) : undefined);
+    }
+    return this.facts.get(node.unique_id);
+  }
+
+  /** The names a node calls: from its template, else (no template) from depends_on; generic tests call `test_<name>`. */
+  calledNames(node: ManifestNode): string[] {
+    const names = [...(this.factsOf(node)?.names ?? (node.depends_on?.macros ?? []).map((id) => id.slice(id.lastIndexOf('.') + 1)))];
+    if (node.test_metadata?.name) names.push(`test_${node.test_metadata.name}`);
+    return names;
+  }
+}
+
+/**
+ * Compares the nodes of the current project with a previous run's manifest, as dbt's
+ * `state:` method does, but by what would execute: bodies are compared with comments and
+ * whitespace removed, and a node is also modified when a macro or a var it reads changed.
+ */
+export class ManifestComparison {
+  private readonly previous: Side;
+  private readonly current: Side;
+  private readonly results = new Map<string, NodeStateComparison>();
+  /** Said once to the user: a limit of this comparison (e.g. a state manifest without var checksums). */
+  readonly notes: string[] = [];
+
+  constructor(previous: ManifestLike, current: ManifestLike) {
+    this.previous = new Side(previous);
+    this.current = new Side(current);
+    if (!previous.metadata.var_checksums) {
+      this.notes.push('the state manifest records no var values (written by dbt or an older strata): a changed var is not seen as a modification');
+    }
+  }
+
+  /** The comparison of a node of the current manifest (new when the state has no such unique_id). */
+  compare(id: string): NodeStateComparison {
+    let result = this.results.get(id);
+    if (result) return result;
+    // A placeholder breaks cycles through ephemeral parents (the DAG has none, but be safe).
+    this.results.set(id, { status: 'unmodified', changes: [] });
+    result = this.computeComparison(id);
+    this.results.set(id, result);
+    return result;
+  }
+
+  private computeComparison(id: string): NodeStateComparison {
+    const cur = this.current.node(id);
+    const prev = this.previous.node(id);
+    if (!cur) return { status: 'unmodified', changes: [] };
+    if (!prev) return { status: 'new', changes: [] };
+    const changes: StateChange[] = [];
+    if (cur.resource_type === 'source') compareSources(prev as SourceNode, cur, changes);
+    else this.compareNodes(prev as ManifestNode, cur, changes);
+    return { status: changes.length ? 'modified' : 'unmodified', changes };
+  }
+
+  private compareNodes(prev: ManifestNode, cur: ManifestNode, changes: StateChange[]): void {
+    if (bodyChecksum(prev) !== bodyChecksum(cur)) {
+      changes.push({ part: 'body', detail: cur.resource_type === 'seed' ? 'the seed file changed' : cur.raw_code ? 'the code changed (not only whitespace or comments)' : 'its definition changed' });
+    }
+    for (const parentId of cur.depends_on?.nodes ?? []) {
+      const parent = this.current.manifest.nodes[parentId];
+      // An ephemeral parent is inlined: when it changes, so does the SQL this node runs.
+      if (parent?.config?.materialized === 'ephemeral' && this.compare(parentId).status !== 'unmodified') {
+        changes.push({ part: 'body', detail: `it inlines ephemeral model '${parent.name}', which is ${this.compare(parentId).status}` });
+      }
+    }
+    const configKeys = changedKeys(withoutKeys(prev.config, ['contract']), withoutKeys(cur.config, ['contract']));
+    if (configKeys.length) changes.push({ part: 'configs', detail: `config changed: ${configKeys.join(', ')}` });
+    const relation = changedKeys(pick(prev.config, ['database', 'schema', 'alias']), pick(cur.config, ['database', 'schema', 'alias']));
+    if (relation.length) changes.push({ part: 'relation', detail: `its configured ${relation.join(', ')} changed, so it builds into another relation` });
+
+    const prevMacros = this.previous.macros.closure(this.previous.calledNames(prev));
+    const curMacros = this.current.macros.closure(this.current.calledNames(cur));
+    const macroNames = new Set([...prevMacros.macros.keys(), ...curMacros.macros.keys()]);
+    const changedMacros = [...macroNames].filter((n) => prevMacros.macros.get(n)?.checksum !== curMacros.macros.get(n)?.checksum).sort();
+    if (changedMacros.length) {
+      changes.push({ part: 'macros', detail: `macro${changedMacros.length > 1 ? 's' : ''} ${changedMacros.map((n) => `'${n}'`).join(', ')} changed` });
+    }
+
+    const contract = contractChange(prev, cur);
+    if (contract) changes.push({ part: 'contract', detail: contract });
+
+    const prevVars = this.previous.manifest.metadata.var_checksums;
+    const curVars = this.current.manifest.metadata.var_checksums ?? {};
+    if (prevVars) {
+      const facts = this.current.factsOf(cur);
+      const dynamic = Boolean(facts?.dynamicVars || curMacros.dynamicVars);
+      const names = dynamic ? new Set([...Object.keys(prevVars), ...Object.keys(curVars)]) : new Set([...(facts?.vars ?? []), ...curMacros.vars]);
+      const changedVars = [...names].filter((v) => prevVars[v] !== curVars[v]).sort();
+      if (changedVars.length) {
+        changes.push({ part: 'vars', detail: `var${changedVars.length > 1 ? 's' : ''} ${changedVars.map((v) => `'${v}'`).join(', ')} ${changedVars.length > 1 ? 'have' : 'has'} a new value${dynamic ? ' (it reads vars by a computed name, so every var counts)' : ''}` });
+      }
+    }
+  }
+}
+
+/** What a node runs, normalized: templated SQL by its code, seeds and YAML-defined tests by their own checksum. */
+function bodyChecksum(node: ManifestNode): string {
+  if (node.language === 'sql' && node.raw_code) return codeChecksum(node.raw_code);
+  return node.checksum?.checksum ?? '';
+}
+
+function compareSources(prev: SourceNode, cur: SourceNode, changes: StateChange[]): void {
+  const relation = changedKeys(pick(prev, ['schema', 'identifier']), pick(cur, ['schema', 'identifier']));
+  if (relation.length) changes.push({ part: 'relation', detail: `its ${relation.join(', ')} changed` });
+  const keys = ['loaded_at_field', 'freshness', 'external', 'config', 'loader'] as const;
+  const configs = changedKeys(pick(prev, keys), pick(cur, keys));
+  if (configs.length) changes.push({ part: 'configs', detail: `${configs.join(', ')} changed` });
+}
+
+function contractChange(prev: ManifestNode, cur: ManifestNode): string | undefined {
+  const enforced = (n: ManifestNode) => (n.config?.contract as { enforced?: unknown } | undefined)?.enforced === true;
+  if (!enforced(prev) && !enforced(cur)) return undefined;
+  if (enforced(prev) !== enforced(cur)) return `its contract is ${enforced(cur) ? 'now' : 'no longer'} enforced`;
+  const shape = (n: ManifestNode) => {
+    const out: Record<string, unknown> = {};
+    for (const column of Object.values(n.columns ?? {})) {
+      out[column.name.toLowerCase()] = { data_type: column.data_type ?? null, constraints: (column as { constraints?: unknown }).constraints ?? [] };
+    }
+    out['(model constraints)'] = (n as { constraints?: unknown }).constraints ?? n.config?.constraints ?? [];
+    return out;
+  };
+  const columns = changedKeys(shape(prev), shape(cur));
+  return columns.length ? `contracted column${columns.length > 1 ? 's' : ''} ${columns.join(', ')} changed` : undefined;
+}
+
+function pick(value: object | undefined, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of keys) out[key] = (value as Record<string, unknown> | undefined)?.[key];
+  return out;
+}
+
+function withoutKeys(value: object | undefined, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...(value ?? {}) };
+  for (const key of keys) delete out[key];
+  return out;
+}
+
+/** Top-level keys whose values differ (missing, undefined and null are the same). */
+export function changedKeys(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].filter((key) => stableJson(a[key]) !== stableJson(b[key])).sort();
+}
+
+/** JSON with object keys sorted and undefined left out, so equal values give equal text. */
+export function stableJson(value: unknown): string {
+  if (value === undefined || value === null) return 'null';
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined && v !== null)
+      .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
