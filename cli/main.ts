@@ -3,13 +3,17 @@ import { STRATA_VERSION } from '../core/artifacts/artifact-metadata.js';
 import { isUserError } from '../core/errors/user-error.js';
 import { runBuild } from './commands/build.js';
 import { runClean } from './commands/clean.js';
+import { runClone } from './commands/clone.js';
 import { runCompile } from './commands/compile.js';
 import { runDebug } from './commands/debug.js';
+import { runDocsGenerate } from './commands/docs.js';
+import { runDocsServe, type DocsServeOptions } from './commands/docs-serve.js';
 import { runLs } from './commands/ls.js';
 import { runParse } from './commands/parse.js';
+import { planRetry, runRetry } from './commands/retry.js';
 import { runShow } from './commands/show.js';
 import { runSourceFreshness } from './commands/source-freshness.js';
-import { addCommonOptions, addSelectOptions, type CommonOptions } from './options.js';
+import { addCommonOptions, addSelectOptions, addStateOptions, type CommonOptions } from './options.js';
 import { Logger } from './output/logger.js';
 import { openSession, type Session } from './session.js';
 
@@ -37,7 +41,8 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
   };
   const command = (name: string, description: string, select = true) => {
     const cmd = addCommonOptions(program.command(name).description(description));
-    return select ? addSelectOptions(cmd) : cmd;
+    // Every selecting command takes --state (state: selection); those that build also take --defer.
+    return select ? addStateOptions(addSelectOptions(cmd), !['ls', 'compile', 'show'].includes(name)) : cmd;
   };
 
   command('parse', 'parse the project and write target/manifest.json', false).action(withSession((s) => runParse(s)));
@@ -60,6 +65,15 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
     .option('--full-refresh', 'rebuild incremental models and seeds from scratch (snapshots are never rebuilt)')
     .option('-x, --fail-fast', 'stop at the first failure')
     .action(withSession((s, o) => runBuild(s, o, ['seed', 'snapshot', 'model', 'test', 'unit_test'], 'build'), true, true));
+  command('clone', 'create the selected relations in this target as clones (or views) of the --state relations')
+    .option('--full-refresh', 'recreate relations this target already has')
+    .action(withSession((s, o) => runClone(s, o), true, true));
+  addCommonOptions(program.command('retry').description('rerun the nodes of the last run that errored, failed or were skipped, with its flags')).action(
+    async (options: CommonOptions) => {
+      const plan = planRetry(options);
+      await withSession((s) => runRetry(s, plan), true, true)(plan.options as CommonOptions & Record<string, unknown>);
+    },
+  );
   command('ls', 'list the selected resources')
     .alias('list')
     .option('--output <format>', 'name, path, json or selector', 'selector')
@@ -71,6 +85,20 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
     .option('--output <format>', 'text or json', 'text')
     .action(withSession((s, o) => runShow(s, o), true, true));
   command('debug', 'check the project and the connection', false).action(withSession((s) => runDebug(s)));
+  const docs = program.command('docs').description('the documentation site: lineage graph, column lineage, a page per node');
+  addCommonOptions(docs.command('generate').description('write the static docs site to target/docs/ and the warehouse catalog to target/catalog.json'))
+    .option('--no-compile', 'do not compile the project first (pages show no compiled SQL or column lineage)')
+    .option('--empty-catalog', 'do not read columns and types from the warehouse')
+    .action(withSession((s, o) => runDocsGenerate(s, o), true, true));
+  docs
+    .command('serve')
+    .description('serve target/docs/ on http://127.0.0.1:PORT until stopped (Ctrl-C)')
+    .option('--port <n>', 'port to listen on (0: any free port)', '8080')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--project-dir <dir>', 'the project folder')
+    .action(async (options: DocsServeOptions) => {
+      exitCode = await runDocsServe(options, logger);
+    });
   const source = program.command('source').description('commands about sources');
   addSelectOptions(addCommonOptions(source.command('freshness').description('check how recently the selected sources were loaded; writes target/sources.json')))
     .option('-o, --output <path>', 'where to write the results (default: target/sources.json)')
