@@ -132,6 +132,7 @@
     });
     renderer.on('clickNode', function (ev) { location.hash = 'node/' + encodeURIComponent(g.id[+ev.node]); });
     legend();
+    fitTo(null);
     updateStatus();
     requestAnimationFrame(function () { api.interactiveAt = performance.now(); document.body.dataset.graphReady = 'true'; });
   }
@@ -154,16 +155,16 @@
     $('clear-focus').hidden = !focus;
   }
 
+  // Frames the given nodes (all when null), with room around them for labels.
   function fitTo(nodes) {
     if (!renderer) return;
-    if (!nodes) { renderer.setCustomBBox(null); }
-    else {
-      var minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
-      nodes.forEach(function (i) { minX = Math.min(minX, g.x[i]); maxX = Math.max(maxX, g.x[i]); minY = Math.min(minY, g.y[i]); maxY = Math.max(maxY, g.y[i]); });
-      if (minX === maxX) { minX -= 5; maxX += 5; }
-      if (minY === maxY) { minY -= 5; maxY += 5; }
-      renderer.setCustomBBox({ x: [minX, maxX], y: [minY, maxY] });
-    }
+    var minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+    var each = function (i) { minX = Math.min(minX, g.x[i]); maxX = Math.max(maxX, g.x[i]); minY = Math.min(minY, g.y[i]); maxY = Math.max(maxY, g.y[i]); };
+    if (nodes) nodes.forEach(each);
+    else for (var i = 0; i < g.id.length; i++) each(i);
+    if (minX === Infinity) return;
+    var padX = Math.max(3, (maxX - minX) * 0.08), padY = Math.max(1, (maxY - minY) * 0.05);
+    renderer.setCustomBBox({ x: [minX - padX, maxX + padX * 2], y: [minY - padY, maxY + padY] });
     renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
     renderer.refresh();
   }
