@@ -41,6 +41,23 @@ export function addSelectOptions(command: Command): Command {
     .addOption(new Option('--indirect-selection <mode>', "which tests of selected nodes to include").choices(['eager', 'cautious', 'empty']));
 }
 
+/** --state, --defer and --favor-state, as dbt spells them. */
+export interface StateOptions {
+  /** Folder of a previous run's artifacts (manifest.json, run_results.json, sources.json). */
+  state?: string;
+  defer?: boolean;
+  favorState?: boolean;
+}
+
+/** Adds --state; with `defer`, also --defer and --favor-state. */
+export function addStateOptions(command: Command, defer = true): Command {
+  command.option('--state <dir>', "a previous run's artifacts, for state:, result: and source_status: selection" + (defer ? ' and --defer' : ''));
+  if (!defer) return command;
+  return command
+    .option('--defer', 'refs to nodes this run does not build read the --state relations when this target lacks them')
+    .option('--favor-state', 'with --defer: read the --state relations even when this target has them');
+}
+
 /** Parses --vars (YAML or JSON) into an object. */
 export function parseVars(text: string | undefined): Record<string, unknown> {
   if (!text) return {};

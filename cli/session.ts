@@ -7,12 +7,17 @@ import { manifestArtifact } from '../core/artifacts/manifest.js';
 import { loadProject, type Project } from '../core/project/load-project.js';
 import { readProjectFile, type ProjectFile } from '../core/project/project-file.js';
 import { resolveTarget, type ResolvedTarget } from '../core/project/profiles.js';
-import { parseSelectorsFile, resolveSelection, type SelectorDefinitions } from '../core/selection/resolve-selection.js';
+import { explainSelection } from '../core/selection/explain-selection.js';
+import { graphMembers, parseSelectorsFile, resolveSelection, selectionSpecFor, type SelectorDefinitions } from '../core/selection/resolve-selection.js';
 import { attachUnitTests } from '../core/unit-tests/attach-unit-tests.js';
 import { didYouMean } from '../core/errors/did-you-mean.js';
+import { UserError } from '../core/errors/user-error.js';
+import type { ManifestLike } from '../core/state/compare-manifests.js';
+import { readCurrentSources, readPreviousState } from '../core/state/previous-state.js';
+import { StateSelection } from '../core/state/state-selection.js';
 import { createAdapter } from './adapter-registry.js';
 import { Logger } from './output/logger.js';
-import { parseThreads, parseVars, type CommonOptions, type SelectOptions } from './options.js';
+import { parseThreads, parseVars, type CommonOptions, type SelectOptions, type StateOptions } from './options.js';
 
 /** Everything a command needs: the project parsed against a target, and an adapter (not yet connected). */
 export interface Session {
@@ -26,6 +31,8 @@ export interface Session {
   startedAt: Date;
   targetDir: string;
   selectors: SelectorDefinitions | undefined;
+  /** The previous run's artifacts compared with this project, when --state was given. */
+  state?: StateSelection;
   /** Opens the connection once; started early (while files are parsed) when the command asked. */
   connect(): Promise<void>;
   /** Closes the connection, waiting for an early open still under way. */
@@ -61,6 +68,7 @@ export async function openSession(options: CommonOptions, logger: Logger, connec
   };
   let project: Project;
   let selectors: SelectorDefinitions | undefined;
+  let state: StateSelection | undefined;
   try {
     project = await loadProject({
       project: projectFile,
@@ -70,6 +78,7 @@ export async function openSession(options: CommonOptions, logger: Logger, connec
     attachUnitTests(project);
     const selectorsPath = path.join(root, 'selectors.yml');
     selectors = existsSync(selectorsPath) ? parseSelectorsFile(readFileSync(selectorsPath, 'utf8'), 'selectors.yml') : undefined;
+    state = openState(options, root, project, adapter, logger);
   } catch (error) {
     await close();
     throw error;
@@ -85,9 +94,25 @@ export async function openSession(options: CommonOptions, logger: Logger, connec
     startedAt,
     targetDir: path.resolve(root, projectFile.targetPath),
     selectors,
+    state,
     connect,
     close,
   };
+}
+
+/** Reads --state (relative to the current folder, else to the project) and checks --defer/--favor-state. */
+function openState(options: CommonOptions & StateOptions, root: string, project: Project, adapter: Adapter, logger: Logger): StateSelection | undefined {
+  if (!options.state) {
+    if (options.defer || options.favorState) throw new UserError(`${options.defer ? '--defer' : '--favor-state'} needs --state DIR: the artifacts of the run whose relations refs are deferred to`, { hint: 'e.g. --defer --state prod-artifacts' });
+    return undefined;
+  }
+  if (options.favorState && !options.defer) throw new UserError('--favor-state only changes what --defer does', { hint: 'add --defer, or drop --favor-state' });
+  const dir = existsSync(path.resolve(options.state)) || !existsSync(path.resolve(root, options.state)) ? options.state : path.resolve(root, options.state);
+  const previous = readPreviousState(dir);
+  const current = manifestArtifact(project, { invocationId: 'current', adapterType: adapter.type }) as unknown as ManifestLike;
+  const state = new StateSelection(previous, current, readCurrentSources(path.resolve(root, project.file.targetPath)));
+  for (const note of state.comparison.notes) logger.warn(`--state: ${note}`);
+  return state;
 }
 
 /** The unique ids a command works on: selection applied, then limited to the given resource types. */
@@ -101,6 +126,7 @@ export function selectNodes(session: Session, options: SelectOptions, resourceTy
     exclude: options.exclude,
     selector: options.selector,
     selectors: session.selectors,
+    state: session.state,
   });
   if (select.length) warnUnmatched(session, select);
   const out = new Set<string>();
@@ -112,11 +138,19 @@ export function selectNodes(session: Session, options: SelectOptions, resourceTy
   return out;
 }
 
+/** Why each node the selection matches is in it (indirectly selected tests are not in the map). */
+export function explainSelectedNodes(session: Session, options: SelectOptions): Map<string, string[]> {
+  const select = [...(options.select ?? []), ...((options as { models?: string[] }).models ?? [])];
+  const spec = selectionSpecFor({ select: select.length ? select : undefined, exclude: options.exclude, selector: options.selector, selectors: session.selectors });
+  const { dag, all } = session.project;
+  return explainSelection(spec, { graph: dag, nodes: graphMembers(dag, all), state: session.state });
+}
+
 /** dbt's warning for a selection criterion that matches nothing, with the likely name it meant. */
 function warnUnmatched(session: Session, select: string[]): void {
   const { dag, all } = session.project;
   for (const atom of select.flatMap((s) => s.split(/\s+/)).filter(Boolean)) {
-    if (resolveSelection({ graph: dag, nodes: all, select: [atom] }).size > 0) continue;
+    if (resolveSelection({ graph: dag, nodes: all, select: [atom], state: session.state }).size > 0) continue;
     const bare = atom.replace(/^[@+\d]*\+?|\+\d*$/g, '');
     const guess = bare.includes(':') ? '' : didYouMean(bare, [...all.values()].map((n) => n.name));
     session.logger.warn(`The selection criterion '${atom}' does not match any enabled nodes${guess ? `: ${guess}` : ''}`, 'no_nodes_for_selection_criteria', { criterion: atom });
@@ -131,7 +165,7 @@ function addIndirectTests(session: Session, options: SelectOptions, chosen: Set<
   const mode = options.indirectSelection ?? 'eager';
   if (mode === 'empty') return;
   const { dag, all } = session.project;
-  const excluded = options.exclude?.length ? resolveSelection({ graph: dag, nodes: all, select: options.exclude, selectors: session.selectors }) : new Set<string>();
+  const excluded = options.exclude?.length ? resolveSelection({ graph: dag, nodes: all, select: options.exclude, selectors: session.selectors, state: session.state }) : new Set<string>();
   for (const id of chosen) {
     dag.forEachOutNeighbor(id, (child) => {
       if (out.has(child) || excluded.has(child)) return;
@@ -145,7 +179,10 @@ function addIndirectTests(session: Session, options: SelectOptions, chosen: Set<
 
 /** Writes target/manifest.json. */
 export function writeManifest(session: Session): void {
-  const manifest = manifestArtifact(session.project, { invocationId: session.invocationId, adapterType: session.adapter.type });
+  const { adapter } = session;
+  const file = adapter.canAttachDatabases?.() ? adapter.databaseLocation() : null;
+  const databaseLocation = file && adapter.defaultDatabase ? { database: adapter.defaultDatabase, path: file } : null;
+  const manifest = manifestArtifact(session.project, { invocationId: session.invocationId, adapterType: adapter.type, databaseLocation });
   writeArtifact(session, 'manifest.json', JSON.stringify(manifest));
 }
 

@@ -1,7 +1,7 @@
 import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
-import type { Adapter, AdapterFactory, AdapterOptions, ColumnDef, QueryResult, RelationInfo, RelationRef, RelationType } from '../../core/adapter/adapter.js';
+import type { Adapter, AdapterFactory, AdapterOptions, AttachingAdapter, ColumnDef, QueryResult, RelationInfo, RelationRef, RelationType } from '../../core/adapter/adapter.js';
 import { UserError } from '../../core/errors/user-error.js';
 import { DuckDBConnectionPool, inTransaction, runOn } from './duckdb-connection.js';
 import { DuckDBDialect } from './duckdb-dialect.js';
@@ -11,7 +11,7 @@ import { catalogNameFor, readDuckDBTarget, type DuckDBTarget } from './duckdb-ta
 const INSERT_BATCH = 500;
 
 /** The embedded DuckDB warehouse: one database file (or memory) shared by a pool of connections. */
-export class DuckDBAdapter implements Adapter {
+export class DuckDBAdapter implements AttachingAdapter {
   readonly type = 'duckdb';
   readonly sql = new DuckDBDialect();
   readonly defaultSchema: string;
@@ -115,6 +115,31 @@ export class DuckDBAdapter implements Adapter {
       inTransaction(connection, () => (wholeRows ? this.append(connection, rel, columns, types, rows) : this.insertBatches(connection, rel, columns, types, rows))),
     );
     return rows.length;
+  }
+
+  canAttachDatabases(): this is AttachingAdapter {
+    return true;
+  }
+
+  databaseLocation(): string | null {
+    return this.target.inMemory ? null : this.target.path;
+  }
+
+  async hasDatabase(name: string): Promise<boolean> {
+    const result = await this.connections().run('select 1 from duckdb_databases() where lower(database_name) = lower($1)', [name]);
+    return result.rows.length > 0;
+  }
+
+  async attachReadOnly(location: string, name: string): Promise<void> {
+    // An attached database belongs to the instance, so every connection of the pool sees it.
+    try {
+      await this.connections().run(`attach if not exists ${quoteLiteral(location)} as ${this.sql.quote(name)} (read_only)`);
+    } catch (error) {
+      throw new UserError(`cannot attach the DuckDB file ${location} as '${name}': ${firstLine(error)}`, {
+        hint: /lock/i.test(firstLine(error)) ? 'another process has that file open for writing: let it finish, or copy the file and attach the copy' : 'check that the file exists and is a DuckDB database of this version',
+        cause: error,
+      });
+    }
   }
 
   describe(): string {

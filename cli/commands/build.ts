@@ -10,18 +10,22 @@ import { withTestGates } from '../../core/runner/test-gates.js';
 import { formatTable } from '../output/table.js';
 import { unitTestExecutor } from './unit-test-executor.js';
 import { RunReporter } from '../output/run-reporter.js';
-import type { SelectOptions } from '../options.js';
+import type { SelectOptions, StateOptions } from '../options.js';
+import { prepareDeferral } from './prepare-deferral.js';
 import { selectNodes, writeArtifact, writeManifest, type Session } from '../session.js';
 
-export interface BuildOptions extends SelectOptions {
+export interface BuildOptions extends SelectOptions, StateOptions {
   fullRefresh?: boolean;
   failFast?: boolean;
+  vars?: string;
+  /** `strata retry`: run exactly these nodes instead of a selection. */
+  onlyIds?: ReadonlySet<string>;
 }
 
 /** `run`, `seed`, `test` and `build`: selected nodes of the given types, in DAG order. Returns the exit code. */
 export async function runBuild(session: Session, options: BuildOptions, resourceTypes: readonly string[], command: string): Promise<number> {
   const { logger, project, adapter } = session;
-  const ids = selectNodes(session, options, resourceTypes);
+  const ids = options.onlyIds ? new Set(options.onlyIds) : selectNodes(session, options, resourceTypes);
   const counts = [...ids].reduce((m, id) => m.set(project.all.get(id)!.resource_type, (m.get(project.all.get(id)!.resource_type) ?? 0) + 1), new Map<string, number>());
   logger.info(`Found ${[...counts].map(([t, n]) => `${n} ${t}${n === 1 ? '' : 's'}`).join(', ') || 'nothing selected'}`);
   if (ids.size === 0) {
@@ -40,7 +44,9 @@ export async function runBuild(session: Session, options: BuildOptions, resource
     const cache = new RelationCache(adapter);
     const nodes = [...ids].map((id) => project.nodes.get(id)!).filter(Boolean);
     await cache.load(nodes.filter((n) => n.resource_type !== 'test' && n.resource_type !== 'unit_test').map((n) => ({ database: n.database, schema: n.schema })));
+    const deferral = await prepareDeferral(session, options, ids, cache);
     const compiler = new Compiler(project, {
+      deferral,
       target: { name: session.target.name, type: adapter.type, schema: adapter.defaultSchema, database: adapter.defaultDatabase, threads: session.threads },
       state: cache,
       fullRefresh: options.fullRefresh,
@@ -85,7 +91,22 @@ export async function runBuild(session: Session, options: BuildOptions, resource
       invocationId: session.invocationId,
       results,
       elapsedTime: (performance.now() - started) / 1000,
-      args: { which: command, select: options.select ?? [], exclude: options.exclude ?? [], full_refresh: Boolean(options.fullRefresh), threads: session.threads, target: session.target.name },
+      args: {
+        which: command,
+        select: options.select ?? [],
+        exclude: options.exclude ?? [],
+        selector: options.selector ?? null,
+        indirect_selection: options.indirectSelection ?? 'eager',
+        full_refresh: Boolean(options.fullRefresh),
+        fail_fast: Boolean(options.failFast),
+        threads: session.threads,
+        target: session.target.name,
+        vars: options.vars ?? null,
+        // What `strata retry` needs to rerun with the same deferral.
+        state: session.state ? path.resolve(session.state.previous.dir) : null,
+        defer: Boolean(options.defer),
+        favor_state: Boolean(options.favorState),
+      },
     });
     writeArtifact(session, 'run_results.json', JSON.stringify(artifact, null, 2));
   }

@@ -1,6 +1,6 @@
 import type { AnyNode } from '../../core/manifest/nodes.js';
 import type { SelectOptions } from '../options.js';
-import { selectNodes, type Session } from '../session.js';
+import { explainSelectedNodes, selectNodes, type Session } from '../session.js';
 
 export interface LsOptions extends SelectOptions {
   output?: 'name' | 'path' | 'json' | 'selector';
@@ -18,6 +18,8 @@ export async function runLs(session: Session, options: LsOptions): Promise<numbe
   const types = options.resourceType?.length ? options.resourceType : ALL_TYPES;
   const ids = selectNodes(session, options, types);
   const lines: string[] = [];
+  // JSON says why each node is selected: the criterion, what changed (state:), or the match it is downstream of.
+  const why = options.output === 'json' ? explainSelectedNodes(session, options) : undefined;
   for (const id of [...ids].sort()) {
     const node = session.project.all.get(id)!;
     switch (options.output ?? 'selector') {
@@ -38,6 +40,8 @@ export async function runLs(session: Session, options: LsOptions): Promise<numbe
           config: node.config,
           tags: node.tags,
           depends_on: 'depends_on' in node ? node.depends_on : { nodes: [], macros: [] },
+          selected_because: why?.get(id) ?? ['a test of a selected node (indirect selection)'],
+          ...(session.state ? { state: session.state.compare(id) } : {}),
         }));
         break;
       default:

@@ -175,6 +175,26 @@ export interface Adapter {
   insertRows(rel: RelationRef, columns: ColumnDef[], rows: (string | null)[][]): Promise<number>;
   /** A short description of the connection for `strata debug` (never secrets). */
   describe(): string;
+  /** Whether this adapter can attach another database file read-only (absent: it cannot), e.g. production's for deferred refs. */
+  canAttachDatabases?(): this is AttachingAdapter;
+  /** Whether this adapter can zero-copy clone a table (absent: it cannot; `strata clone` then creates views). */
+  canCloneRelations?(): this is CloningAdapter;
+}
+
+/** An adapter whose databases are files it can open next to its own (DuckDB's ATTACH). */
+export interface AttachingAdapter extends Adapter {
+  /** The absolute path of the target's database file, or null when it has none (in memory). */
+  databaseLocation(): string | null;
+  /** Whether a database (catalog) of this name is visible to queries. */
+  hasDatabase(name: string): Promise<boolean>;
+  /** Attaches the database file at `location` read-only under the catalog name `name`. */
+  attachReadOnly(location: string, name: string): Promise<void>;
+}
+
+/** An adapter that can create a table as a zero-copy clone of another (Snowflake, BigQuery, Databricks). */
+export interface CloningAdapter extends Adapter {
+  /** Creates (or replaces) `to` as a clone of the table `from`. */
+  cloneTable(from: RelationRef, to: RelationRef): Promise<void>;
 }
 
 /** Creates an adapter for a target; registered by name in the CLI's adapter registry. */

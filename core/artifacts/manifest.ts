@@ -6,7 +6,7 @@ import { artifactMetadata } from './artifact-metadata.js';
 /** target/manifest.json in dbt's shape (v12), stamped with our own schema version. */
 export function manifestArtifact(
   project: Project,
-  input: { invocationId: string; adapterType: string; generatedAt?: Date; /** Where the target's database lives (a DuckDB file), for deferral. */ databaseLocation?: string | null },
+  input: { invocationId: string; adapterType: string; generatedAt?: Date; /** Where the target's database lives (a DuckDB file), for deferral. */ databaseLocation?: { database: string; path: string } | null },
 ): Record<string, unknown> {
   const nodes: Record<string, ManifestNode> = {};
   // Our private fields are non-enumerable (see setPrivate), so nodes go in as they are.

@@ -1,7 +1,7 @@
 import type { RelationRef, RelationType } from '../adapter/adapter.js';
 import { didYouMean } from '../errors/did-you-mean.js';
 import { UserError } from '../errors/user-error.js';
-import type { ManifestNode } from '../manifest/nodes.js';
+import type { AnyNode, ManifestNode } from '../manifest/nodes.js';
 import type { Project } from '../project/load-project.js';
 import { renderTemplate, type Helper, type HelperOptions } from '../template/render-template.js';
 import { parseTemplate, type Template } from '../template/template-parser.js';
@@ -27,6 +27,14 @@ export interface CompileOptions {
   env?: NodeJS.ProcessEnv;
   /** Replacements used by unit tests: what `ref`/`source` render to, vars, and is_incremental. */
   overrides?: CompileOverrides;
+  /** `--defer`: refs to nodes this run does not build may read another environment's relation. */
+  deferral?: RefDeferral;
+}
+
+/** Decides where a `ref` to a node points when it is deferred to a previous run's environment. */
+export interface RefDeferral {
+  /** The relation (rendered) a ref to this node reads instead of its own, or undefined to keep its own. */
+  relationFor(node: ManifestNode): string | undefined;
 }
 
 /** Unit tests compile a model against literal inputs instead of warehouse relations. */
@@ -74,7 +82,9 @@ export class Compiler {
   /** Compiles a model (or any templated node) and records the result on the node. */
   compile(node: ManifestNode): CompiledNode {
     if (node.resource_type === 'seed') return { sql: '', ephemerals: [] };
-    const generic = node.test_metadata ? genericTestTemplate(node, this.partials, this.project, (this.resolveYamlRef ??= yamlRefResolver(this.project))) : undefined;
+    const generic = node.test_metadata
+      ? genericTestTemplate(node, this.partials, this.project, (this.resolveYamlRef ??= yamlRefResolver(this.project)), (n) => this.relationOf(n))
+      : undefined;
     const template = generic?.template ?? this.project.templates.get(node.unique_id);
     if (!template) throw new Error(`no template for ${node.unique_id}`);
     const ephemerals: string[] = [];
@@ -95,6 +105,12 @@ export class Compiler {
     const fake = node ?? ({ name: 'operation', config: { materialized: 'operation' }, refs: [], depends_on: { nodes: [], macros: [] }, unique_id: 'operation', original_file_path: where } as unknown as ManifestNode);
     const ephemerals: string[] = [];
     return injectCtes(this.render(template, fake, ephemerals).trim(), this.ephemeralCtes(ephemerals));
+  }
+
+  /** Where a ref to a node points: its own relation, or the deferred one. */
+  private relationOf(node: AnyNode): string | null {
+    if (node.resource_type === 'source') return node.relation_name;
+    return this.options.deferral?.relationFor(node) ?? node.relation_name;
   }
 
   private ephemeralCtes(direct: string[]): { id: string; sql: string }[] {
@@ -153,7 +169,7 @@ export class Compiler {
           if (!ephemerals.includes(target.unique_id)) ephemerals.push(target.unique_id);
           return `${EPHEMERAL_PREFIX}${target.name}`;
         }
-        return target.relation_name;
+        return this.relationOf(target);
       },
       source: (sourceName: unknown, table: unknown, options: unknown) => {
         const override = this.options.overrides?.source?.[`${sourceName}.${table}`];

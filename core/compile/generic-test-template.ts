@@ -1,6 +1,6 @@
 import { builtinGenericTests } from '../project/data-tests/builtin-generic-tests.js';
 import { resolveYamlRef } from '../project/data-tests/resolve-yaml-ref.js';
-import type { ManifestNode } from '../manifest/nodes.js';
+import type { AnyNode, ManifestNode } from '../manifest/nodes.js';
 import type { Project } from '../project/load-project.js';
 import type { Template } from '../template/template-parser.js';
 
@@ -22,18 +22,21 @@ export function genericTestTemplate(
   partials: Record<string, Template>,
   project: Project,
   resolve: (expression: string) => string | undefined,
+  /** Where a ref to a node points (deferral may send it to another environment). */
+  relationOf: (node: AnyNode) => string | null = (n) => n.relation_name,
 ): { template: Template; context: Record<string, unknown> } {
   const { name, kwargs } = node.test_metadata!;
   const template = partials[`test_${name}`] ?? builtinGenericTests().get(name)?.template;
   if (!template) throw new Error(`no generic test '${name}' for ${node.unique_id}`);
   const attached = project.all.get(node.attached_node ?? '');
-  const relation = attached?.relation_name ?? '';
+  const relation = (attached && relationOf(attached)) ?? '';
   const where = typeof node.config.where === 'string' && node.config.where ? node.config.where : null;
   const context: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(kwargs)) {
     if (key === 'model') continue;
     const id = typeof value === 'string' ? resolve(value) : undefined;
-    context[key] = id ? (project.all.get(id)?.relation_name ?? value) : value;
+    const target = id ? project.all.get(id) : undefined;
+    context[key] = target ? (relationOf(target) ?? value) : value;
   }
   // dbt wraps the tested relation the same way when a test has a `where` config.
   context.model = where ? `(select * from ${relation} where ${where}) strata_subquery` : relation;
