@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../../core/errors/user-error.js';
+import type { SourceLoaderConfig } from '../../../core/extract/source-adapter.js';
+import { databaseOfUrl, hostsOfUrl, readMongoSource } from './mongodb-config.js';
+
+function source(settings: Record<string, unknown>, tables: { name: string; settings?: Record<string, unknown>; line?: number }[] = [{ name: 'products' }]): SourceLoaderConfig {
+  return { name: 'shop_mongo', type: 'mongodb', settings, tables: tables.map((t) => ({ name: t.name, settings: t.settings ?? {}, line: t.line })), file: 'models/sources.yml' };
+}
+function failure(fn: () => unknown): UserError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(UserError);
+    return error as UserError;
+  }
+  throw new Error('expected a UserError');
+}
+
+describe('readMongoSource', () => {
+  it('reads the connection and each table, with source-level table defaults and dbt-style disposition defaults', () => {
+    const settings = readMongoSource(
+      source({ url: 'mongodb://u:p@db.internal:27017/shop?authSource=admin', batch_size: 500 }, [
+        { name: 'products', settings: { cursor_field: 'updatedAt', primary_key: '_id', flatten: ['variants', 'variants.options'] } },
+        { name: 'products__variants', settings: { primary_key: '_strata_id' } },
+        { name: 'events', settings: { collection: 'web_events', cursor_field: '_id' } },
+        { name: 'rates' },
+      ]),
+    );
+    expect(settings.connection).toMatchObject({ url: 'mongodb://u:p@db.internal:27017/shop?authSource=admin', database: 'shop', serverSelectionTimeoutMs: 10000 });
+    const products = settings.tables.get('products')!;
+    expect(products).toMatchObject({ collection: 'products', cursorField: 'updatedAt', disposition: 'merge', primaryKey: ['_id'], format: 'jsonl', batchSize: 500 });
+    expect(products.children.map((c) => c.table)).toEqual(['products__variants', 'products__variants__options']);
+    expect(settings.tables.get('products__variants')!.childOf).toBe('products');
+    expect(settings.tables.get('events')).toMatchObject({ collection: 'web_events', disposition: 'append', primaryKey: ['_id'] });
+    expect(settings.tables.get('rates')).toMatchObject({ disposition: 'replace' });
+  });
+
+  it('names the file, line and key of a mistake', () => {
+    const typo = failure(() => readMongoSource(source({ url: 'mongodb://h/shop' }, [{ name: 'products', settings: { cursor_feild: 'updatedAt' }, line: 7 }])));
+    expect(typo.format()).toContain("models/sources.yml:7: table 'shop_mongo.products': unknown MongoDB loader setting 'cursor_feild'; did you mean 'cursor_field'?");
+    expect(failure(() => readMongoSource(source({ url: 'postgres://h/shop' }))).message).toContain("'loader.url' must be a MongoDB connection string");
+    expect(failure(() => readMongoSource(source({ url: 'mongodb://h:27017' }))).message).toContain("names no database");
+    expect(failure(() => readMongoSource(source({ url: 'mongodb://h/shop' }, [{ name: 'p', settings: { disposition: 'upsert' } }]))).message).toContain("'loader.disposition' must be one of append, replace, merge");
+    expect(failure(() => readMongoSource(source({ url: 'mongodb://h/shop' }, [{ name: 'p', settings: { flatten: 'variants..options' } }]))).message).toContain("'loader.flatten' must be a list of array fields");
+    expect(failure(() => readMongoSource(source({ url: 'mongodb://h/shop', password: 'x' }))).message).toContain("'loader.password' but no 'loader.username'");
+  });
+
+  it('takes the database from the URL path and names hosts without credentials', () => {
+    expect(databaseOfUrl('mongodb://a:1,b:2/sh%20op?replicaSet=rs')).toBe('sh op');
+    expect(databaseOfUrl('mongodb+srv://cluster.example.net/?retryWrites=true')).toBeUndefined();
+    expect(hostsOfUrl('mongodb://user:s3cret@a:1,b:2/shop')).toBe('a:1,b:2');
+    expect(hostsOfUrl('mongodb+srv://user:s3cret@cluster.example.net')).toBe('cluster.example.net');
+  });
+});
