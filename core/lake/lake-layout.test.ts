@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLakeName, isLoadId, loadIdOfKey, manifestKey, newLoadId, partKey, tableGlobs, toLakeName } from './lake-layout.js';
+import { isLakeName, isLoadId, loadIdAfter, loadIdOfKey, manifestKey, newLoadId, partKey, tableGlobs, toLakeName } from './lake-layout.js';
 import { inferLakeType, lakeFileType, widenLakeType } from './lake-types.js';
 
 const at = new Date('2026-11-25T08:30:00.123Z');
@@ -20,6 +20,16 @@ describe('lake layout', () => {
     expect(isLoadId(id)).toBe(true);
     expect(isLoadId('2026-11-25-x')).toBe(false);
     expect(newLoadId(new Date('2026-11-25T08:30:01Z')) > id).toBe(true);
+  });
+
+  it('a load id made after another sorts after it, also within the same second', () => {
+    const first = newLoadId(at, () => 0.9);
+    const second = loadIdAfter(first, at, () => 0.1);
+    expect(second).toBe('20261125T083000Z-eeeeeeef');
+    expect(second > first).toBe(true);
+    expect(loadIdAfter(first, new Date('2026-11-25T08:30:01Z'), () => 0)).toBe('20261125T083001Z-00000000');
+    expect(loadIdAfter('20261125T083059Z-ffffffff', at)).toBe('20261125T083100Z-00000000');
+    expect(loadIdAfter(undefined, at, () => 0.5)).toBe('20261125T083000Z-88888888');
   });
 
   it('names are lower snake case; others are rejected with a suggestion', () => {

@@ -73,6 +73,22 @@ export function newLoadId(at: Date, random: () => number = Math.random): string 
   return `${stamp}-${hex}`;
 }
 
+/**
+ * A new load id for a load started at `at` that sorts after `newest` (the table's newest load so far):
+ * ids made in the same second would otherwise sort by their random part, and readers and the extract
+ * state take the load that sorts last as the newest. In the same second (or with the clock behind),
+ * the random part of `newest` plus one.
+ */
+export function loadIdAfter(newest: string | undefined, at: Date, random: () => number = Math.random): string {
+  const id = newLoadId(at, random);
+  if (newest === undefined || id > newest) return id;
+  const [stamp, hex] = newest.split('-');
+  const next = parseInt(hex, 16) + 1;
+  if (next <= 0xffffffff) return `${stamp}-${next.toString(16).padStart(8, '0')}`;
+  const later = new Date(Date.UTC(+stamp.slice(0, 4), +stamp.slice(4, 6) - 1, +stamp.slice(6, 8), +stamp.slice(9, 11), +stamp.slice(11, 13), +stamp.slice(13, 15) + 1));
+  return `${newLoadId(later, () => 0).slice(0, 16)}-00000000`;
+}
+
 /** `raw/<source>/<table>`: the folder of one landed table. */
 export function tableKey(source: string, table: string): string {
   checkLakeName(source, 'source');

@@ -101,6 +101,14 @@ describe('LakeWriter', () => {
     expect(readdirSync(path.join(storage.root, '_tmp'))).toEqual([]);
   });
 
+  it('loads written within one second sort in the order written, so the newest state is the last one committed', async () => {
+    const writer = new LakeWriter(lake());
+    for (let n = 1; n <= 20; n++) await writer.writeLoad({ source: 'partner', table: 'stock', rows: [{ n }], encoder: jsonl, system: 'sftp', loadedAt, state: () => ({ n }) });
+    const loads = await writer.committedLoads('partner', 'stock');
+    expect(loads.map((l) => l.state.n)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(await writer.latestState('partner', 'stock')).toEqual({ n: 20 });
+  });
+
   it('local storage writes objects whole and lists keys under a prefix', async () => {
     const storage = lake();
     async function* chunks() {

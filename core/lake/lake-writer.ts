@@ -3,10 +3,10 @@ import {
   LAKE_LAYOUT_VERSION,
   LOAD_ID_COLUMN,
   LOADED_AT_COLUMN,
+  loadIdAfter,
   loadIdOfKey,
   manifestKey,
   MANIFEST_FILE,
-  newLoadId,
   partKey,
   SOURCE_FILE_COLUMN,
   tableKey,
@@ -68,7 +68,7 @@ export class LakeWriter {
     const { source, table, encoder } = options;
     tableKey(source, table);
     const loadedAt = options.loadedAt ?? new Date();
-    const loadId = options.loadId ?? newLoadId(loadedAt);
+    const loadId = options.loadId ?? (await this.nextLoadId(source, table, loadedAt));
     const maxRows = options.maxRowsPerPart ?? DEFAULT_MAX_ROWS_PER_PART;
     if (!Number.isInteger(maxRows) || maxRows < 1) throw new Error(`maxRowsPerPart must be a whole number >= 1, got ${maxRows}`);
     const loadedAtText = loadedAt.toISOString();
@@ -141,6 +141,16 @@ export class LakeWriter {
       await Promise.allSettled(parts.map((p) => this.storage.delete(p.key)));
       throw error;
     }
+  }
+
+  /** A new id for a load of the table that sorts after every load it has (see loadIdAfter). */
+  private async nextLoadId(source: string, table: string, at: Date): Promise<string> {
+    let newest: string | undefined;
+    for (const key of await this.storage.list(`${tableKey(source, table)}/`)) {
+      const id = loadIdOfKey(key);
+      if (id !== undefined && (newest === undefined || id > newest)) newest = id;
+    }
+    return loadIdAfter(newest, at);
   }
 
   /** The committed loads of a table, oldest first. */
