@@ -99,7 +99,7 @@
       defaultEdgeType: 'arrow',
       defaultEdgeColor: '#b8c0c8',
       labelRenderedSizeThreshold: n < 2000 ? 0 : 6,
-      labelDensity: 0.6,
+      labelDensity: n < 2000 ? 3 : 0.7,
       labelFont: 'system-ui, sans-serif',
       hideEdgesOnMove: g.id.length > 5000,
       zIndex: false,
