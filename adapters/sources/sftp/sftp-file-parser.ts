@@ -1,0 +1,152 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { pipeline as pipelineStreams, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { parse } from 'csv-parse';
+import type { LakeColumn, LakeFormat } from '../../../core/lake/lake-layout.js';
+import type { SftpFileFormat } from './sftp-config.js';
+
+/** How to read one downloaded file. */
+export interface ParseOptions {
+  format: SftpFileFormat;
+  gzip: boolean;
+  delimiter?: string;
+  header: boolean;
+  /** The lake format the rows land as: for `jsonl`, Parquet's nested values stay nested. */
+  landAs: LakeFormat;
+}
+
+/** The rows of one file, readable more than once (a check pass, then the load). */
+export interface ParsedFile {
+  /** Exact column types where the file declares them (Parquet). */
+  schema?: LakeColumn[];
+  rows(): AsyncIterable<Record<string, unknown>>;
+}
+
+/**
+ * Parses local copies of remote files into rows: CSV/TSV with csv-parse, NDJSON line by line,
+ * Parquet through an in-memory DuckDB (opened on first use). Errors say what is wrong and where.
+ */
+export class SftpFileParser {
+  private duckdb?: Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }>;
+
+  /** The file's rows; for Parquet also its schema (a gzipped Parquet file is first unpacked to `scratch`). */
+  async open(file: string, options: ParseOptions, scratch: string): Promise<ParsedFile> {
+    if (options.format === 'parquet') {
+      let local = file;
+      if (options.gzip) {
+        local = scratch;
+        await pipeline(createReadStream(file), createGunzip(), createWriteStream(local));
+      }
+      return this.openParquet(local, options.landAs);
+    }
+    // pipeline() passes a read or gunzip error on to the last stream, so the row iterator throws it.
+    const stream = (): Readable => (options.gzip ? pipe(createReadStream(file), createGunzip()) : createReadStream(file));
+    if (options.format === 'jsonl') return { rows: () => jsonLines(stream) };
+    const delimiter = options.delimiter ?? (options.format === 'tsv' ? '\t' : ',');
+    return { rows: () => csvRows(stream, delimiter, options.header) };
+  }
+
+  async close(): Promise<void> {
+    if (!this.duckdb) return;
+    const { instance, connection } = await this.duckdb;
+    connection.closeSync();
+    instance.closeSync();
+    this.duckdb = undefined;
+  }
+
+  private async openParquet(file: string, landAs: LakeFormat): Promise<ParsedFile> {
+    const connection = await this.connection();
+    const from = `read_parquet(${literal(file)})`;
+    const described = (await connection.runAndReadAll(`describe select * from ${from}`)).getRowObjectsJson() as { column_name: string; column_type: string }[];
+    if (landAs === 'jsonl') {
+      return {
+        rows: async function* () {
+          const result = await connection.stream(`select to_json(t)::varchar as j from ${from} as t`);
+          for await (const chunk of result.yieldRowObjectJson()) for (const row of chunk) yield JSON.parse(row.j as string) as Record<string, unknown>;
+        },
+      };
+    }
+    // Values travel as text with their exact type beside them, so DECIMAL and TIMESTAMPTZ land unchanged.
+    const schema: LakeColumn[] = described.map((c) => ({ name: c.column_name, type: isNested(c.column_type) ? 'JSON' : c.column_type }));
+    const select = described.map((c) => `${textOf(quote(c.column_name), c.column_type)} as ${quote(c.column_name)}`).join(', ');
+    return {
+      schema,
+      rows: async function* () {
+        const result = await connection.stream(`select ${select} from ${from}`);
+        for await (const chunk of result.yieldRowObjectJson()) yield* chunk as Record<string, unknown>[];
+      },
+    };
+  }
+
+  private async connection(): Promise<DuckDBConnection> {
+    this.duckdb ??= (async () => {
+      const instance = await DuckDBInstance.create(':memory:');
+      const connection = await instance.connect();
+      await connection.run(`set TimeZone = 'UTC'`);
+      return { instance, connection };
+    })();
+    return (await this.duckdb).connection;
+  }
+}
+
+/** NDJSON: one object per line; blank lines are skipped. */
+async function* jsonLines(stream: () => Readable): AsyncIterable<Record<string, unknown>> {
+  const lines = createInterface({ input: stream(), crlfDelay: Infinity });
+  let n = 0;
+  for await (const line of lines) {
+    n++;
+    if (!line.trim()) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      throw new Error(`line ${n} is not valid JSON: ${(error as Error).message}`);
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`line ${n} is not a JSON object`);
+    yield value as Record<string, unknown>;
+  }
+}
+
+/** CSV/TSV records; an unquoted empty field is null, a quoted "" stays an empty string. */
+async function* csvRows(stream: () => Readable, delimiter: string, header: boolean): AsyncIterable<Record<string, unknown>> {
+  const parser = pipe(
+    stream(),
+    parse({
+      delimiter,
+      columns: header ? (names: string[]) => names.map((n) => n.trim()) : false,
+      bom: true,
+      skip_empty_lines: true,
+      cast: (value, context) => (value === '' && !context.quoting ? null : value),
+    }),
+  ) as Readable;
+  for await (const record of parser) {
+    if (header) yield record as Record<string, unknown>;
+    else yield Object.fromEntries((record as unknown[]).map((v, i) => [`column${i}`, v]));
+  }
+}
+
+function pipe<T extends NodeJS.ReadWriteStream>(from: Readable, to: T): T {
+  return pipelineStreams(from, to, () => {}) as unknown as T;
+}
+
+function isNested(type: string): boolean {
+  return /^(STRUCT|MAP|UNION)\(|\[\d*\]$/i.test(type);
+}
+
+/** The SQL giving a column's value as text that casting back to its type restores exactly. */
+function textOf(ref: string, type: string): string {
+  if (isNested(type)) return `to_json(${ref})::varchar`;
+  if (/^BLOB$/i.test(type)) return `to_base64(${ref})`;
+  return `${ref}::varchar`;
+}
+
+function quote(identifier: string): string {
+  return `"${identifier.replaceAll('"', '""')}"`;
+}
+
+function literal(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}

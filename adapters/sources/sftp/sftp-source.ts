@@ -1,0 +1,241 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import picomatch from 'picomatch';
+import SftpClient from 'ssh2-sftp-client';
+import { UserError } from '../../../core/errors/user-error.js';
+import type { ExtractLoad, ExtractRequest, SourceAdapter, SourceConnection, SourceLoaderConfig } from '../../../core/extract/source-adapter.js';
+import type { LakeColumn, WriteDisposition } from '../../../core/lake/lake-layout.js';
+import { SOURCE_FILE_COLUMN } from '../../../core/lake/lake-layout.js';
+import { SettingsReader } from '../source-settings.js';
+import { fileKind, readSftpServerSettings, readSftpTableSettings, type SftpServerSettings, type SftpTableSettings } from './sftp-config.js';
+import { SftpFileParser, type ParsedFile } from './sftp-file-parser.js';
+
+/** A remote file as the state records it: a file is loaded again only when its size or time changes. */
+export interface SftpFileEntry {
+  size: number;
+  /** The modification time the server reports, as UTC ISO text. */
+  modified_at: string;
+}
+
+/** A table's extract state: every file landed so far, by remote path. */
+export interface SftpState {
+  files: Record<string, SftpFileEntry>;
+}
+
+/** Files from an SFTP server (`loader.type: sftp`), by glob pattern, one load per file. */
+export class SftpSource implements SourceAdapter {
+  readonly type = 'sftp';
+
+  validate(source: SourceLoaderConfig): void {
+    const server = readSftpServerSettings(source);
+    for (const table of source.tables) readSftpTableSettings(source, table, server);
+  }
+
+  async connect(source: SourceLoaderConfig): Promise<SourceConnection> {
+    const server = readSftpServerSettings(source);
+    const client = new SftpClient(`strata-${source.name}`);
+    try {
+      await client.connect(await connectOptions(source, server));
+    } catch (error) {
+      if (error instanceof UserError) throw error;
+      throw SettingsReader.forSource(source).error(
+        `cannot connect to sftp://${server.username}@${server.host}:${server.port}: ${(error as Error).message.replace(/^connect: /, '')}`,
+        'check host, port and credentials in the loader block (and that the server is up)',
+      );
+    }
+    return new SftpConnection(source, server, client);
+  }
+}
+
+/** An open SFTP session: lists, downloads and parses one table's files. */
+export class SftpConnection implements SourceConnection {
+  private readonly parser = new SftpFileParser();
+  private scratch?: Promise<string>;
+
+  constructor(
+    readonly source: SourceLoaderConfig,
+    readonly server: SftpServerSettings,
+    private readonly client: SftpClient,
+  ) {}
+
+  async *extract(request: ExtractRequest): AsyncIterable<ExtractLoad> {
+    const table = readSftpTableSettings(this.source, request.table, this.server);
+    const reader = SettingsReader.forTable(this.source, request.table);
+    const previous = request.fullRefresh ? {} : (asState(request.state)?.files ?? {});
+    const listed = await this.listFiles(table, reader);
+    const failures: string[] = [];
+    const fail = (file: string, error: unknown) => failures.push(`${file}: ${(error as Error).message}`);
+
+    if (table.landing.disposition === 'replace') {
+      yield* this.extractSnapshot(request, table, listed, previous, fail);
+    } else {
+      const done: Record<string, SftpFileEntry> = { ...previous };
+      let first = true;
+      for (const file of listed.filter((f) => !sameEntry(previous[f.path], f))) {
+        if (request.signal.aborted) return;
+        const local = await this.fetch(file, table).catch((error) => void fail(file.path, error));
+        if (!local) continue;
+        try {
+          const entry = { size: file.size, modified_at: file.modified_at };
+          const disposition: WriteDisposition = request.fullRefresh && first ? 'replace' : table.landing.disposition;
+          yield this.load(table, [{ path: file.path, parsed: local.parsed }], disposition, () => ({ files: { ...done, [file.path]: entry } }));
+          // The runner asks for the next load only after committing this one.
+          done[file.path] = entry;
+          first = false;
+        } finally {
+          await local.cleanup();
+        }
+      }
+      // A full refresh that found nothing to load still empties the table.
+      if (request.fullRefresh && first && !failures.length) yield this.load(table, [], 'replace', () => ({ files: {} }));
+    }
+
+    if (failures.length) {
+      throw reader.error(
+        `${failures.length === 1 ? 'a file' : `${failures.length} files`} could not be loaded: ${failures.join('; ')}`,
+        table.landing.disposition === 'replace' ? 'fix or remove the file; the table keeps its previous load until every file reads' : 'fix or replace the file; the other files were loaded, and this one is tried again on the next run',
+      );
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.client.end(), this.parser.close()]);
+    if (this.scratch) await rm(await this.scratch, { recursive: true, force: true });
+  }
+
+  /** `replace`: one load of every matching file, only when the set of files or any of them changed. */
+  private async *extractSnapshot(request: ExtractRequest, table: SftpTableSettings, listed: RemoteFile[], previous: Record<string, SftpFileEntry>, fail: (file: string, error: unknown) => void): AsyncIterable<ExtractLoad> {
+    const unchanged = listed.length === Object.keys(previous).length && listed.every((f) => sameEntry(previous[f.path], f));
+    if (unchanged && !request.fullRefresh) return;
+    const fetched: { path: string; parsed: ParsedFile; cleanup: () => Promise<void> }[] = [];
+    try {
+      for (const file of listed) {
+        if (request.signal.aborted) return;
+        const local = await this.fetch(file, table).catch((error) => void fail(file.path, error));
+        if (local) fetched.push({ path: file.path, ...local });
+      }
+      if (fetched.length < listed.length) return;
+      const files = Object.fromEntries(listed.map((f) => [f.path, { size: f.size, modified_at: f.modified_at }]));
+      yield this.load(table, fetched, 'replace', () => ({ files }));
+    } finally {
+      await Promise.allSettled(fetched.map((f) => f.cleanup()));
+    }
+  }
+
+  private load(table: SftpTableSettings, files: { path: string; parsed: ParsedFile }[], disposition: WriteDisposition, state: () => SftpState): ExtractLoad {
+    const single = files.length === 1 ? files[0].path : undefined;
+    return {
+      rows: (async function* () {
+        for (const file of files) {
+          if (single !== undefined) yield* file.parsed.rows();
+          else for await (const row of file.parsed.rows()) yield { ...row, [SOURCE_FILE_COLUMN]: file.path };
+        }
+      })(),
+      schema: mergeSchemas(table.landing.schema, ...files.map((f) => f.parsed.schema)),
+      format: table.landing.format,
+      disposition,
+      primaryKey: table.landing.primaryKey,
+      state: () => state() as unknown as Record<string, unknown>,
+      // Set even for a snapshot load, so the lake's schema always has the column.
+      sourceFile: single ?? files[0]?.path ?? '',
+    };
+  }
+
+  /** Downloads a file to a temporary copy and reads it through once, so a malformed file fails before its load starts. */
+  private async fetch(file: RemoteFile, table: SftpTableSettings): Promise<{ parsed: ParsedFile; cleanup: () => Promise<void> }> {
+    const kind = fileKind(file.path, table);
+    if (!kind) throw new Error(`cannot tell its format from the name; set file_format (${['csv', 'tsv', 'jsonl', 'parquet'].join(', ')}) in the table's loader block`);
+    const dir = await this.scratchFolder();
+    const id = createHash('sha1').update(file.path).digest('hex').slice(0, 16);
+    const local = path.join(dir, id);
+    const cleanup = async () => {
+      await Promise.allSettled([rm(local, { force: true }), rm(`${local}.unpacked`, { force: true })]);
+    };
+    try {
+      await this.client.fastGet(file.path, local);
+      const size = (await stat(local)).size;
+      if (size !== file.size) throw new Error(`it changed while it was downloaded (${file.size} bytes listed, ${size} read); it is tried again on the next run`);
+      const parsed = await this.parser.open(local, { ...kind, delimiter: table.delimiter, header: table.header, landAs: table.landing.format }, `${local}.unpacked`);
+      let rows = 0;
+      for await (const _ of parsed.rows()) rows++;
+      return { parsed, cleanup };
+    } catch (error) {
+      await cleanup();
+      throw error;
+    }
+  }
+
+  /** The table's matching regular files, oldest first (then by path). */
+  private async listFiles(table: SftpTableSettings, reader: SettingsReader): Promise<RemoteFile[]> {
+    const matches = picomatch(table.pattern);
+    const deep = table.pattern.includes('**');
+    const depth = table.pattern.split('/').length;
+    const files: RemoteFile[] = [];
+    const walk = async (dir: string, rel: string, level: number): Promise<void> => {
+      for (const entry of await this.client.list(dir)) {
+        const relPath = rel ? `${rel}/${entry.name}` : entry.name;
+        const full = path.posix.join(dir, entry.name);
+        if (entry.type === 'd' && (deep || level < depth)) await walk(full, relPath, level + 1);
+        else if (entry.type === '-' && matches(relPath)) files.push({ path: full, size: entry.size, modified_at: new Date(entry.modifyTime).toISOString() });
+      }
+    };
+    try {
+      await walk(table.folder, '', 1);
+    } catch (error) {
+      throw reader.error(`cannot list the remote folder '${table.folder}': ${(error as Error).message}`, 'check the folder key and that the user may read it');
+    }
+    return files.sort((a, b) => a.modified_at.localeCompare(b.modified_at) || a.path.localeCompare(b.path));
+  }
+
+  private scratchFolder(): Promise<string> {
+    this.scratch ??= mkdtemp(path.join(os.tmpdir(), 'strata-sftp-'));
+    return this.scratch;
+  }
+}
+
+interface RemoteFile extends SftpFileEntry {
+  path: string;
+}
+
+function sameEntry(entry: SftpFileEntry | undefined, file: RemoteFile): boolean {
+  return entry !== undefined && entry.size === file.size && entry.modified_at === file.modified_at;
+}
+
+function asState(state: Record<string, unknown> | undefined): SftpState | undefined {
+  const files = state?.files;
+  return files && typeof files === 'object' && !Array.isArray(files) ? { files: files as Record<string, SftpFileEntry> } : undefined;
+}
+
+/** Declared column types first, then each file's own columns not declared yet. */
+function mergeSchemas(...schemas: (LakeColumn[] | undefined)[]): LakeColumn[] | undefined {
+  const out: LakeColumn[] = [];
+  for (const schema of schemas) for (const column of schema ?? []) if (!out.some((c) => c.name === column.name)) out.push(column);
+  return out.length ? out : undefined;
+}
+
+/** The ssh2 options: password and/or key (from text, a file or an environment variable), host key check. */
+async function connectOptions(source: SourceLoaderConfig, server: SftpServerSettings): Promise<SftpClient.ConnectOptions> {
+  const reader = SettingsReader.forSource(source);
+  let privateKey: string | Buffer | undefined;
+  const key = server.privateKey;
+  if (key && 'text' in key) privateKey = key.text;
+  if (key && 'path' in key) {
+    privateKey = await readFile(key.path).catch((error: NodeJS.ErrnoException) => {
+      throw reader.error(`cannot read the private key file ${key.path}: ${error.code ?? error.message}`);
+    });
+  }
+  const expected = server.hostKeySha256?.replace(/=$/, '');
+  return {
+    host: server.host,
+    port: server.port,
+    username: server.username,
+    password: server.password,
+    privateKey,
+    passphrase: server.passphrase,
+    readyTimeout: server.timeoutMs,
+    retries: 0,
+    hostVerifier: expected ? (hostKey: Buffer) => `SHA256:${createHash('sha256').update(hostKey).digest('base64').replace(/=+$/, '')}` === expected : undefined,
+  } as SftpClient.ConnectOptions;
+}

@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBParquetEncoder } from '../../adapters/duckdb/duckdb-parquet-encoder.js';
+import type { SourceConnection, SourceTableConfig } from '../../core/extract/source-adapter.js';
+import type { LakeStorage } from '../../core/lake/lake-storage.js';
+import type { LoadManifest } from '../../core/lake/lake-layout.js';
+import { LakeWriter } from '../../core/lake/lake-writer.js';
+import { LocalLakeStorage } from '../../core/lake/local-lake-storage.js';
+import { JsonLinesEncoder } from '../../core/lake/part-encoders.js';
+
+/** How one extract of one table went. */
+export interface ExtractOutcome {
+  manifests: LoadManifest[];
+  error?: unknown;
+}
+
+/**
+ * A local lake for source tests: drives a SourceConnection through the contract the way the
+ * extract runner does (state from the newest committed load, each load committed before the next
+ * is asked for) with the real LakeWriter and Parquet encoder, and reads committed loads with DuckDB.
+ */
+export class ExtractLake {
+  readonly root = mkdtempSync(path.join(os.tmpdir(), 'strata-lake-'));
+  readonly storage = new LocalLakeStorage(this.root);
+  readonly writer = new LakeWriter(this.storage);
+  private readonly parquet = new DuckDBParquetEncoder();
+
+  /** Extracts one table. `stopAfter` loads simulates a run killed between loads; `storage` a lake that fails. */
+  async extract(connection: SourceConnection, system: string, source: string, table: SourceTableConfig, options: { fullRefresh?: boolean; stopAfter?: number; storage?: LakeStorage } = {}): Promise<ExtractOutcome> {
+    const writer = options.storage ? new LakeWriter(options.storage) : this.writer;
+    const state = options.fullRefresh ? undefined : await this.writer.latestState(source, table.name);
+    const manifests: LoadManifest[] = [];
+    try {
+      for await (const load of connection.extract({ table, state, fullRefresh: options.fullRefresh ?? false, signal: new AbortController().signal })) {
+        const encoder = load.format === 'jsonl' ? new JsonLinesEncoder() : this.parquet;
+        manifests.push(await writer.writeLoad({ source, table: table.name, system, ...load, encoder }));
+        if (options.stopAfter !== undefined && manifests.length >= options.stopAfter) break;
+      }
+      return { manifests };
+    } catch (error) {
+      return { manifests, error };
+    }
+  }
+
+  /** Runs `sql` over a view `t` of the table's committed loads (a replace load hides the loads before it). */
+  async query(source: string, table: string, sql: string): Promise<Record<string, unknown>[]> {
+    const loads = await this.writer.committedLoads(source, table);
+    const lastReplace = loads.map((l) => l.disposition).lastIndexOf('replace');
+    const visible = loads.slice(Math.max(0, lastReplace));
+    const files = visible.flatMap((l) => l.parts.map((p) => this.storage.pathOf(p.key)));
+    const format = visible[0]?.format ?? 'parquet';
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    try {
+      await connection.run(`set TimeZone = 'UTC'`);
+      const list = `[${files.map((f) => `'${f}'`).join(', ')}]`;
+      if (!files.length) await connection.run(`create view t as select null as nothing where false`);
+      else if (format === 'jsonl') await connection.run(`create view t as select * from read_json(${list}, format = 'newline_delimited', union_by_name = true)`);
+      else await connection.run(`create view t as select * from read_parquet(${list}, union_by_name = true)`);
+      return (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.parquet.close();
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
