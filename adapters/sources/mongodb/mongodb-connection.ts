@@ -145,7 +145,7 @@ export class MongoSourceConnection implements SourceConnection {
 
   private describe(error: unknown, what: string): Error {
     const c = this.settings.connection;
-    return describeMongoError(error, what, { hosts: hostsOfUrl(c.url), database: c.database, username: c.username, file: this.file });
+    return describeMongoError(error, what, { hosts: hostsOfUrl(c.url), database: c.database, username: c.username, file: this.file, reading: true });
   }
 }
 

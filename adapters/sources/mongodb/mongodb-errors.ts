@@ -18,7 +18,7 @@ const AUTHENTICATION_FAILED = 18;
 const UNAUTHORIZED = 13;
 
 /** What went wrong, for `source 'x'` or `table 'x.y'`: unreachable, bad credentials, not allowed... */
-export function describeMongoError(error: unknown, what: string, context: { hosts: string; database: string; username?: string; file?: string }): Error {
+export function describeMongoError(error: unknown, what: string, context: { hosts: string; database: string; username?: string; file?: string; reading?: boolean }): Error {
   if (error instanceof MongoSourceError || error instanceof UserError) return error;
   const e = error as { name?: string; code?: unknown; codeName?: string; message?: string; cause?: unknown };
   const message = redact(String(e?.message ?? error));
@@ -36,6 +36,7 @@ export function describeMongoError(error: unknown, what: string, context: { host
   }
   if (name === 'MongoServerSelectionError' || name === 'MongoNetworkError' || name === 'MongoNetworkTimeoutError' || name === 'MongoTopologyClosedError') {
     const reason = redact(String((e.cause as { message?: string } | undefined)?.message ?? '')) || message;
+    if (context.reading) return new MongoSourceError(`${what}: lost the connection to MongoDB at ${context.hosts} while reading: ${reason}; nothing of this load was committed, so a rerun reads it again`, { cause: error });
     return new MongoSourceError(`${what}: cannot reach MongoDB at ${context.hosts}: ${reason}; check that the server is running and the URL's host and port`, { cause: error });
   }
   return new MongoSourceError(`${what}: MongoDB failed: ${message}`, { cause: error });

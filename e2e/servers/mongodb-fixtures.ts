@@ -1,0 +1,191 @@
+/**
+ * What the MongoDB source tests share: a target (the wire-protocol TEST server, or a real server
+ * from MONGODB_URL), a small driver that runs a table's loads through the real LakeWriter as the
+ * extract runner does, and DuckDB reads of what landed.
+ */
+
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { MongoClient, type Document } from 'mongodb';
+import { DuckDBDialect } from '../../adapters/duckdb/duckdb-dialect.js';
+import { mongoSourceAdapter } from '../../adapters/sources/mongodb/mongodb-source.js';
+import type { SourceLoaderConfig } from '../../core/extract/source-adapter.js';
+import { newLoadId, tableGlobs, type LoadManifest } from '../../core/lake/lake-layout.js';
+import type { LakeStorage } from '../../core/lake/lake-storage.js';
+import { LakeWriter } from '../../core/lake/lake-writer.js';
+import { LocalLakeStorage } from '../../core/lake/local-lake-storage.js';
+import { JsonLinesEncoder } from '../../core/lake/part-encoders.js';
+import { MongoWireTestServer } from './mongo-wire-test-server.js';
+
+/** A MongoDB to extract from, with a fresh database the test seeds. */
+export interface MongoTarget {
+  readonly label: string;
+  /** The connection string the source uses. */
+  readonly url: string;
+  readonly database: string;
+  insert(collection: string, documents: Document[]): Promise<void>;
+  /** Replaces the document with the same `_id`. */
+  replace(collection: string, document: Document): Promise<void>;
+  /** The wire test server, when that is the target (for fail points and received commands). */
+  readonly wire?: MongoWireTestServer;
+  close(): Promise<void>;
+}
+
+/** The wire-protocol TEST server, on a free port of 127.0.0.1. */
+export async function wireTarget(options: { users?: Record<string, string> } = {}): Promise<MongoTarget> {
+  const wire = await MongoWireTestServer.start(options);
+  const database = 'shop';
+  return {
+    label: 'MongoDB wire test server',
+    url: wire.url(database),
+    database,
+    wire,
+    insert: async (c, docs) => wire.insert(database, c, docs),
+    replace: async (c, doc) => wire.replace(database, c, doc),
+    close: () => wire.stop(),
+  };
+}
+
+/** A real server at MONGODB_URL, in a new database that is dropped afterwards. */
+export async function realTarget(url: string): Promise<MongoTarget> {
+  const client = await new MongoClient(url, { serverSelectionTimeoutMS: 10_000 }).connect();
+  const database = `strata_test_${randomBytes(4).toString('hex')}`;
+  const db = client.db(database);
+  return {
+    label: 'real MongoDB (MONGODB_URL)',
+    url,
+    database,
+    insert: async (c, docs) => {
+      await db.collection(c).insertMany(docs.map((d) => ({ ...d })));
+    },
+    replace: async (c, doc) => {
+      await db.collection(c).replaceOne({ _id: doc._id }, doc);
+    },
+    close: async () => {
+      await db.dropDatabase();
+      await client.close();
+    },
+  };
+}
+
+/** A source block as the extract runner hands it to the adapter. */
+export function mongoSource(target: MongoTarget, tables: Record<string, Record<string, unknown>>, settings: Record<string, unknown> = {}): SourceLoaderConfig {
+  return {
+    name: 'shop_mongo',
+    type: 'mongodb',
+    settings: { url: target.url, database: target.database, server_selection_timeout_ms: 3000, ...settings },
+    tables: Object.entries(tables).map(([name, s], i) => ({ name, settings: s, line: 5 + i * 3 })),
+    file: 'models/sources.yml',
+  };
+}
+
+/** A lake folder, and a clock that gives each load a later second so load ids sort as they were written. */
+export class TestLake {
+  readonly root = mkdtempSync(path.join(os.tmpdir(), 'strata-mongo-lake-'));
+  readonly storage = new LocalLakeStorage(this.root);
+  readonly writer = new LakeWriter(this.storage);
+  private clock = Date.parse('2026-11-25T08:00:00Z');
+
+  nextLoadTime(): Date {
+    this.clock += 1000;
+    return new Date(this.clock);
+  }
+
+  remove(): void {
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Extracts one table as the runner does: state from the lake, each load landed and committed
+ * (data and state together) before the next is asked for. Returns the manifests it committed.
+ */
+export async function extractTable(
+  lake: TestLake,
+  source: SourceLoaderConfig,
+  table: string,
+  options: { fullRefresh?: boolean; storage?: LakeStorage; signal?: AbortSignal } = {},
+): Promise<LoadManifest[]> {
+  const writer = options.storage ? new LakeWriter(options.storage) : lake.writer;
+  const tableConfig = source.tables.find((t) => t.name === table)!;
+  mongoSourceAdapter.validate(source);
+  const connection = await mongoSourceAdapter.connect(source);
+  const manifests: LoadManifest[] = [];
+  try {
+    const state = options.fullRefresh ? undefined : await lake.writer.latestState(source.name, table);
+    const request = { table: tableConfig, state, fullRefresh: options.fullRefresh ?? false, signal: options.signal ?? new AbortController().signal };
+    for await (const load of connection.extract(request)) {
+      const loadedAt = lake.nextLoadTime();
+      manifests.push(
+        await writer.writeLoad({
+          source: source.name,
+          table: load.table ?? table,
+          rows: load.rows,
+          schema: load.schema,
+          encoder: new JsonLinesEncoder(),
+          system: mongoSourceAdapter.type,
+          disposition: load.disposition,
+          primaryKey: load.primaryKey,
+          cursorField: load.cursorField,
+          state: load.state,
+          sourceFile: load.sourceFile,
+          loadedAt,
+          loadId: newLoadId(loadedAt),
+        }),
+      );
+    }
+  } finally {
+    await connection.close();
+  }
+  return manifests;
+}
+
+/** A lake storage whose process "dies" when it writes the manifest of one table: parts stay, nothing is cleaned. */
+export class KilledAtManifest extends LocalLakeStorage {
+  constructor(
+    root: string,
+    private readonly table: string,
+  ) {
+    super(root);
+  }
+
+  override async put(key: string, body: Uint8Array | AsyncIterable<Uint8Array>): Promise<void> {
+    if (key.includes(`/${this.table}/`) && key.endsWith('/_manifest.json')) throw new Error('killed');
+    return super.put(key, body);
+  }
+
+  override async delete(): Promise<void> {
+    throw new Error('killed');
+  }
+}
+
+/** Rows of a landed table as the warehouse reads them (committed loads; newest row per key when a key is given). */
+export async function readLanded(lake: TestLake, source: string, table: string, select: string, primaryKey?: string[]): Promise<Record<string, unknown>[]> {
+  const globs = tableGlobs(`${lake.root}/raw/${source}/${table}`, 'jsonl');
+  const relation = new DuckDBDialect().externalRelation({ ...globs, format: 'jsonl', ...(primaryKey ? { primaryKey } : {}) });
+  return queryDuckDB(select.replace('{table}', `${relation} as landed`));
+}
+
+export async function queryDuckDB(sql: string): Promise<Record<string, unknown>[]> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    return (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** The landed JSON lines of a load, parsed. */
+export async function landedLines(lake: TestLake, manifest: LoadManifest): Promise<Record<string, unknown>[]> {
+  const lines: Record<string, unknown>[] = [];
+  for (const part of manifest.parts) {
+    const text = Buffer.from((await lake.storage.get(part.key))!).toString('utf8');
+    for (const line of text.split('\n')) if (line) lines.push(JSON.parse(line));
+  }
+  return lines;
+}

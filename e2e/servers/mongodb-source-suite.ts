@@ -1,0 +1,239 @@
+/**
+ * The MongoDB source's behaviour, as one suite run against each target: the wire-protocol TEST
+ * server always, a real server when MONGODB_URL is set. The source is driven through the source
+ * contract and the real LakeWriter; results are read back with DuckDB as the warehouse reads them.
+ */
+
+import { Binary, Decimal128, Double, Int32, Long, ObjectId, Timestamp, type Document } from 'mongodb';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { childRowId } from '../../adapters/sources/mongodb/child-tables.js';
+import { extractTable, KilledAtManifest, landedLines, mongoSource, readLanded, TestLake, type MongoTarget } from './mongodb-fixtures.js';
+
+export const oid = (n: number) => ObjectId.createFromHexString(`6650a1b2c3d4e5f6a7b8${n.toString(16).padStart(4, '0')}`);
+export const at = (minute: number) => new Date(Date.UTC(2026, 10, 1, 8, minute));
+
+function product(n: number, minute: number, price = 10 + n): Document {
+  return {
+    _id: oid(n),
+    name: `Product ${n}`,
+    price: Decimal128.fromString(`${price}.90`),
+    updatedAt: at(minute),
+    variants: [
+      { sku: `P${n}-S`, size: 'S', options: [{ name: 'fit', value: 'slim' }] },
+      { sku: `P${n}-M`, size: 'M', options: [] },
+    ],
+  };
+}
+
+export function describeMongoSource(label: string, makeTarget: () => Promise<MongoTarget>): void {
+  describe(`MongoDB source against the ${label}`, () => {
+    let target: MongoTarget;
+    const lakes: TestLake[] = [];
+    const newLake = () => {
+      const lake = new TestLake();
+      lakes.push(lake);
+      return lake;
+    };
+    let collectionCount = 0;
+    // Each test seeds its own collection, so the tests share one server but no data.
+    const collection = () => `c${++collectionCount}_${Date.now().toString(36)}`;
+    beforeAll(async () => {
+      target = await makeTarget();
+    });
+    afterAll(async () => {
+      await target?.close();
+    });
+    afterEach(() => {
+      while (lakes.length) lakes.pop()!.remove();
+    });
+
+    it('a full extract lands every document once, whole, with _id as ObjectId hex, in batches; a rerun replaces it', async () => {
+      const name = collection();
+      const ids = Array.from({ length: 250 }, (_, i) => oid(i + 1));
+      await target.insert(name, ids.map((_id, i) => ({ _id, n: i, tags: ['a', 'b'], nested: { deep: { value: i } } })));
+      const lake = newLake();
+      const source = mongoSource(target, { products: { collection: name, batch_size: 40 } });
+      const [manifest] = await extractTable(lake, source, 'products');
+      expect(manifest).toMatchObject({ rows: 250, system: 'mongodb', format: 'jsonl', disposition: 'replace', primary_key: ['_id'] });
+      const landed = await readLanded(lake, 'shop_mongo', 'products', 'select _id, n, nested.deep.value::int as deep, tags, _strata_load_id from {table} order by n');
+      expect(landed.map((r) => r._id)).toEqual(ids.map((id) => id.toHexString()));
+      expect(landed.every((r, i) => r.deep === i && r._strata_load_id === manifest.load_id)).toBe(true);
+      expect(landed[0].tags).toEqual(['a', 'b']);
+      if (target.wire) {
+        const getMores = target.wire.received.filter((c) => c.name === 'getMore' && c.command.collection === name);
+        expect(getMores.length).toBe(6);
+        expect(getMores.every((c) => Number(c.command.batchSize) === 40)).toBe(true);
+        expect(target.wire.openCursors()).toBe(0);
+      }
+      await target.insert(name, [{ _id: oid(9999), n: 250 }]);
+      await extractTable(lake, source, 'products');
+      expect(await readLanded(lake, 'shop_mongo', 'products', 'select count(*)::int as n, count(distinct _id)::int as ids from {table}')).toEqual([{ n: 251, ids: 251 }]);
+    });
+
+    it('BSON types land as JSON exactly: Decimal128 and big Longs as text, dates as ISO, binary as base64', async () => {
+      const name = collection();
+      const id = oid(1);
+      await target.insert(name, [
+        {
+          _id: id,
+          int: new Int32(7),
+          double: new Double(2.5),
+          long: Long.fromString('42'),
+          bigLong: Long.fromString('9223372036854775807'),
+          decimal: Decimal128.fromString('12345678901234567890.123456789'),
+          date: new Date('2026-11-25T08:30:00.123Z'),
+          binary: new Binary(Buffer.from([0, 1, 2, 254, 255])),
+          timestamp: new Timestamp({ t: 1700000000, i: 3 }),
+          ref: oid(2),
+          flag: true,
+          nothing: null,
+          list: [new Int32(1), 'two', { three: Decimal128.fromString('3.000') }],
+        },
+      ]);
+      const lake = newLake();
+      const [manifest] = await extractTable(lake, mongoSource(target, { types: { collection: name } }), 'types');
+      const [line] = await landedLines(lake, manifest);
+      expect(line).toEqual({
+        _id: id.toHexString(),
+        int: 7,
+        double: 2.5,
+        long: 42,
+        bigLong: '9223372036854775807',
+        decimal: '12345678901234567890.123456789',
+        date: '2026-11-25T08:30:00.123Z',
+        binary: 'AAEC/v8=',
+        timestamp: { t: 1700000000, i: 3 },
+        ref: oid(2).toHexString(),
+        flag: true,
+        nothing: null,
+        list: [1, 'two', { three: '3.000' }],
+        _strata_load_id: manifest.load_id,
+        _strata_loaded_at: manifest.loaded_at,
+      });
+      // What the warehouse reads: exact text for decimals and big integers, an instant for the date.
+      const [row] = await readLanded(lake, 'shop_mongo', 'types', `select decimal::decimal(38,9)::varchar as decimal, bigLong::hugeint::varchar as big, date::timestamptz = '2026-11-25T08:30:00.123Z'::timestamptz as same_instant, hex(from_base64("binary")) as bytes from {table}`);
+      expect(row).toEqual({ decimal: '12345678901234567890.123456789', big: '9223372036854775807', same_instant: true, bytes: '000102FEFF' });
+    });
+
+    it('incremental by updatedAt with merge lands only new and changed documents, each once, and keeps the max cursor as state', async () => {
+      const name = collection();
+      await target.insert(name, [1, 2, 3, 4, 5].map((n) => product(n, n)));
+      const lake = newLake();
+      const source = mongoSource(target, { products: { collection: name, cursor_field: 'updatedAt', primary_key: '_id' } });
+      const [first] = await extractTable(lake, source, 'products');
+      expect(first).toMatchObject({ rows: 5, disposition: 'merge', state: { cursor_field: 'updatedAt', cursor: { type: 'date', value: at(5).toISOString() } } });
+      expect(first.cursor).toEqual({ field: 'updatedAt', min: at(1).toISOString(), max: at(5).toISOString() });
+
+      await target.replace(name, product(2, 6, 99));
+      await target.insert(name, [product(6, 7)]);
+      const [second] = await extractTable(lake, source, 'products');
+      expect(second.rows).toBe(2);
+      expect((await landedLines(lake, second)).map((r) => r._id).sort()).toEqual([oid(2).toHexString(), oid(6).toHexString()]);
+      expect(second.state).toEqual({ cursor_field: 'updatedAt', cursor: { type: 'date', value: at(7).toISOString() } });
+
+      const [third] = await extractTable(lake, source, 'products');
+      expect(third.rows).toBe(0);
+      expect(third.state).toEqual(second.state);
+
+      const merged = await readLanded(lake, 'shop_mongo', 'products', 'select _id, price from {table} order by _id', ['_id']);
+      expect(merged).toEqual([1, 2, 3, 4, 5, 6].map((n) => ({ _id: oid(n).toHexString(), price: n === 2 ? '99.90' : `${10 + n}.90` })));
+      // Every version once: five, then the two changed.
+      expect(await readLanded(lake, 'shop_mongo', 'products', 'select count(*)::int as n from {table}')).toEqual([{ n: 7 }]);
+
+      // A full refresh reads everything again and replaces what was landed.
+      const [full] = await extractTable(lake, source, 'products', { fullRefresh: true });
+      expect(full).toMatchObject({ rows: 6, disposition: 'replace' });
+      expect(await readLanded(lake, 'shop_mongo', 'products', 'select count(*)::int as n from {table}')).toEqual([{ n: 6 }]);
+    });
+
+    it('incremental by _id appends only documents inserted since the last run', async () => {
+      const name = collection();
+      await target.insert(name, [1, 2, 3].map((n) => ({ _id: oid(n), kind: 'view' })));
+      const lake = newLake();
+      const source = mongoSource(target, { events: { collection: name, cursor_field: '_id' } });
+      const [first] = await extractTable(lake, source, 'events');
+      expect(first).toMatchObject({ rows: 3, disposition: 'append', state: { cursor_field: '_id', cursor: { type: 'objectId', value: oid(3).toHexString() } } });
+      await target.insert(name, [4, 5].map((n) => ({ _id: oid(n), kind: 'click' })));
+      const [second] = await extractTable(lake, source, 'events');
+      expect((await landedLines(lake, second)).map((r) => r._id)).toEqual([oid(4).toHexString(), oid(5).toHexString()].sort());
+      expect(await readLanded(lake, 'shop_mongo', 'events', 'select count(*)::int as n, count(distinct _id)::int as ids from {table}')).toEqual([{ n: 5, ids: 5 }]);
+    });
+
+    it('arrays flatten into child tables with stable parent keys; a re-extract gives the same keys', async () => {
+      const name = collection();
+      await target.insert(name, [product(1, 1), { ...product(2, 2), variants: [] }, { _id: oid(3), name: 'No variants', updatedAt: at(3) }]);
+      const lake = newLake();
+      const tables = {
+        products: { collection: name, cursor_field: 'updatedAt', primary_key: '_id', flatten: ['variants', 'variants.options'] },
+        products__variants: { primary_key: '_strata_id' },
+      };
+      const source = mongoSource(target, tables);
+      const manifests = await extractTable(lake, source, 'products');
+      // Children first, the parent (which carries the state) last.
+      expect(manifests.map((m) => [m.table, m.rows])).toEqual([['products__variants', 2], ['products__variants__options', 1], ['products', 3]]);
+      expect(manifests.map((m) => m.load_id)).toEqual([...manifests.map((m) => m.load_id)].sort());
+      expect(manifests.map((m) => m.disposition)).toEqual(['merge', 'merge', 'merge']);
+      const p1 = oid(1).toHexString();
+      expect(await readLanded(lake, 'shop_mongo', 'products__variants', 'select sku, size, _strata_parent_id, _strata_list_idx::int as _strata_list_idx, _strata_root_id, _strata_id from {table} order by sku desc')).toEqual([
+        { sku: 'P1-S', size: 'S', _strata_parent_id: p1, _strata_list_idx: 0, _strata_root_id: p1, _strata_id: childRowId(p1, 'products__variants', 0) },
+        { sku: 'P1-M', size: 'M', _strata_parent_id: p1, _strata_list_idx: 1, _strata_root_id: p1, _strata_id: childRowId(p1, 'products__variants', 1) },
+      ]);
+      // The declared child table is filled by its parent's extract, not on its own.
+      expect(await extractTable(lake, source, 'products__variants')).toEqual([]);
+      const keys = async () => (await readLanded(lake, 'shop_mongo', 'products__variants__options', 'select _strata_id, _strata_parent_id, name, value from {table}')).map((r) => JSON.stringify(r));
+      const before = await keys();
+      expect(before).toEqual([JSON.stringify({ _strata_id: childRowId(childRowId(p1, 'products__variants', 0), 'products__variants__options', 0), _strata_parent_id: childRowId(p1, 'products__variants', 0), name: 'fit', value: 'slim' })]);
+      await extractTable(lake, source, 'products', { fullRefresh: true });
+      expect(await keys()).toEqual(before);
+    });
+
+    it('a run killed after the child loads but before the parent commits is rerun with every document and child row exactly once (merge)', async () => {
+      const name = collection();
+      await target.insert(name, [1, 2, 3].map((n) => product(n, n)));
+      const lake = newLake();
+      const source = mongoSource(target, { products: { collection: name, cursor_field: 'updatedAt', primary_key: '_id', flatten: ['variants'] } });
+      await extractTable(lake, source, 'products');
+      await target.replace(name, product(1, 10, 50));
+      await target.insert(name, [product(4, 11)]);
+      await expect(extractTable(lake, source, 'products', { storage: new KilledAtManifest(lake.root, 'products') })).rejects.toThrow('killed');
+      // The child load committed; the parent's did not, so its state still says minute 3.
+      expect(await lake.writer.latestState('shop_mongo', 'products')).toMatchObject({ cursor: { value: at(3).toISOString() } });
+      expect(await lake.writer.uncommittedParts('shop_mongo', 'products')).toHaveLength(1);
+      const rerun = await extractTable(lake, source, 'products');
+      expect(rerun.map((m) => [m.table, m.rows])).toEqual([['products__variants', 4], ['products', 2]]);
+      expect(await readLanded(lake, 'shop_mongo', 'products', 'select _id, price from {table} order by _id', ['_id'])).toEqual([
+        { _id: oid(1).toHexString(), price: '50.90' },
+        { _id: oid(2).toHexString(), price: '12.90' },
+        { _id: oid(3).toHexString(), price: '13.90' },
+        { _id: oid(4).toHexString(), price: '14.90' },
+      ]);
+      const variants = await readLanded(lake, 'shop_mongo', 'products__variants', 'select count(*)::int as n, count(distinct _strata_id)::int as ids from {table}', ['_strata_id']);
+      expect(variants).toEqual([{ n: 8, ids: 8 }]);
+    });
+
+    it('an append run killed before its commit is rerun without losing or duplicating a document', async () => {
+      const name = collection();
+      await target.insert(name, [1, 2].map((n) => ({ _id: oid(n) })));
+      const lake = newLake();
+      const source = mongoSource(target, { events: { collection: name, cursor_field: '_id', disposition: 'append' } });
+      await extractTable(lake, source, 'events');
+      await target.insert(name, [3, 4, 5].map((n) => ({ _id: oid(n) })));
+      await expect(extractTable(lake, source, 'events', { storage: new KilledAtManifest(lake.root, 'events') })).rejects.toThrow('killed');
+      await extractTable(lake, source, 'events');
+      const rows = await readLanded(lake, 'shop_mongo', 'events', 'select _id from {table} order by _id');
+      expect(rows.map((r) => r._id)).toEqual([1, 2, 3, 4, 5].map((n) => oid(n).toHexString()));
+    });
+
+    it('a missing collection fails with a message naming the source, table and database, with the likely name', async () => {
+      const name = collection();
+      await target.insert(name, [{ _id: oid(1) }]);
+      const lake = newLake();
+      const typo = name.replace(/^c/, 'x');
+      const source = mongoSource(target, { products: { collection: typo } });
+      await expect(extractTable(lake, source, 'products')).rejects.toThrow(
+        `table 'shop_mongo.products': collection '${typo}' does not exist in database '${target.database}' (did you mean '${name}'?); set 'loader.collection' to its name`,
+      );
+      expect(await lake.writer.committedLoads('shop_mongo', 'products')).toEqual([]);
+    });
+  });
+}
