@@ -6,6 +6,7 @@ import { runClean } from './commands/clean.js';
 import { runClone } from './commands/clone.js';
 import { runCompile } from './commands/compile.js';
 import { runDebug } from './commands/debug.js';
+import { runExtractCommand } from './commands/extract.js';
 import { runDocsGenerate } from './commands/docs.js';
 import { runDocsServe, type DocsServeOptions } from './commands/docs-serve.js';
 import { runLs } from './commands/ls.js';
@@ -74,6 +75,10 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
       await withSession((s) => runRetry(s, plan), true, true)(plan.options as CommonOptions & Record<string, unknown>);
     },
   );
+  command('extract', 'land the selected sources (their loader: blocks) in the lake and load them into the warehouse')
+    .option('--full-refresh', 'extract every row again; the new load replaces the ones before it')
+    .option('-x, --fail-fast', 'stop at the first failure')
+    .action(withSession((s, o) => runExtractCommand(s, o), true, true));
   command('ls', 'list the selected resources')
     .alias('list')
     .option('--output <format>', 'name, path, json or selector', 'selector')

@@ -1,3 +1,5 @@
+import { lakeUrl, type LakeLoader, type LakeTableLoad } from '../../core/adapter/lake-loading.js';
+import { tableGlobs } from '../../core/lake/lake-layout.js';
 import type { ColumnDef, Constraint, ConstraintDialect, ConstraintSupport, ConstraintType, ContractColumn, ExternalFiles, FileReadingDialect, InferredType, RelationRef, RelationType } from '../../core/adapter/adapter.js';
 
 const TYPE_FOR: Record<InferredType, string> = {
@@ -70,7 +72,7 @@ const CONSTRAINT_SUPPORT: Record<ConstraintType, ConstraintSupport> = {
 };
 
 /** SQL text for DuckDB (1.4 and later: MERGE INTO is used for upserts). */
-export class DuckDBDialect implements ConstraintDialect, FileReadingDialect {
+export class DuckDBDialect implements ConstraintDialect, FileReadingDialect, LakeLoader {
   quote(identifier: string): string {
     return `"${identifier.replaceAll('"', '""')}"`;
   }
@@ -189,6 +191,18 @@ export class DuckDBDialect implements ConstraintDialect, FileReadingDialect {
       sql += ` qualify row_number() over (partition by ${external.primaryKey.map((k) => this.quote(k)).join(', ')} order by ${order}) = 1`;
     }
     return `(${sql})`;
+  }
+
+  canLoadFromLake(): boolean {
+    return true;
+  }
+
+  /** A view over the table's committed lake files (read in place, so every load is in it at once). */
+  loadFromLakeSql(load: LakeTableLoad): string[] {
+    const globs = tableGlobs(lakeUrl(load.lakeRoot, load.folder), load.format);
+    const relation = this.externalRelation({ ...globs, format: load.format, primaryKey: load.disposition === 'merge' ? load.primaryKey : undefined, cursorField: load.cursorField });
+    const schema = load.relation.database ? `${this.quote(load.relation.database)}.${this.quote(load.relation.schema)}` : this.quote(load.relation.schema);
+    return [`create schema if not exists ${schema}`, `create or replace view ${this.relation(load.relation)} as select * from ${relation} as strata_lake`];
   }
 
   constraintSupport(type: ConstraintType): ConstraintSupport {

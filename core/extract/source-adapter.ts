@@ -5,6 +5,7 @@
  */
 
 import type { CursorRange, LakeColumn, LakeFormat, WriteDisposition } from '../lake/lake-layout.js';
+import type { TableLoadSettings } from '../project/source-loader-block.js';
 
 /** A source adapter: one per kind of system (mysql, mongodb, sftp, rest). */
 export interface SourceAdapter {
@@ -37,6 +38,8 @@ export interface SourceLoaderConfig {
   tables: SourceTableConfig[];
   /** The YAML file that declared it, for messages. */
   file: string;
+  /** The 1-based line of the source's `loader:` block, or of a key in it or in a table's block. */
+  locate?(table?: string, key?: string): number | undefined;
 }
 
 /** One table of a source: its name (the lake table folder) and its `loader:` settings. */
@@ -45,6 +48,8 @@ export interface SourceTableConfig {
   settings: Record<string, unknown>;
   /** 1-based line of the table's entry in the YAML file. */
   line?: number;
+  /** The shared settings (disposition, primary_key, cursor_field, format), table's over source's, defaults applied. */
+  load?: TableLoadSettings;
 }
 
 /** What the runner asks a source for one table. */

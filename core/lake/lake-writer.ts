@@ -51,6 +51,11 @@ export interface WriteLoadOptions {
   maxRowsPerPart?: number;
   /** Called after each part is durable, with the rows landed so far (progress bars). */
   onProgress?: (rows: number, bytes: number) => void;
+  /**
+   * Called with the load's data columns before each part is written and before the commit; throws
+   * to refuse the load (a type change earlier loads cannot take). The parts written are removed.
+   */
+  checkSchema?: (schema: LakeColumn[]) => void;
 }
 
 const DEFAULT_MAX_ROWS_PER_PART = 100_000;
@@ -84,6 +89,7 @@ export class LakeWriter {
     let bytesSoFar = 0;
     const flush = async () => {
       if (!pending.length) return;
+      options.checkSchema?.(schema.map((c) => ({ name: c.name, type: lakeFileType(c.type) })));
       const key = partKey(source, table, loadId, parts.length, encoder.format);
       const bytes = await encoder.encode(pending, withMetadata(schema, fileColumn));
       // Recorded before the put, so that a failed put is cleaned up too.
@@ -115,6 +121,7 @@ export class LakeWriter {
         if (pending.length >= maxRows) await flush();
       }
       await flush();
+      options.checkSchema?.(schema.map((c) => ({ name: c.name, type: lakeFileType(c.type) })));
       const range = cursor?.range() ?? null;
       const manifest: LoadManifest = {
         lake_layout_version: LAKE_LAYOUT_VERSION,

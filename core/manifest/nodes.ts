@@ -144,6 +144,11 @@ export interface ExternalSource {
   primary_key?: string[];
   /** The cursor column that orders rows of one load, with primary_key. */
   cursor_field?: string;
+  /**
+   * `extract`: implied by the source's `loader:` block (no `external:` written). On targets that
+   * cannot read files, such a source is the raw table `strata extract` loads from the lake.
+   */
+  loaded_by?: 'extract';
 }
 
 export interface MacroNode {

@@ -158,7 +158,9 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
     for (const source of properties.sources) {
       if (sources.has(source.unique_id)) throw properties.yaml.error(['sources'], `source table '${source.source_name}.${source.name}' is declared twice`);
       source.database ??= naming.defaultDatabase;
-      source.relation_name = source.external
+      // A source only implied by its loader block is, on a target that cannot read files, the raw table extract loads.
+      const inPlace = source.external && !(source.external.loaded_by === 'extract' && !naming.sql.canReadFiles?.());
+      source.relation_name = inPlace
         ? externalRelationName(source, naming, naming.lakeRoot ?? path.resolve(project.root, project.lakePath), properties.yaml)
         : naming.sql.relation({ database: source.database, schema: source.schema, identifier: source.identifier });
       sources.set(source.unique_id, source);

@@ -35,9 +35,10 @@ export function profileSearchPath(options: ProfileOptions): string[] {
 }
 
 /** Field or variable names whose values are secrets: masked in logs and artifacts. */
-const SECRET_NAME = /password|passphrase|secret|token|private_key|key_id|access_key|credential|^STRATA_ENV_SECRET_/i;
+export const SECRET_NAME = /password|passphrase|secret|token|private_key|key_id|access_key|credential|^STRATA_ENV_SECRET_/i;
 
-const ENV_CALL = /\{\{\s*(?:env|env_var)\s+"([^"]+)"(?:\s+"([^"]*)")?\s*\}\}/g;
+/** `{{env "NAME"}}` or `{{env "NAME" "default"}}` (dbt's env_var spelling works too). */
+export const ENV_CALL = /\{\{\s*(?:env|env_var)\s+"([^"]+)"(?:\s+"([^"]*)")?\s*\}\}/g;
 
 /**
  * Chooses the target: profiles.yml beside the project or in ~/.strata/, or, with no
@@ -86,7 +87,11 @@ export function resolveTarget(options: ProfileOptions): ResolvedTarget {
   return { name, profileName: options.profileName, config, source: yaml.file, secrets };
 }
 
-function resolveEnv(
+/**
+ * Renders `{{env "NAME"}}` in every string of a YAML value; values of secret-looking fields or
+ * variables are pushed to `secrets` (for masking). `missing` builds the error for an unset variable.
+ */
+export function resolveEnv(
   value: unknown,
   env: NodeJS.ProcessEnv,
   secrets: string[],

@@ -2,6 +2,7 @@ import { didYouMean } from '../errors/did-you-mean.js';
 import { LAKE_FORMATS, type LakeFormat } from '../lake/lake-layout.js';
 import type { ColumnInfo, ExternalSource, SourceNode } from '../manifest/nodes.js';
 import { ConfigKeyError, validateConfigEntry } from './node-config.js';
+import { readSourceLoader } from './source-loader-block.js';
 import type { YamlFile } from './yaml-file.js';
 
 /** What one YAML entry under `models:`/`seeds:`/`snapshots:` says about a node. */
@@ -154,6 +155,8 @@ function readSources(yaml: YamlFile, value: unknown, projectName: string, resour
       const layers = [table, tableConfig, source, sourceConfig];
       const freshness = ((layers.find((layer) => 'freshness' in layer) ?? {}).freshness ?? null) as SourceNode['freshness'];
       const tests = [...((table.data_tests as unknown[]) ?? []), ...((table.tests as unknown[]) ?? [])];
+      const loader = readSourceLoader(yaml, source, table, path, tablePath);
+      const external = table.external !== undefined && table.external !== null ? readExternal(yaml, table.external, [...tablePath, 'external']) : loader.external;
       nodes.push({
         unique_id: `source.${projectName}.${source.name}.${name}`,
         resource_type: 'source',
@@ -171,7 +174,7 @@ function readSources(yaml: YamlFile, value: unknown, projectName: string, resour
         schema: typeof source.schema === 'string' ? source.schema : (source.name as string),
         identifier: typeof table.identifier === 'string' ? table.identifier : name,
         relation_name: null,
-        loader: typeof (table.loader ?? source.loader) === 'string' ? ((table.loader ?? source.loader) as string) : '',
+        loader: loader.loader,
         loaded_at_field: (table.loaded_at_field ?? tableConfig.loaded_at_field ?? source.loaded_at_field ?? sourceConfig.loaded_at_field ?? null) as string | null,
         freshness,
         columns: readColumns(yaml, table.columns, [...tablePath, 'columns']),
@@ -179,7 +182,7 @@ function readSources(yaml: YamlFile, value: unknown, projectName: string, resour
         source_meta: asObject(source.meta) ?? {},
         patch_path: null,
         ...(tests.length ? { tests } : {}),
-        ...(table.external !== undefined && table.external !== null ? { external: readExternal(yaml, table.external, [...tablePath, 'external']) } : {}),
+        ...(external ? { external } : {}),
       } as SourceNode);
     });
   });

@@ -1,0 +1,51 @@
+import { canLoadFromLake, type LakeTableLoad } from '../../core/adapter/lake-loading.js';
+import { lakeNames, type ExtractTableResult } from '../../core/extract/run-extract.js';
+import { combinedSchema } from '../../core/extract/schema-evolution.js';
+import { tableKey } from '../../core/lake/lake-layout.js';
+import { isRemoteLakeRoot } from '../../core/lake/lake-root.js';
+import type { Session } from '../session.js';
+
+/**
+ * After landing: makes each extracted table queryable in the warehouse as its raw table, through
+ * the dialect's "load from lake" (a view over the lake files on DuckDB). A failure here is the
+ * table's error; the data stays committed in the lake, and the next run loads it again.
+ */
+export async function loadIntoWarehouse(session: Session, results: ExtractTableResult[], lakeRoot: string): Promise<void> {
+  const { adapter, logger, project } = session;
+  const sql = adapter.sql;
+  if (!canLoadFromLake(sql)) {
+    logger.info(`The ${adapter.type} target cannot load from the lake yet: the tables are in the lake only.`, 'lake_load_unsupported');
+    return;
+  }
+  const landed = results.filter((r) => r.status === 'success' && r.loads.length);
+  if (!landed.length) return;
+  if (adapter.type === 'duckdb' && isRemoteLakeRoot(lakeRoot)) {
+    // DuckDB reads s3:// only through its httpfs extension, which it downloads on first use.
+    logger.warn(`DuckDB reads ${lakeRoot} only with its httpfs extension (downloaded on first use, not bundled): no raw views were created for the extracted tables.`, 'lake_load_skipped');
+    return;
+  }
+  await session.connect();
+  for (const result of landed) {
+    const node = project.sources.get(result.task.uniqueId);
+    if (!node) continue;
+    const names = lakeNames(result.task);
+    const last = result.loads.at(-1)!;
+    const load: LakeTableLoad = {
+      relation: { database: node.database, schema: node.schema, identifier: node.identifier },
+      lakeRoot,
+      folder: tableKey(names.source, names.table),
+      format: last.format,
+      disposition: last.disposition,
+      primaryKey: last.primary_key,
+      ...(result.task.table.load?.cursorField ? { cursorField: result.task.table.load.cursorField } : {}),
+      schema: combinedSchema(result.loads.map((l) => l.schema)),
+      loads: result.loads.map((l) => ({ loadId: l.load_id, folder: `${tableKey(names.source, names.table)}/load_id=${l.load_id}`, schema: l.schema })),
+    };
+    try {
+      await adapter.transaction(sql.loadFromLakeSql(load));
+    } catch (error) {
+      result.status = 'error';
+      result.message = `source ${result.task.source.name}, table ${result.task.table.name}: landed in the lake, but loading it into the warehouse failed: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+}

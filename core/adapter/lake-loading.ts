@@ -1,0 +1,54 @@
+/**
+ * "Load from lake": how a warehouse makes a landed table queryable as the raw table the staging
+ * models read. DuckDB puts a view over the lake files; Snowflake `COPY INTO` from a stage and
+ * Redshift `COPY ... FORMAT AS PARQUET` copy each new load in. A capability, asked with a type guard.
+ */
+
+import type { LakeColumn, LakeFormat, WriteDisposition } from '../lake/lake-layout.js';
+import type { RelationRef, SqlDialect } from './adapter.js';
+
+/** One committed load to bring into the warehouse. */
+export interface LakeLoadBatch {
+  loadId: string;
+  /** The load's folder relative to the lake root: `raw/<source>/<table>/load_id=<id>`. */
+  folder: string;
+  /** The load's data columns in file order (without the metadata columns). */
+  schema: LakeColumn[];
+}
+
+/** A landed table and the loads of it the warehouse has not seen yet. */
+export interface LakeTableLoad {
+  /** The raw table to create or fill: the source's database, schema and identifier. */
+  relation: RelationRef;
+  /** The lake root: an absolute folder or `s3://bucket/prefix`. */
+  lakeRoot: string;
+  /** The table's folder relative to the lake root: `raw/<source>/<table>`. */
+  folder: string;
+  format: LakeFormat;
+  disposition: WriteDisposition;
+  primaryKey: string[];
+  cursorField?: string;
+  /** Every data column of the table across its loads (new columns added, types widened). */
+  schema: LakeColumn[];
+  /** New committed loads, oldest first. */
+  loads: LakeLoadBatch[];
+}
+
+/** A dialect that can generate the statements that load landed lake files into the warehouse. */
+export interface LakeLoader {
+  /** Whether this dialect loads from the lake (for the type guard). */
+  canLoadFromLake(): boolean;
+  /** The statements, run in order in one transaction, that bring the table's new loads in. */
+  loadFromLakeSql(load: LakeTableLoad): string[];
+}
+
+/** Whether a dialect can load from the lake. */
+export function canLoadFromLake(sql: SqlDialect): sql is SqlDialect & LakeLoader {
+  const candidate = sql as SqlDialect & Partial<LakeLoader>;
+  return typeof candidate.canLoadFromLake === 'function' && candidate.canLoadFromLake() && typeof candidate.loadFromLakeSql === 'function';
+}
+
+/** The lake URL of a folder or file under the root (`/`-separated; root already absolute). */
+export function lakeUrl(lakeRoot: string, key: string): string {
+  return `${lakeRoot.replace(/\/+$/, '')}/${key}`;
+}

@@ -1,0 +1,236 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { queryProject } from '../duckdb-query.js';
+import { projectYml, strata, tempProjects } from '../harness.js';
+import { startMariaDb, type MariaDbServer } from './mariadb-server.js';
+
+// `strata extract` against a real MariaDB on 127.0.0.1: full and incremental extracts, exact
+// types, dispositions, errors that name source and table, and secrets that land nowhere.
+let db: MariaDbServer;
+const PASSWORD = 'Sup3r-s3cret-pw!';
+
+beforeAll(async () => {
+  db = await startMariaDb();
+  db.sql(`create user 'strata'@'127.0.0.1' identified by '${PASSWORD}'; grant all on *.* to 'strata'@'127.0.0.1';`);
+}, 60_000);
+afterAll(async () => {
+  await db?.stop();
+});
+
+beforeEach(() => {
+  process.env.SHOP_MYSQL_PASSWORD = PASSWORD;
+  db.sql(`drop database if exists shop; create database shop;`);
+  db.sql(
+    `create table orders (
+       order_id bigint primary key, customer_id int, amount decimal(12,2), status varchar(20),
+       updated_at datetime(6), paid_at timestamp(6) null default null, doc json, payload varbinary(16),
+       flags bit(5), is_gift bit(1), big bigint unsigned, dur time, born date, tiny tinyint
+     );
+     insert into orders values
+       (1, 10, 10.10, 'placed', '2026-11-01 10:00:00.123456', '2026-11-01 10:00:01.000001', '{"a": [1, 2], "b": "x"}', x'00ff10', b'10101', b'1', 18446744073709551615, '-838:59:59', '2026-11-01', -5),
+       (2, 11, 0.30, 'placed', '2026-11-01 11:00:00.000000', null, null, null, null, b'0', 0, '12:30:00', '0000-00-00', 127),
+       (3, 10, 99999999.99, 'placed', '2026-11-01 12:00:00.000000', '2026-11-01 12:00:00.5', '[]', x'', b'0', null, 1, '00:00:00', null, null);
+     create table order_events (event_id int primary key, order_id bigint, kind varchar(10), at datetime);
+     insert into order_events values (1, 1, 'created', '2026-11-01 10:00:00'), (2, 2, 'created', '2026-11-01 11:00:00');
+     create table currencies (code char(3), rate double);
+     insert into currencies values ('EUR', 1.1), ('GBP', 1.3);`,
+    'shop',
+  );
+});
+
+const sourcesYml = (extra = '', mysql = '') => `sources:
+  - name: shop_mysql
+    loader:
+      type: mysql
+      host: 127.0.0.1
+      port: ${db.port}
+      user: strata
+      password: '{{env "SHOP_MYSQL_PASSWORD"}}'
+      database: shop
+      chunk_size: 2
+${mysql}    tables:
+      - name: orders
+        loader: {primary_key: order_id, cursor_field: updated_at, lookback: 1 hour}
+      - name: order_events
+        loader: {cursor_field: event_id, disposition: append}
+      - name: currencies
+${extra}`;
+
+const project = tempProjects();
+const projectFor = (yml = sourcesYml()) =>
+  project({
+    'project.yml': projectYml(),
+    'models/sources.yml': yml,
+    'models/stg_orders.sql': 'select * from {{source "shop_mysql" "orders"}}',
+    'models/stg_events.sql': 'select * from {{source "shop_mysql" "order_events"}}',
+    'models/stg_currencies.sql': 'select * from {{source "shop_mysql" "currencies"}}',
+  });
+
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) out.push(...filesUnder(full));
+    else out.push(full);
+  }
+  return out;
+}
+
+describe('strata extract from MySQL', () => {
+  it('lands every table with exact types; staging models read them; run_results.json in dbt shape', async () => {
+    const dir = projectFor();
+    const result = await strata(dir, 'extract');
+    expect(result.output).toContain('Completed successfully');
+    expect(result.code).toBe(0);
+    expect(result.output).toMatch(/OK extracted shop_mysql\.orders: 3 rows/);
+    const runResults = JSON.parse(readFileSync(path.join(dir, 'target/run_results.json'), 'utf8'));
+    expect(runResults.metadata.dbt_schema_version).toBe('https://schemas.getdbt.com/dbt/run-results/v6.json');
+    const byId = Object.fromEntries(runResults.results.map((r: { unique_id: string }) => [r.unique_id, r]));
+    expect(Object.keys(byId).sort()).toEqual(['source.shop.shop_mysql.currencies', 'source.shop.shop_mysql.order_events', 'source.shop.shop_mysql.orders']);
+    expect(byId['source.shop.shop_mysql.orders']).toMatchObject({ status: 'success', adapter_response: { rows_affected: 3 }, thread_id: expect.stringMatching(/^Thread-\d$/) });
+    expect(runResults.args.which).toBe('extract');
+    const build = await strata(dir, 'build');
+    expect(build.code, build.output).toBe(0);
+    const rows = await queryProject(
+      dir,
+      `select order_id, cast(amount as varchar) amount, typeof(amount) amount_type, cast(updated_at as varchar) updated_at, typeof(updated_at) updated_type,
+              cast(paid_at as varchar) paid_at, typeof(paid_at) paid_type, cast(doc as varchar) doc, typeof(doc) doc_type, hex(payload) payload, flags, is_gift,
+              cast(big as varchar) big, typeof(big) big_type, cast(dur as varchar) dur, cast(born as varchar) born, tiny
+       from stg_orders order by order_id`,
+    );
+    expect(rows[0]).toEqual({
+      order_id: '1', amount: '10.10', amount_type: 'DECIMAL(12,2)', updated_at: '2026-11-01 10:00:00.123456', updated_type: 'TIMESTAMP',
+      paid_at: '2026-11-01 10:00:01.000001+00', paid_type: 'TIMESTAMP WITH TIME ZONE', doc: '{"a": [1, 2], "b": "x"}', doc_type: 'JSON', payload: '00FF10',
+      flags: '21', is_gift: true, big: '18446744073709551615', big_type: 'UBIGINT', dur: '-838:59:59', born: '2026-11-01', tiny: -5,
+    });
+    // A MySQL zero date has no equivalent anywhere else: it lands as null.
+    expect(rows[1]).toMatchObject({ order_id: '2', amount: '0.30', paid_at: null, doc: null, payload: null, is_gift: false, big: '0', born: null, tiny: 127 });
+    expect(rows[2]).toMatchObject({ order_id: '3', amount: '99999999.99', payload: '', doc: '[]' });
+    expect(await queryProject(dir, 'select code, rate from stg_currencies order by code')).toEqual([{ code: 'EUR', rate: 1.1 }, { code: 'GBP', rate: 1.3 }]);
+    // The raw table is a view in the warehouse too (load from lake), under the source's schema.
+    expect(await queryProject(dir, 'select count(*)::int n from shop_mysql.orders')).toEqual([{ n: 3 }]);
+  });
+
+  it('incremental: merge keeps the newest row per key within the lookback; append adds only new rows; replace reloads', async () => {
+    const dir = projectFor();
+    expect((await strata(dir, 'extract')).code).toBe(0);
+    db.sql(
+      `update orders set status = 'shipped', updated_at = '2026-11-01 12:30:00' where order_id = 1;
+       -- Committed late with an older cursor value, still inside the 1 hour lookback: picked up.
+       insert into orders (order_id, amount, status, updated_at) values (4, 4.00, 'placed', '2026-11-01 11:30:00');
+       -- Older than the lookback window: an incremental run does not see it.
+       insert into orders (order_id, amount, status, updated_at) values (5, 5.00, 'placed', '2026-10-01 00:00:00');
+       insert into order_events values (3, 1, 'shipped', '2026-11-01 12:30:00');
+       delete from currencies where code = 'GBP';`,
+      'shop',
+    );
+    const second = await strata(dir, 'extract');
+    expect(second.code, second.output).toBe(0);
+    expect(second.output).toMatch(/OK extracted shop_mysql\.order_events: 1 rows/);
+    expect((await strata(dir, 'build')).code).toBe(0);
+    expect(await queryProject(dir, 'select order_id, status from stg_orders order by order_id')).toEqual([
+      { order_id: '1', status: 'shipped' },
+      { order_id: '2', status: 'placed' },
+      { order_id: '3', status: 'placed' },
+      { order_id: '4', status: 'placed' },
+    ]);
+    expect(await queryProject(dir, 'select event_id, kind from stg_events order by event_id')).toEqual([
+      { event_id: 1, kind: 'created' },
+      { event_id: 2, kind: 'created' },
+      { event_id: 3, kind: 'shipped' },
+    ]);
+    expect(await queryProject(dir, 'select code from stg_currencies')).toEqual([{ code: 'EUR' }]);
+    // A replace load removes the loads it supersedes from the lake.
+    expect(readdirSync(path.join(dir, 'lake/raw/shop_mysql/currencies'))).toHaveLength(1);
+    // --full-refresh reads everything again, the old row 5 too.
+    const full = await strata(dir, 'extract', '--full-refresh', '--select', 'source:shop_mysql.orders');
+    expect(full.code, full.output).toBe(0);
+    expect(full.output).toMatch(/Found 1 table to extract/);
+    expect((await strata(dir, 'build')).code).toBe(0);
+    expect(await queryProject(dir, 'select count(*)::int n, count(distinct order_id)::int k from stg_orders')).toEqual([{ n: 5, k: 5 }]);
+  });
+
+  it('schema evolution: a new column and a widened type are taken; a type change the lake cannot take names table and column', async () => {
+    const dir = projectFor();
+    expect((await strata(dir, 'extract')).code).toBe(0);
+    db.sql(`alter table order_events add column note varchar(20), modify kind varchar(40); alter table order_events modify event_id bigint;
+            insert into order_events values (3, 1, 'a-much-longer-kind-name', '2026-11-02 00:00:00', 'hi');`, 'shop');
+    const second = await strata(dir, 'extract', '--select', 'source:shop_mysql.order_events');
+    expect(second.code, second.output).toBe(0);
+    expect((await strata(dir, 'build')).code).toBe(0);
+    expect(await queryProject(dir, 'select event_id, note from stg_events order by event_id')).toEqual([
+      { event_id: '1', note: null },
+      { event_id: '2', note: null },
+      { event_id: '3', note: 'hi' },
+    ]);
+    db.sql(`update order_events set order_id = 1; alter table order_events modify order_id bit(1); insert into order_events values (4, 1, 'x', '2026-11-03 00:00:00', null);`, 'shop');
+    const third = await strata(dir, 'extract');
+    expect(third.code).toBe(1);
+    expect(third.output).toMatch(/source shop_mysql, table order_events: column 'order_id' changed type from BIGINT to BOOLEAN/);
+    // The other tables carried on.
+    expect(third.output).toMatch(/OK extracted shop_mysql\.orders/);
+    // Nothing of the refused load is left in the lake.
+    const parts = filesUnder(path.join(dir, 'lake/raw/shop_mysql/order_events')).filter((f) => f.endsWith('.parquet'));
+    expect(parts).toHaveLength(2);
+  });
+
+  it('bad credentials, an unreachable server and a missing table: one message naming source and table each, the others carry on, exit 1', async () => {
+    const closedPort = db.port === 1 ? 2 : 1;
+    const dir = projectFor(`${sourcesYml()}      - name: ordrs
+  - name: other_mysql
+    loader: {type: mysql, host: 127.0.0.1, port: ${closedPort}, user: strata, password: '{{env "SHOP_MYSQL_PASSWORD"}}', database: shop, connect_timeout: 3}
+    tables:
+      - name: orders
+  - name: wrong_pw
+    loader: {type: mysql, host: 127.0.0.1, port: ${db.port}, user: strata, password: '{{env "WRONG_MYSQL_PASSWORD"}}', database: shop}
+    tables:
+      - name: orders
+`);
+    process.env.WRONG_MYSQL_PASSWORD = 'not-the-password';
+    const result = await strata(dir, 'extract', '--threads', '2');
+    expect(result.code).toBe(1);
+    expect(result.output).toMatch(/source shop_mysql, table ordrs: table shop\.ordrs does not exist in MySQL \(did you mean 'orders'\?\)/);
+    expect(result.output).toMatch(/source other_mysql, table orders: cannot connect to MySQL at 127\.0\.0\.1:\d+: connection refused/);
+    expect(result.output).toMatch(/source wrong_pw, table orders: MySQL at 127\.0\.0\.1:\d+ refused user 'strata': access denied/);
+    expect(result.output).toMatch(/OK extracted shop_mysql\.orders: 3 rows/);
+    expect(result.output).toMatch(/OK extracted shop_mysql\.currencies/);
+    expect(result.output).not.toMatch(/\n\s+at /);
+    const runResults = JSON.parse(readFileSync(path.join(dir, 'target/run_results.json'), 'utf8'));
+    expect(runResults.results.filter((r: { status: string }) => r.status === 'error')).toHaveLength(3);
+  });
+
+  it('secrets never land in the lake, target/ or the log; a password written in the file is refused', async () => {
+    const dir = projectFor();
+    const result = await strata(dir, 'extract', '--debug');
+    expect(result.code).toBe(0);
+    const build = await strata(dir, 'build');
+    expect(build.code).toBe(0);
+    expect(result.output).not.toContain(PASSWORD);
+    const files = [...filesUnder(path.join(dir, 'lake')), ...filesUnder(path.join(dir, 'target')).filter((f) => !f.endsWith('.duckdb') && !f.endsWith('.wal'))];
+    expect(files.some((f) => f.endsWith('_manifest.json'))).toBe(true);
+    expect(files.some((f) => f.endsWith('run_results.json'))).toBe(true);
+    for (const file of files) expect(readFileSync(file).includes(PASSWORD), file).toBe(false);
+    // The DuckDB file holds the raw views' SQL: no secret there either.
+    expect(readFileSync(path.join(dir, 'target/shop.duckdb')).includes(PASSWORD)).toBe(false);
+
+    const literal = projectFor(sourcesYml().replace(`'{{env "SHOP_MYSQL_PASSWORD"}}'`, `'${PASSWORD}'`));
+    const refused = await strata(literal, 'extract');
+    expect(refused.code).toBe(2);
+    expect(refused.output).toMatch(/models\/sources\.yml:8: 'password' of source 'shop_mysql' is written in the file; secrets come only from the environment or the profile/);
+    expect(refused.output).toContain(`hint: password: '{{env "SHOP_MYSQL_PASSWORD"}}'`);
+    expect(refused.output).not.toContain(PASSWORD);
+  });
+
+  it('a mistyped loader key is one error naming file, line and the key it probably meant', async () => {
+    const dir = projectFor(sourcesYml().replace('lookback: 1 hour', 'lookbak: 1 hour'));
+    const result = await strata(dir, 'extract');
+    expect(result.code).toBe(2);
+    expect(result.output).toMatch(/models\/sources\.yml:13: unknown key 'lookbak' in the loader of table 'shop_mysql\.orders' \(type mysql\)/);
+    expect(result.output).toContain("did you mean 'lookback'?");
+    const badType = projectFor(sourcesYml().replace('type: mysql', 'type: mysqll'));
+    const typeResult = await strata(badType, 'extract');
+    expect(typeResult.code).toBe(2);
+    expect(typeResult.output).toMatch(/models\/sources\.yml:4: source 'shop_mysql' has loader type 'mysqll'.*\n.*did you mean 'mysql'\?/);
+  });
+});
