@@ -92,6 +92,7 @@ describe('CI slim runs on DuckDB', () => {
     const slim = await strata(ci, 'build', '--select', 'state:modified+', '--defer', '--state', path.join(ci, 'prod-artifacts'), '--target', 'ci');
     expect(slim.code, slim.output).toBe(0);
     expect(slim.output).toMatch(/Attached the state's DuckDB file .*prod\.duckdb read-only as 'prod'/);
+    expect(slim.output).toMatch(/Deferred to the state in .*prod-artifacts: refs to raw_orders, stg_customers read its relations/);
 
     const ran = runResults(ci).results.map((r: { unique_id: string }) => r.unique_id).sort();
     const models = ran.filter((id: string) => id.startsWith('model.'));

@@ -23,7 +23,11 @@ export async function prepareDeferral(session: Session, options: StateOptions, s
     sql: adapter.sql,
   });
   for (const message of await attachStateDatabases(adapter, deferral, previous)) logger.info(message);
-  const n = deferral.deferred.size;
-  logger.info(`Deferring ${n} ref${n === 1 ? '' : 's'} to the state in ${session.state.previous.dir}${options.favorState ? ' (--favor-state)' : ''}`, 'defer', { deferred: [...deferral.deferred.keys()] });
+  // What the log names: the parents of this run's nodes that are read from the state, not every deferrable node.
+  const read = new Set<string>();
+  for (const id of selected) project.dag.forEachInNeighbor(id, (parent) => deferral.deferred.has(parent) && read.add(parent));
+  const names = [...read].map((id) => project.nodes.get(id)?.name ?? id).sort();
+  const shown = names.length > 8 ? `${names.slice(0, 8).join(', ')} and ${names.length - 8} more` : names.join(', ');
+  logger.info(`Deferred to the state in ${session.state.previous.dir}${options.favorState ? ' (--favor-state)' : ''}: ${names.length ? `refs to ${shown} read its relations` : 'no selected node reads an unbuilt node'}`, 'defer', { deferred: [...read] });
   return deferral;
 }
