@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+// The peer of `strata build` on a whole project: the compiled SQL of its manifest, run straight
+// through DuckDB on one connection, in DAG order: seeds loaded with read_csv and the seed's column
+// types, views and tables created from each model's compiled SQL (ephemerals are already inlined),
+// snapshots as a first run (the select plus dbt's validity columns), and every data test's query counted.
+//   node bench/run-compiled-project.mjs --project-dir P --db DIR/shop.duckdb
+// Needs target/manifest.json from a `strata build` (or compile) of P. Prints one JSON line:
+// { nodes: {seed, model, snapshot, test}, failingTests, seconds (SQL only) }.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DuckDBInstance } from '@duckdb/node-api';
+
+const { values } = parseArgs({ options: { 'project-dir': { type: 'string' }, db: { type: 'string' } } });
+const projectDir = path.resolve(values['project-dir']);
+const manifest = JSON.parse(readFileSync(path.join(projectDir, 'target', 'manifest.json'), 'utf8'));
+const nodes = Object.values(manifest.nodes).filter((n) => ['seed', 'model', 'snapshot', 'test'].includes(n.resource_type));
+const byId = new Map(nodes.map((n) => [n.unique_id, n]));
+
+function dagOrder() {
+  const done = new Set();
+  const order = [];
+  const visit = (node) => {
+    if (done.has(node.unique_id)) return;
+    done.add(node.unique_id);
+    for (const parent of node.depends_on?.nodes ?? []) if (byId.has(parent)) visit(byId.get(parent));
+    order.push(node);
+  };
+  for (const node of nodes) visit(node);
+  return order;
+}
+
+const literal = (text) => `'${String(text).replace(/'/g, "''")}'`;
+const relation = (node) => node.relation_name ?? `"${node.schema}"."${node.alias ?? node.name}"`;
+
+function statementFor(node) {
+  if (node.resource_type === 'seed') {
+    const file = path.join(projectDir, node.original_file_path);
+    const types = Object.entries(node.config.column_types ?? {}).map(([c, t]) => `${literal(c)}: ${literal(t)}`);
+    return `create or replace table ${relation(node)} as select * from read_csv(${literal(file)}, header = true${types.length ? `, types = {${types.join(', ')}}` : ''})`;
+  }
+  if (!node.compiled_code) throw new Error(`no compiled SQL for ${node.unique_id}: run strata build or compile first`);
+  if (node.resource_type === 'test') return `select count(*) from (\n${node.compiled_code}\n) as failures`;
+  if (node.resource_type === 'snapshot') {
+    return `create or replace table ${relation(node)} as select *, md5(cast(random() as varchar)) as dbt_scd_id, current_timestamp as dbt_updated_at, current_timestamp as dbt_valid_from, cast(null as timestamp) as dbt_valid_to from (\n${node.compiled_code}\n) as s`;
+  }
+  const kind = node.config.materialized === 'view' ? 'view' : 'table';
+  return `create or replace ${kind} ${relation(node)} as\n${node.compiled_code}`;
+}
+
+const ordered = dagOrder().filter((n) => !(n.resource_type === 'model' && n.config.materialized === 'ephemeral'));
+const statements = ordered.map((node) => ({ node, sql: statementFor(node) }));
+const instance = await DuckDBInstance.create(values.db);
+const connection = await instance.connect();
+const counts = { seed: 0, model: 0, snapshot: 0, test: 0 };
+let failingTests = 0;
+const started = performance.now();
+for (const schema of new Set(ordered.filter((n) => n.resource_type !== 'test').map((n) => n.schema))) await connection.run(`create schema if not exists "${schema}"`);
+for (const { node, sql } of statements) {
+  if (node.resource_type === 'test') {
+    const reader = await connection.runAndReadAll(sql);
+    if (Number(reader.getRows()[0][0]) > 0 && node.config.severity?.toLowerCase() !== 'warn') failingTests++;
+  } else {
+    await connection.run(sql);
+  }
+  counts[node.resource_type]++;
+}
+const seconds = (performance.now() - started) / 1000;
+connection.closeSync();
+instance.closeSync();
+process.stdout.write(`${JSON.stringify({ nodes: counts, failingTests, seconds })}\n`);
