@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Adapter } from '../core/adapter/adapter.js';
 import { scrubSecrets, writeFileAtomic } from '../core/artifacts/artifact-metadata.js';
 import { manifestArtifact } from '../core/artifacts/manifest.js';
+import { resolveLakeRoot } from '../core/lake/lake-root.js';
 import { loadProject, type Project } from '../core/project/load-project.js';
 import { readProjectFile, type ProjectFile } from '../core/project/project-file.js';
 import { resolveTarget, type ResolvedTarget } from '../core/project/profiles.js';
@@ -72,7 +73,7 @@ export async function openSession(options: CommonOptions, logger: Logger, connec
   try {
     project = await loadProject({
       project: projectFile,
-      naming: { adapterType: adapter.type, sql: adapter.sql, defaultDatabase: adapter.defaultDatabase, defaultSchema: adapter.defaultSchema },
+      naming: { adapterType: adapter.type, sql: adapter.sql, defaultDatabase: adapter.defaultDatabase, defaultSchema: adapter.defaultSchema, lakeRoot: resolveLakeRoot(root, projectFile.lakePath, target.config) },
       cliVars: parseVars(options.vars),
     });
     attachUnitTests(project);

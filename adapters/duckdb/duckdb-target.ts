@@ -20,7 +20,8 @@ export interface DuckDBTarget {
   settings: Record<string, string | number | boolean>;
 }
 
-const KNOWN_KEYS = ['type', 'schema', 'database', 'threads', 'path', 'extensions', 'settings'];
+// lake_path, lake_s3 and sources are every target's: where the lake is, and per-source extract settings (strata extract).
+const KNOWN_KEYS = ['type', 'schema', 'database', 'threads', 'path', 'extensions', 'settings', 'lake_path', 'lake_s3', 'sources'];
 const MEMORY = ':memory:';
 
 /** Reads and checks the settings of a `type: duckdb` target. */

@@ -24,6 +24,8 @@ export interface S3LakeOptions {
   forcePathStyle?: boolean;
   /** Objects larger than this go up as a multipart upload in parts of this size (S3's minimum is 5 MiB). */
   partSize?: number;
+  /** A client to use instead of one made from the options above. */
+  client?: S3Client;
 }
 
 const MIN_PART = 5 * 1024 * 1024;
@@ -43,7 +45,7 @@ export class S3LakeStorage implements LakeStorage {
     this.prefix = match[2].replace(/\/+$/, '');
     this.root = `s3://${this.bucket}${this.prefix ? `/${this.prefix}` : ''}`;
     this.partSize = Math.max(MIN_PART, options.partSize ?? 16 * 1024 * 1024);
-    this.client = new S3Client({
+    this.client = options.client ?? new S3Client({
       region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       forcePathStyle: options.forcePathStyle ?? Boolean(options.endpoint),

@@ -1,9 +1,13 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { queryProject } from '../duckdb-query.js';
-import { projectYml, strata, tempProjects } from '../harness.js';
-import { startMariaDb, type MariaDbServer } from './mariadb-server.js';
+import { projectYml, strata, tempProjects, writeFiles } from '../harness.js';
+import S3rver from 's3rver';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { S3LakeStorage } from '../../adapters/lake/s3-lake-storage.js';
+import { freePort, startMariaDb, type MariaDbServer } from './mariadb-server.js';
 
 // `strata extract` against a real MariaDB on 127.0.0.1: full and incremental extracts, exact
 // types, dispositions, errors that name source and table, and secrets that land nowhere.
@@ -232,5 +236,45 @@ describe('strata extract from MySQL', () => {
     const typeResult = await strata(badType, 'extract');
     expect(typeResult.code).toBe(2);
     expect(typeResult.output).toMatch(/models\/sources\.yml:4: source 'shop_mysql' has loader type 'mysqll'.*\n.*did you mean 'mysql'\?/);
+  });
+
+  it('an s3:// lake_path in the profile lands the loads in the bucket; the connection password can come from the profile', async () => {
+    const s3Dir = mkdtempSync(path.join(os.tmpdir(), 'strata-s3rver-'));
+    const s3Port = await freePort();
+    const server = new S3rver({ address: '127.0.0.1', port: s3Port, silent: true, directory: s3Dir, configureBuckets: [{ name: 'lake', configs: [] }] });
+    await server.run();
+    try {
+      process.env.LAKE_SECRET_ACCESS_KEY = 'S3RVER';
+      process.env.PROFILE_MYSQL_PASSWORD = PASSWORD;
+      delete process.env.SHOP_MYSQL_PASSWORD;
+      const dir = projectFor(sourcesYml().replace(`      password: '{{env "SHOP_MYSQL_PASSWORD"}}'\n`, ''));
+      writeFiles(dir, {
+        'profiles.yml': `shop:
+  target: prod
+  outputs:
+    prod:
+      type: duckdb
+      lake_path: s3://lake/prod
+      lake_s3: {endpoint: 'http://127.0.0.1:${s3Port}', region: us-east-1, access_key_id: S3RVER, secret_access_key: '{{env "LAKE_SECRET_ACCESS_KEY"}}'}
+      sources:
+        shop_mysql: {password: '{{env "PROFILE_MYSQL_PASSWORD"}}'}
+`,
+      });
+      const result = await strata(dir, 'extract');
+      expect(result.code, result.output).toBe(0);
+      expect(result.output).toContain('lake: s3://lake/prod');
+      expect(result.output).toMatch(/DuckDB reads s3:\/\/lake\/prod only with its httpfs extension/);
+      const s3 = new S3LakeStorage('s3://lake/prod', { endpoint: `http://127.0.0.1:${s3Port}`, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' });
+      const keys = await s3.list('raw/shop_mysql/');
+      expect(keys.filter((k) => k.endsWith('_manifest.json'))).toHaveLength(3);
+      expect(keys.filter((k) => /orders\/load_id=[^/]+\/part-\d+\.parquet$/.test(k))).toHaveLength(1);
+      for (const key of keys) expect(Buffer.from((await s3.get(key))!).includes(PASSWORD), key).toBe(false);
+      s3.close();
+      expect(readFileSync(path.join(dir, 'target/run_results.json'), 'utf8')).not.toContain(PASSWORD);
+      expect(existsSync(path.join(dir, 'lake'))).toBe(false);
+    } finally {
+      await server.close();
+      rmSync(s3Dir, { recursive: true, force: true });
+    }
   });
 });
