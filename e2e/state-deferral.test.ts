@@ -83,6 +83,13 @@ describe('deferral and state selectors', () => {
     expect(compiled(ci, 'event_counts')).toContain('"shared"."pr_9"."stg_events"');
   });
 
+  it('compile --defer renders the SQL a deferred build would run', async () => {
+    const { ci } = await setUp();
+    const done = await strata(ci, 'compile', '--select', 'event_counts', '--defer', '--state', 'prod-artifacts', '--target', 'ci');
+    expect(done.code, done.output).toBe(0);
+    expect(compiled(ci, 'event_counts')).toContain('"shared"."prod"."stg_events"');
+  });
+
   it('source_status:fresher+ selects what reads newly loaded data', async () => {
     const { ci, db } = await setUp();
     const before = await strata(ci, 'source', 'freshness', '--target', 'ci');

@@ -3,14 +3,15 @@ import { FileWriter } from '../../core/artifacts/file-writer.js';
 import { compiledPath } from '../../core/compile/compiled-path.js';
 import { Compiler } from '../../core/compile/compiler.js';
 import { RelationCache } from '../../core/runner/relation-cache.js';
-import type { SelectOptions } from '../options.js';
+import type { SelectOptions, StateOptions } from '../options.js';
+import { prepareDeferral } from './prepare-deferral.js';
 import { selectNodes, writeManifest, type Session } from '../session.js';
 
 /**
  * `compile`: renders selected models into target/compiled/ and the manifest. It reads the
  * warehouse's relation list only when an incremental model needs `is_incremental`.
  */
-export async function runCompile(session: Session, options: SelectOptions): Promise<number> {
+export async function runCompile(session: Session, options: SelectOptions & StateOptions): Promise<number> {
   const { project, adapter, logger } = session;
   const started = performance.now();
   // Like dbt, compile renders tests too (what `strata test` would run).
@@ -20,7 +21,11 @@ export async function runCompile(session: Session, options: SelectOptions): Prom
   // so the connection opened in the background while parsing has time to be ready.
   const incremental = nodes.filter((n) => n.config.materialized === 'incremental');
   const cache = new RelationCache(adapter);
+  // --defer needs to know which relations this target has, so it opens the connection up front.
+  if (options.defer) await session.connect();
+  const deferral = options.defer ? await prepareDeferral(session, options, ids, cache) : undefined;
   const compiler = new Compiler(project, {
+    deferral,
     target: { name: session.target.name, type: adapter.type, schema: adapter.defaultSchema, database: adapter.defaultDatabase, threads: session.threads },
     state: cache,
     invocationId: session.invocationId,
