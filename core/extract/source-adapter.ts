@@ -75,10 +75,4 @@ export interface ExtractLoad {
   state: (cursor: CursorRange | null) => Record<string, unknown>;
   /** File sources: the file the rows came from (`_strata_source_file`). */
   sourceFile?: string;
-  /**
-   * The lake table the load lands in when it is not the requested table: a child table of flattened
-   * documents (`products__variants`). Such loads come before the requested table's own load, which
-   * carries the state, so a rerun after a kill lands them again rather than losing them.
-   */
-  table?: string;
 }

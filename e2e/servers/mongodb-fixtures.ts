@@ -1,7 +1,7 @@
 /**
  * What the MongoDB source tests share: a target (the wire-protocol TEST server, or a real server
- * from MONGODB_URL), a small driver that runs a table's loads through the real LakeWriter as the
- * extract runner does, and DuckDB reads of what landed.
+ * from MONGODB_URL), extracts through the real extract runner and LakeWriter, and DuckDB reads of
+ * what landed.
  */
 
 import { randomBytes } from 'node:crypto';
@@ -11,9 +11,11 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { MongoClient, type Document } from 'mongodb';
 import { DuckDBDialect } from '../../adapters/duckdb/duckdb-dialect.js';
+import { DuckDBParquetEncoder } from '../../adapters/duckdb/duckdb-parquet-encoder.js';
 import { mongoSourceAdapter } from '../../adapters/sources/mongodb/mongodb-source.js';
+import { runExtract, type ExtractTableResult } from '../../core/extract/run-extract.js';
 import type { SourceLoaderConfig } from '../../core/extract/source-adapter.js';
-import { newLoadId, tableGlobs, type LoadManifest } from '../../core/lake/lake-layout.js';
+import { tableGlobs, type LoadManifest } from '../../core/lake/lake-layout.js';
 import type { LakeStorage } from '../../core/lake/lake-storage.js';
 import { LakeWriter } from '../../core/lake/lake-writer.js';
 import { LocalLakeStorage } from '../../core/lake/local-lake-storage.js';
@@ -99,48 +101,37 @@ export class TestLake {
   }
 }
 
-/**
- * Extracts one table as the runner does: state from the lake, each load landed and committed
- * (data and state together) before the next is asked for. Returns the manifests it committed.
- */
-export async function extractTable(
-  lake: TestLake,
-  source: SourceLoaderConfig,
-  table: string,
-  options: { fullRefresh?: boolean; storage?: LakeStorage; signal?: AbortSignal } = {},
-): Promise<LoadManifest[]> {
-  const writer = options.storage ? new LakeWriter(options.storage) : lake.writer;
-  const tableConfig = source.tables.find((t) => t.name === table)!;
+/** Extracts tables through the extract runner (state from the lake, one commit per load), as `strata extract` does. */
+export async function extractResults(lake: TestLake, source: SourceLoaderConfig, tables: string[], options: { fullRefresh?: boolean; storage?: LakeStorage; signal?: AbortSignal; threads?: number } = {}): Promise<ExtractTableResult[]> {
   mongoSourceAdapter.validate(source);
-  const connection = await mongoSourceAdapter.connect(source);
-  const manifests: LoadManifest[] = [];
+  const parquet = new DuckDBParquetEncoder();
   try {
-    const state = options.fullRefresh ? undefined : await lake.writer.latestState(source.name, table);
-    const request = { table: tableConfig, state, fullRefresh: options.fullRefresh ?? false, signal: options.signal ?? new AbortController().signal };
-    for await (const load of connection.extract(request)) {
-      const loadedAt = lake.nextLoadTime();
-      manifests.push(
-        await writer.writeLoad({
-          source: source.name,
-          table: load.table ?? table,
-          rows: load.rows,
-          schema: load.schema,
-          encoder: new JsonLinesEncoder(),
-          system: mongoSourceAdapter.type,
-          disposition: load.disposition,
-          primaryKey: load.primaryKey,
-          cursorField: load.cursorField,
-          state: load.state,
-          sourceFile: load.sourceFile,
-          loadedAt,
-          loadId: newLoadId(loadedAt),
-        }),
-      );
-    }
+    return await runExtract({
+      tasks: tables.map((name) => ({ source, table: source.tables.find((t) => t.name === name)!, uniqueId: `source.shop.${source.name}.${name}` })),
+      adapterFor: async () => mongoSourceAdapter,
+      writer: options.storage ? new LakeWriter(options.storage) : lake.writer,
+      encoderFor: (format) => (format === 'parquet' ? parquet : new JsonLinesEncoder()),
+      threads: options.threads ?? 1,
+      fullRefresh: options.fullRefresh,
+      signal: options.signal,
+      now: () => lake.nextLoadTime(),
+    });
   } finally {
-    await connection.close();
+    await parquet.close();
   }
-  return manifests;
+}
+
+/** The loads each table committed; throws the first failed table's error line. */
+export async function extractTables(lake: TestLake, source: SourceLoaderConfig, tables: string[], options: Parameters<typeof extractResults>[3] = {}): Promise<LoadManifest[][]> {
+  const results = await extractResults(lake, source, tables, options);
+  const failed = results.find((r) => r.status !== 'success');
+  if (failed) throw new Error(failed.message ?? 'failed');
+  return results.map((r) => r.loads);
+}
+
+/** One table's extract; the loads it committed. */
+export async function extractTable(lake: TestLake, source: SourceLoaderConfig, table: string, options: { fullRefresh?: boolean; storage?: LakeStorage; signal?: AbortSignal } = {}): Promise<LoadManifest[]> {
+  return (await extractTables(lake, source, [table], options))[0];
 }
 
 /** A lake storage whose process "dies" when it writes the manifest of one table: parts stay, nothing is cleaned. */
@@ -157,9 +148,8 @@ export class KilledAtManifest extends LocalLakeStorage {
     return super.put(key, body);
   }
 
-  override async delete(): Promise<void> {
-    throw new Error('killed');
-  }
+  // A dead process removes nothing.
+  override async delete(): Promise<void> {}
 }
 
 /** Rows of a landed table as the warehouse reads them (committed loads; newest row per key when a key is given). */

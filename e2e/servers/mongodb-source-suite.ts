@@ -7,7 +7,7 @@
 import { Binary, Decimal128, Double, Int32, Long, ObjectId, Timestamp, type Document } from 'mongodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { childRowId } from '../../adapters/sources/mongodb/child-tables.js';
-import { extractTable, KilledAtManifest, landedLines, mongoSource, readLanded, TestLake, type MongoTarget } from './mongodb-fixtures.js';
+import { extractTable, extractTables, KilledAtManifest, landedLines, mongoSource, readLanded, TestLake, type MongoTarget } from './mongodb-fixtures.js';
 
 export const oid = (n: number) => ObjectId.createFromHexString(`6650a1b2c3d4e5f6a7b8${n.toString(16).padStart(4, '0')}`);
 export const at = (minute: number) => new Date(Date.UTC(2026, 10, 1, 8, minute));
@@ -159,56 +159,97 @@ export function describeMongoSource(label: string, makeTarget: () => Promise<Mon
       expect(await readLanded(lake, 'shop_mongo', 'events', 'select count(*)::int as n, count(distinct _id)::int as ids from {table}')).toEqual([{ n: 5, ids: 5 }]);
     });
 
-    it('arrays flatten into child tables with stable parent keys; a re-extract gives the same keys', async () => {
+    it('arrays unnest into child tables with stable parent keys; a re-extract gives the same keys', async () => {
       const name = collection();
       await target.insert(name, [product(1, 1), { ...product(2, 2), variants: [] }, { _id: oid(3), name: 'No variants', updatedAt: at(3) }]);
       const lake = newLake();
-      const tables = {
-        products: { collection: name, cursor_field: 'updatedAt', primary_key: '_id', flatten: ['variants', 'variants.options'] },
-        products__variants: { primary_key: '_strata_id' },
-      };
-      const source = mongoSource(target, tables);
-      const manifests = await extractTable(lake, source, 'products');
-      // Children first, the parent (which carries the state) last.
-      expect(manifests.map((m) => [m.table, m.rows])).toEqual([['products__variants', 2], ['products__variants__options', 1], ['products', 3]]);
-      expect(manifests.map((m) => m.load_id)).toEqual([...manifests.map((m) => m.load_id)].sort());
-      expect(manifests.map((m) => m.disposition)).toEqual(['merge', 'merge', 'merge']);
+      const source = mongoSource(target, {
+        products: { collection: name, cursor_field: 'updatedAt', primary_key: '_id' },
+        products__variants: { collection: name, unnest: 'variants', cursor_field: 'updatedAt', primary_key: '_strata_id' },
+        products__variants__options: { collection: name, unnest: 'variants.options', cursor_field: 'updatedAt', primary_key: '_strata_id' },
+      });
+      const tables = ['products', 'products__variants', 'products__variants__options'];
+      // The lake folder of a YAML table is its lake name: `products__variants` lands in raw/shop_mongo/products_variants.
+      const loads = await extractTables(lake, source, tables);
+      expect(loads.map(([m]) => [m.table, m.rows, m.disposition])).toEqual([['products', 3, 'merge'], ['products_variants', 2, 'merge'], ['products_variants_options', 1, 'merge']]);
+      // Each child table keeps its own state: the cursor of the documents it read.
+      expect(loads[1][0].state).toEqual({ cursor_field: 'updatedAt', cursor: { type: 'date', value: at(3).toISOString() } });
       const p1 = oid(1).toHexString();
-      expect(await readLanded(lake, 'shop_mongo', 'products__variants', 'select sku, size, _strata_parent_id, _strata_list_idx::int as _strata_list_idx, _strata_root_id, _strata_id from {table} order by sku desc')).toEqual([
-        { sku: 'P1-S', size: 'S', _strata_parent_id: p1, _strata_list_idx: 0, _strata_root_id: p1, _strata_id: childRowId(p1, 'products__variants', 0) },
-        { sku: 'P1-M', size: 'M', _strata_parent_id: p1, _strata_list_idx: 1, _strata_root_id: p1, _strata_id: childRowId(p1, 'products__variants', 1) },
+      const variantKeys = [childRowId(p1, 'variants', 0), childRowId(p1, 'variants', 1)];
+      expect(await readLanded(lake, 'shop_mongo', 'products_variants', 'select sku, size, _strata_parent_id, _strata_list_idx::int as idx, _strata_root_id, _strata_id from {table} order by sku desc')).toEqual([
+        { sku: 'P1-S', size: 'S', _strata_parent_id: p1, idx: 0, _strata_root_id: p1, _strata_id: variantKeys[0] },
+        { sku: 'P1-M', size: 'M', _strata_parent_id: p1, idx: 1, _strata_root_id: p1, _strata_id: variantKeys[1] },
       ]);
-      // The declared child table is filled by its parent's extract, not on its own.
-      expect(await extractTable(lake, source, 'products__variants')).toEqual([]);
-      const keys = async () => (await readLanded(lake, 'shop_mongo', 'products__variants__options', 'select _strata_id, _strata_parent_id, name, value from {table}')).map((r) => JSON.stringify(r));
-      const before = await keys();
-      expect(before).toEqual([JSON.stringify({ _strata_id: childRowId(childRowId(p1, 'products__variants', 0), 'products__variants__options', 0), _strata_parent_id: childRowId(p1, 'products__variants', 0), name: 'fit', value: 'slim' })]);
-      await extractTable(lake, source, 'products', { fullRefresh: true });
-      expect(await keys()).toEqual(before);
+      // The option's parent is the variant row it came from; documents stay whole in the parent table.
+      const options = () => readLanded(lake, 'shop_mongo', 'products_variants_options', 'select _strata_id, _strata_parent_id, _strata_root_id, name, value from {table}');
+      const before = await options();
+      expect(before).toEqual([{ _strata_id: childRowId(variantKeys[0], 'variants.options', 0), _strata_parent_id: variantKeys[0], _strata_root_id: p1, name: 'fit', value: 'slim' }]);
+      expect(await readLanded(lake, 'shop_mongo', 'products', "select len(variants)::int as n from {table} where _id = '" + p1 + "'")).toEqual([{ n: 2 }]);
+      await extractTables(lake, source, tables, { fullRefresh: true });
+      expect(await options()).toEqual(before);
     });
 
-    it('a run killed after the child loads but before the parent commits is rerun with every document and child row exactly once (merge)', async () => {
+    it('a changed document re-lands its child rows; merge keeps each child row once with its newest values', async () => {
+      const name = collection();
+      await target.insert(name, [1, 2].map((n) => product(n, n)));
+      const lake = newLake();
+      const source = mongoSource(target, { products__variants: { collection: name, unnest: 'variants', cursor_field: 'updatedAt', primary_key: '_strata_id' } });
+      await extractTable(lake, source, 'products__variants');
+      await target.replace(name, { ...product(1, 5), variants: [{ sku: 'P1-S', size: 'small' }, { sku: 'P1-M', size: 'medium' }] });
+      const [second] = await extractTable(lake, source, 'products__variants');
+      expect(second.rows).toBe(2);
+      expect(await readLanded(lake, 'shop_mongo', 'products_variants', 'select sku, size from {table} order by sku', ['_strata_id'])).toEqual([
+        { sku: 'P1-M', size: 'medium' },
+        { sku: 'P1-S', size: 'small' },
+        { sku: 'P2-M', size: 'M' },
+        { sku: 'P2-S', size: 'S' },
+      ]);
+    });
+
+    it('a child table killed before its commit is rerun with every row exactly once; the parent table is not affected', async () => {
       const name = collection();
       await target.insert(name, [1, 2, 3].map((n) => product(n, n)));
       const lake = newLake();
-      const source = mongoSource(target, { products: { collection: name, cursor_field: 'updatedAt', primary_key: '_id', flatten: ['variants'] } });
-      await extractTable(lake, source, 'products');
+      const source = mongoSource(target, {
+        products: { collection: name, cursor_field: 'updatedAt', primary_key: '_id' },
+        products__variants: { collection: name, unnest: 'variants', cursor_field: 'updatedAt', primary_key: '_strata_id' },
+      });
+      const tables = ['products', 'products__variants'];
+      await extractTables(lake, source, tables);
       await target.replace(name, product(1, 10, 50));
       await target.insert(name, [product(4, 11)]);
-      await expect(extractTable(lake, source, 'products', { storage: new KilledAtManifest(lake.root, 'products') })).rejects.toThrow('killed');
-      // The child load committed; the parent's did not, so its state still says minute 3.
-      expect(await lake.writer.latestState('shop_mongo', 'products')).toMatchObject({ cursor: { value: at(3).toISOString() } });
-      expect(await lake.writer.uncommittedParts('shop_mongo', 'products')).toHaveLength(1);
-      const rerun = await extractTable(lake, source, 'products');
-      expect(rerun.map((m) => [m.table, m.rows])).toEqual([['products__variants', 4], ['products', 2]]);
+      await expect(extractTables(lake, source, tables, { storage: new KilledAtManifest(lake.root, 'products_variants') })).rejects.toThrow('source shop_mongo, table products__variants: killed');
+      // The parent's load committed; the child's did not, so its state still says minute 3.
+      expect(await lake.writer.latestState('shop_mongo', 'products')).toMatchObject({ cursor: { value: at(11).toISOString() } });
+      expect(await lake.writer.latestState('shop_mongo', 'products_variants')).toMatchObject({ cursor: { value: at(3).toISOString() } });
+      expect(await lake.writer.uncommittedParts('shop_mongo', 'products_variants')).toHaveLength(1);
+      const [parent, child] = await extractTables(lake, source, tables);
+      expect([parent[0].rows, child[0].rows]).toEqual([0, 4]);
       expect(await readLanded(lake, 'shop_mongo', 'products', 'select _id, price from {table} order by _id', ['_id'])).toEqual([
         { _id: oid(1).toHexString(), price: '50.90' },
         { _id: oid(2).toHexString(), price: '12.90' },
         { _id: oid(3).toHexString(), price: '13.90' },
         { _id: oid(4).toHexString(), price: '14.90' },
       ]);
-      const variants = await readLanded(lake, 'shop_mongo', 'products__variants', 'select count(*)::int as n, count(distinct _strata_id)::int as ids from {table}', ['_strata_id']);
-      expect(variants).toEqual([{ n: 8, ids: 8 }]);
+      expect(await readLanded(lake, 'shop_mongo', 'products_variants', 'select count(*)::int as n, count(distinct _strata_id)::int as ids from {table}', ['_strata_id'])).toEqual([{ n: 8, ids: 8 }]);
+    });
+
+    it('a merge run killed before its commit is rerun with every changed document exactly once', async () => {
+      const name = collection();
+      await target.insert(name, [1, 2, 3].map((n) => product(n, n)));
+      const lake = newLake();
+      const source = mongoSource(target, { products: { collection: name, cursor_field: 'updatedAt', primary_key: '_id' } });
+      await extractTable(lake, source, 'products');
+      await target.replace(name, product(2, 10, 70));
+      await expect(extractTable(lake, source, 'products', { storage: new KilledAtManifest(lake.root, 'products') })).rejects.toThrow('killed');
+      const [rerun] = await extractTable(lake, source, 'products');
+      expect(rerun.rows).toBe(1);
+      expect(await readLanded(lake, 'shop_mongo', 'products', 'select _id, price from {table} order by _id', ['_id'])).toEqual([
+        { _id: oid(1).toHexString(), price: '11.90' },
+        { _id: oid(2).toHexString(), price: '70.90' },
+        { _id: oid(3).toHexString(), price: '13.90' },
+      ]);
+      expect(await readLanded(lake, 'shop_mongo', 'products', 'select count(*)::int as n from {table}')).toEqual([{ n: 4 }]);
     });
 
     it('an append run killed before its commit is rerun without losing or duplicating a document', async () => {
@@ -231,7 +272,7 @@ export function describeMongoSource(label: string, makeTarget: () => Promise<Mon
       const typo = name.replace(/^c/, 'x');
       const source = mongoSource(target, { products: { collection: typo } });
       await expect(extractTable(lake, source, 'products')).rejects.toThrow(
-        `table 'shop_mongo.products': collection '${typo}' does not exist in database '${target.database}' (did you mean '${name}'?); set 'loader.collection' to its name`,
+        `source shop_mongo, table products: collection '${typo}' does not exist in MongoDB database '${target.database}' (did you mean '${name}'?); set 'loader.collection' to its name`,
       );
       expect(await lake.writer.committedLoads('shop_mongo', 'products')).toEqual([]);
     });

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mongoSourceAdapter } from '../../adapters/sources/mongodb/mongodb-source.js';
-import { extractTable, mongoSource, readLanded, realTarget, TestLake, wireTarget, type MongoTarget } from './mongodb-fixtures.js';
+import { extractResults, extractTable, mongoSource, readLanded, realTarget, TestLake, wireTarget, type MongoTarget } from './mongodb-fixtures.js';
 import { describeMongoSource, oid } from './mongodb-source-suite.js';
 
 describeMongoSource('MongoDB wire test server', () => wireTarget());
@@ -30,7 +30,7 @@ describe('MongoDB source failures (wire test server)', () => {
     target.insert('events', Array.from({ length: 50 }, (_, i) => ({ _id: oid(i + 1) })));
     const source = mongoSource(target, { events: { cursor_field: '_id', batch_size: 10 } });
     target.wire!.failCommand('getMore', { closeConnection: true });
-    await expect(extractTable(lake, source, 'events')).rejects.toThrow(new RegExp(`^table 'shop_mongo\\.events': lost the connection to MongoDB at 127\\.0\\.0\\.1:${target.wire!.port} while reading: .*closed; nothing of this load was committed`));
+    await expect(extractTable(lake, source, 'events')).rejects.toThrow(new RegExp(`^source shop_mongo, table events: lost the connection to MongoDB at 127\\.0\\.0\\.1:${target.wire!.port} while reading: .*closed; nothing of this load was committed`));
     expect(await lake.writer.committedLoads('shop_mongo', 'events')).toEqual([]);
     expect(await lake.storage.list('raw/shop_mongo/events/')).toEqual([]);
     const [load] = await extractTable(lake, source, 'events');
@@ -38,35 +38,46 @@ describe('MongoDB source failures (wire test server)', () => {
     expect(await readLanded(lake, 'shop_mongo', 'events', 'select count(distinct _id)::int as ids, count(*)::int as n from {table}')).toEqual([{ ids: 50, n: 50 }]);
   });
 
-  it('an unreachable server is one message naming the source, its tables and the host, within the selection timeout', async () => {
+  it('an unreachable server fails each of the source\'s tables with one line naming source, table and host, within the selection timeout', async () => {
     const port = await freePort();
     const source = mongoSource({ ...target, url: `mongodb://strata:hunter2@127.0.0.1:${port}/shop` }, { products: {}, reviews: {} }, { server_selection_timeout_ms: 500 });
     const started = Date.now();
-    const error = (await mongoSourceAdapter.connect(source).catch((e: Error) => e)) as Error;
-    expect(error.message).toMatch(new RegExp(`^source 'shop_mongo' \\(tables products, reviews\\): cannot reach MongoDB at 127\\.0\\.0\\.1:${port}: .*ECONNREFUSED.*; check that the server is running`));
-    expect(error.message).not.toContain('hunter2');
+    const results = await extractResults(lake, source, ['products', 'reviews']);
+    expect(results.map((r) => r.status)).toEqual(['error', 'error']);
+    expect(results[0].message).toMatch(new RegExp(`^source shop_mongo, table products: cannot reach MongoDB at 127\\.0\\.0\\.1:${port}: .*ECONNREFUSED.*; check that the server is running and the URL's host and port$`));
+    expect(results[1].message).toMatch(/^source shop_mongo, table reviews: cannot reach MongoDB/);
+    expect(results.map((r) => r.message).join('\n')).not.toContain('hunter2');
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
-  it('bad credentials are one message naming the source and user, never the password; good ones authenticate (SCRAM-SHA-256)', async () => {
+  it('bad credentials are one line naming the source, table and user, never the password; good ones authenticate (SCRAM-SHA-256)', async () => {
     secured.insert('products', [{ _id: oid(1), name: 'Mug' }]);
     const bad = mongoSource(secured, { products: {} }, { username: 'strata', password: 'wrong-password' });
-    const error = (await mongoSourceAdapter.connect(bad).catch((e: Error) => e)) as Error;
-    expect(error.message).toBe(`source 'shop_mongo' (tables products): MongoDB at 127.0.0.1:${secured.wire!.port} refused the credentials of user 'strata' (authentication failed); check the user, password and auth_source in the environment`);
-    expect(error.message).not.toContain('wrong-password');
+    await expect(extractTable(lake, bad, 'products')).rejects.toThrow(
+      `source shop_mongo, table products: MongoDB at 127.0.0.1:${secured.wire!.port} refused the credentials of user 'strata' (authentication failed); check the user, password and auth_source in the environment`,
+    );
     const inUrl = mongoSource({ ...secured, url: secured.wire!.url('shop', { user: 'strata', password: 'wrong-password' }) }, { products: {} });
-    expect(((await mongoSourceAdapter.connect(inUrl).catch((e: Error) => e)) as Error).message).not.toContain('wrong-password');
+    const error = (await extractTable(lake, inUrl, 'products').catch((e: Error) => e)) as Error;
+    expect(error.message).toContain('refused the credentials of the user in the URL');
+    expect(error.message).not.toContain('wrong-password');
     const good = mongoSource(secured, { products: {} }, { username: 'strata', password: 'right-password' });
     const [load] = await extractTable(lake, good, 'products');
     expect(load.rows).toBe(1);
     expect(JSON.stringify(load)).not.toContain('right-password');
   });
 
+  it('one failing table does not stop the others of the source', async () => {
+    target.insert('reviews', [{ _id: oid(1), rating: 5 }]);
+    const results = await extractResults(lake, mongoSource(target, { missing: { collection: 'nope' }, reviews: {} }), ['missing', 'reviews']);
+    expect(results.map((r) => [r.status, r.rows])).toEqual([['error', 0], ['success', 1]]);
+    expect(results[0].message).toMatch(/^source shop_mongo, table missing: collection 'nope' does not exist in MongoDB database 'shop' \(it has [a-z, ]*reviews[a-z, ]*\); set 'loader.collection' to its name$/);
+  });
+
   it('a user without read rights is one message naming the table and database', async () => {
     target.insert('orders', [{ _id: oid(1) }]);
     target.wire!.failCommand('find', { code: 13, codeName: 'Unauthorized', errmsg: 'not authorized on shop to execute command { find: "orders" }' });
     await expect(extractTable(lake, mongoSource(target, { orders: {} }), 'orders')).rejects.toThrow(
-      `table 'shop_mongo.orders': MongoDB at 127.0.0.1:${target.wire!.port} does not allow this user to read database 'shop': not authorized on shop to execute command { find: "orders" }`,
+      `source shop_mongo, table orders: MongoDB at 127.0.0.1:${target.wire!.port} does not allow this user to read database 'shop': not authorized on shop to execute command { find: "orders" }`,
     );
   });
 
@@ -80,7 +91,7 @@ describe('MongoDB source failures (wire test server)', () => {
       const consume = async () => {
         for await (const load of loads) for await (const _row of load.rows) if (++read === 15) controller.abort(new Error('interrupted'));
       };
-      await expect(consume()).rejects.toThrow("table 'shop_mongo.big': extract stopped");
+      await expect(consume()).rejects.toThrow('extract stopped');
       expect(read).toBe(15);
       expect(target.wire!.openCursors()).toBe(0);
     } finally {

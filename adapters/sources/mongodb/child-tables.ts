@@ -1,66 +1,58 @@
 /**
- * Arrays of documents flattened into child tables, the way dlt normalises nested data: the array
- * `variants` of a `products` document becomes rows of `products__variants`, each with the key of
- * its parent row, its position in the array, and a key of its own derived from both, so extracting
- * the same document again gives the same keys. Pure.
+ * Arrays of documents unnested into child tables, the way dlt normalises nested data: the array
+ * `variants` of a `products` document becomes rows of a table such as `products__variants`, each
+ * with the key of its parent row, its position in the array, and a key of its own derived from
+ * both (and the array's path), so extracting the same document again gives the same keys, and a
+ * `variants.options` table's parent keys are the `variants` table's row keys. Pure.
  */
 
 import { createHash } from 'node:crypto';
-import { toLakeName } from '../../../core/lake/lake-layout.js';
 import type { JsonValue } from './bson-to-json.js';
 
 /** The key of the parent row: the root document's `_id` text, or the `_strata_id` of a child row. */
 export const PARENT_ID_COLUMN = '_strata_parent_id';
 /** The row's position (from 0) in its parent's array. */
 export const LIST_IDX_COLUMN = '_strata_list_idx';
-/** The row's own key: a hash of its parent's key, its table and its position. */
+/** The row's own key: a hash of its parent's key, its array's path and its position. */
 export const CHILD_ID_COLUMN = '_strata_id';
 /** The `_id` text of the root document, for joins across levels. */
 export const ROOT_ID_COLUMN = '_strata_root_id';
 /** The column an array of plain values lands in (dlt calls it `value` too). */
 export const VALUE_COLUMN = 'value';
 
-/** One array path to flatten (`variants`, `variants.options`) and the child table it fills. */
-export interface ChildTable {
-  path: string;
-  /** `<parent table>__<path with __ for dots>`, e.g. `products__variants__options`. */
-  table: string;
+/** The stable key of the element at `index` of the array at `path` (`variants.options`) under a parent row. */
+export function childRowId(parentId: string, path: string, index: number): string {
+  return createHash('sha256').update(`${parentId}\u0000${path}\u0000${index}`).digest('hex').slice(0, 32);
 }
 
-/** The child table for an array path of a table: `products` + `variants.options` -> `products__variants__options`. */
-export function childTable(parentTable: string, path: string): ChildTable {
-  const table = [parentTable, ...path.split('.').map(toLakeName)].join('__');
-  return { path, table };
-}
-
-/** The stable key of a child row. */
-export function childRowId(parentId: string, table: string, index: number): string {
-  return createHash('sha256').update(`${parentId}\u0000${table}\u0000${index}`).digest('hex').slice(0, 32);
+/** Whether an unnest path is well formed: dotted field names, none empty or starting with `$`. */
+export function isUnnestPath(path: string): boolean {
+  return path.split('.').every((segment) => segment !== '' && !segment.startsWith('$') && !/\s/.test(segment));
 }
 
 /**
- * The rows of one child table taken from one document (already mapped to JSON). Objects on the way
+ * The rows of the array at `path` in one document (already mapped to JSON). Objects on the way
  * are walked through; arrays on the way make each element the parent of the rows below it.
  */
-export function childRows(document: { [key: string]: JsonValue }, rootId: string, parentTable: string, child: ChildTable): Record<string, JsonValue>[] {
+export function childRows(document: { [key: string]: JsonValue }, rootId: string, path: string): Record<string, JsonValue>[] {
   const rows: Record<string, JsonValue>[] = [];
-  const segments = child.path.split('.');
-  const walk = (value: JsonValue, depth: number, parentId: string, table: string): void => {
+  const segments = path.split('.');
+  const walk = (value: JsonValue, depth: number, parentId: string): void => {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
     const next = value[segments[depth]];
-    const nextTable = `${table}__${toLakeName(segments[depth])}`;
     const last = depth === segments.length - 1;
+    const here = segments.slice(0, depth + 1).join('.');
     if (Array.isArray(next)) {
       next.forEach((element, index) => {
-        const id = childRowId(parentId, nextTable, index);
+        const id = childRowId(parentId, here, index);
         if (last) rows.push(childRow(element, id, parentId, index, rootId));
-        else walk(element, depth + 1, id, nextTable);
+        else walk(element, depth + 1, id);
       });
     } else if (!last) {
-      walk(next, depth + 1, parentId, nextTable);
+      walk(next, depth + 1, parentId);
     }
   };
-  walk(document, 0, rootId, parentTable);
+  walk(document, 0, rootId);
   return rows;
 }
 

@@ -17,32 +17,40 @@ function failure(fn: () => unknown): UserError {
 }
 
 describe('readMongoSource', () => {
-  it('reads the connection and each table, with source-level table defaults and dbt-style disposition defaults', () => {
+  it('reads the connection and each table, with source-level table defaults and the runner\'s disposition defaults', () => {
     const settings = readMongoSource(
       source({ url: 'mongodb://u:p@db.internal:27017/shop?authSource=admin', batch_size: 500 }, [
-        { name: 'products', settings: { cursor_field: 'updatedAt', primary_key: '_id', flatten: ['variants', 'variants.options'] } },
-        { name: 'products__variants', settings: { primary_key: '_strata_id' } },
+        { name: 'products', settings: { cursor_field: 'updatedAt', primary_key: '_id' } },
+        { name: 'products__variants', settings: { unnest: 'variants', cursor_field: 'updatedAt', primary_key: '_strata_id' } },
+        { name: 'variant_options', settings: { collection: 'products', unnest: 'variants.options', cursor_field: 'updatedAt' } },
         { name: 'events', settings: { collection: 'web_events', cursor_field: '_id' } },
         { name: 'rates' },
       ]),
     );
     expect(settings.connection).toMatchObject({ url: 'mongodb://u:p@db.internal:27017/shop?authSource=admin', database: 'shop', serverSelectionTimeoutMs: 10000 });
-    const products = settings.tables.get('products')!;
-    expect(products).toMatchObject({ collection: 'products', cursorField: 'updatedAt', disposition: 'merge', primaryKey: ['_id'], format: 'jsonl', batchSize: 500 });
-    expect(products.children.map((c) => c.table)).toEqual(['products__variants', 'products__variants__options']);
-    expect(settings.tables.get('products__variants')!.childOf).toBe('products');
+    expect(settings.tables.get('products')).toMatchObject({ collection: 'products', cursorField: 'updatedAt', disposition: 'merge', primaryKey: ['_id'], format: 'jsonl', batchSize: 500 });
+    expect(settings.tables.get('products__variants')).toMatchObject({ collection: 'products', unnest: 'variants', disposition: 'merge', primaryKey: ['_strata_id'] });
+    expect(settings.tables.get('variant_options')).toMatchObject({ collection: 'products', unnest: 'variants.options', disposition: 'append', primaryKey: ['_strata_id'] });
     expect(settings.tables.get('events')).toMatchObject({ collection: 'web_events', disposition: 'append', primaryKey: ['_id'] });
     expect(settings.tables.get('rates')).toMatchObject({ disposition: 'replace' });
   });
 
+  it("the runner's reading of the shared keys wins", () => {
+    const config = source({ url: 'mongodb://h/shop' }, [{ name: 'products', settings: {} }]);
+    config.tables[0].load = { disposition: 'merge', primaryKey: ['sku'], cursorField: 'meta.updatedAt', format: 'parquet' };
+    expect(readMongoSource(config).tables.get('products')).toMatchObject({ disposition: 'merge', primaryKey: ['sku'], cursorField: 'meta.updatedAt', format: 'parquet' });
+  });
+
   it('names the file, line and key of a mistake', () => {
     const typo = failure(() => readMongoSource(source({ url: 'mongodb://h/shop' }, [{ name: 'products', settings: { cursor_feild: 'updatedAt' }, line: 7 }])));
-    expect(typo.format()).toContain("models/sources.yml:7: table 'shop_mongo.products': unknown MongoDB loader setting 'cursor_feild'; did you mean 'cursor_field'?");
-    expect(failure(() => readMongoSource(source({ url: 'postgres://h/shop' }))).message).toContain("'loader.url' must be a MongoDB connection string");
-    expect(failure(() => readMongoSource(source({ url: 'mongodb://h:27017' }))).message).toContain("names no database");
+    expect(typo.format()).toContain("models/sources.yml:7: unknown key 'cursor_feild' in the loader of table 'shop_mongo.products' (type mongodb)");
+    expect(typo.hint).toContain("did you mean 'cursor_field'?");
+    expect(failure(() => readMongoSource(source({ url: 'postgres://h/shop' }))).message).toContain("source 'shop_mongo': 'loader.url' must be a MongoDB connection string");
+    expect(failure(() => readMongoSource(source({ url: 'mongodb://h:27017' }))).message).toContain('names no database');
     expect(failure(() => readMongoSource(source({ url: 'mongodb://h/shop' }, [{ name: 'p', settings: { disposition: 'upsert' } }]))).message).toContain("'loader.disposition' must be one of append, replace, merge");
-    expect(failure(() => readMongoSource(source({ url: 'mongodb://h/shop' }, [{ name: 'p', settings: { flatten: 'variants..options' } }]))).message).toContain("'loader.flatten' must be a list of array fields");
+    expect(failure(() => readMongoSource(source({ url: 'mongodb://h/shop' }, [{ name: 'p', settings: { unnest: 'variants..options' } }]))).message).toContain("table 'shop_mongo.p': 'loader.unnest' must be the path of an array field");
     expect(failure(() => readMongoSource(source({ url: 'mongodb://h/shop', password: 'x' }))).message).toContain("'loader.password' but no 'loader.username'");
+    expect(failure(() => readMongoSource(source({ url: 'mongodb://h/shop' }, [{ name: 'p', settings: { batch_size: 0 } }]))).message).toContain("'loader.batch_size' must be a whole number >= 1");
   });
 
   it('takes the database from the URL path and names hosts without credentials', () => {

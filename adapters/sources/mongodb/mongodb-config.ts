@@ -1,17 +1,19 @@
 /**
  * A MongoDB source's `loader:` settings, checked and typed. Pure: nothing here connects.
  *
- *   loader: {type: mongodb, url: "{{ env_var('SHOP_MONGO_URL') }}", database: shop}
+ *   loader: {type: mongodb, url: '{{env "SHOP_MONGO_URL"}}', database: shop}
  *   tables:
  *     - name: products
- *       loader: {cursor_field: updatedAt, primary_key: _id, flatten: [variants, variants.options]}
+ *       loader: {cursor_field: updatedAt, primary_key: _id}
+ *     - name: products__variants
+ *       loader: {collection: products, unnest: variants, cursor_field: updatedAt, primary_key: _strata_id}
  */
 
-import { didYouMean } from '../../../core/errors/did-you-mean.js';
 import { UserError } from '../../../core/errors/user-error.js';
+import { checkLoaderKeys, loaderError } from '../../../core/extract/check-loader-keys.js';
 import type { SourceLoaderConfig, SourceTableConfig } from '../../../core/extract/source-adapter.js';
 import { LAKE_FORMATS, WRITE_DISPOSITIONS, type LakeFormat, type WriteDisposition } from '../../../core/lake/lake-layout.js';
-import { childTable, type ChildTable } from './child-tables.js';
+import { CHILD_ID_COLUMN, isUnnestPath } from './child-tables.js';
 
 /** How to reach the server; never logged (the URL may hold a password). */
 export interface MongoConnectionSettings {
@@ -33,11 +35,9 @@ export interface MongoTableSettings {
   disposition: WriteDisposition;
   primaryKey: string[];
   format: LakeFormat;
-  /** Array paths flattened into child tables. */
-  children: ChildTable[];
+  /** The array (dotted for nested arrays) whose elements are this table's rows, instead of whole documents. */
+  unnest?: string;
   batchSize: number;
-  /** Set when this YAML table is a child table another table fills: it is extracted with its parent. */
-  childOf?: string;
 }
 
 export interface MongoSourceSettings {
@@ -45,111 +45,88 @@ export interface MongoSourceSettings {
   tables: Map<string, MongoTableSettings>;
 }
 
-const CONNECTION_KEYS = ['url', 'database', 'username', 'password', 'auth_source', 'server_selection_timeout_ms'];
-const TABLE_KEYS = ['collection', 'cursor_field', 'disposition', 'primary_key', 'format', 'flatten', 'batch_size'];
+const SOURCE_KEYS = ['url', 'database', 'username', 'password', 'auth_source', 'server_selection_timeout_ms', 'batch_size'];
+const TABLE_KEYS = ['collection', 'unnest', 'batch_size'];
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_BATCH_SIZE = 1000;
 
 /** The checked settings of a source; throws a UserError naming the file, line and key. */
 export function readMongoSource(source: SourceLoaderConfig): MongoSourceSettings {
-  const where = { file: source.file };
+  checkLoaderKeys(source, SOURCE_KEYS, TABLE_KEYS);
   const s = source.settings;
-  checkKeys(s, [...CONNECTION_KEYS, ...TABLE_KEYS], `source '${source.name}'`, where);
+  const fail = (key: string | undefined, message: string, hint?: string) => loaderError(source, undefined, key, `source '${source.name}': ${message}`, hint);
   const url = s.url;
   if (typeof url !== 'string' || !/^mongodb(\+srv)?:\/\//.test(url)) {
-    throw new UserError(`source '${source.name}': 'loader.url' must be a MongoDB connection string (mongodb://host:port/database)`, {
-      ...where,
-      hint: `take it from the environment: url: "{{ env_var('${source.name.toUpperCase()}_URL') }}"`,
-    });
+    throw fail('url', `'loader.url' must be a MongoDB connection string (mongodb://host:port/database)`, `take it from the environment: url: '{{env "${source.name.toUpperCase()}_URL"}}'`);
   }
-  const database = optionalString(s, 'database', source.name, where) ?? databaseOfUrl(url);
-  if (!database) throw new UserError(`source '${source.name}' names no database: give 'loader.database', or put it in the URL's path`, { ...where, hint: 'database: shop' });
+  const text = (key: string): string | undefined => {
+    const value = s[key];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string' || !value) throw fail(key, `'loader.${key}' must be text`);
+    return value;
+  };
+  const database = text('database') ?? databaseOfUrl(url);
+  if (!database) throw fail('database', `names no database: give 'loader.database', or put it in the URL's path`, 'database: shop');
   const connection: MongoConnectionSettings = {
     url,
     database,
-    username: optionalString(s, 'username', source.name, where),
-    password: optionalString(s, 'password', source.name, where),
-    authSource: optionalString(s, 'auth_source', source.name, where),
-    serverSelectionTimeoutMs: positiveInteger(s, 'server_selection_timeout_ms', DEFAULT_TIMEOUT_MS, `source '${source.name}'`, where),
+    username: text('username'),
+    password: text('password'),
+    authSource: text('auth_source'),
+    serverSelectionTimeoutMs: positiveInteger(s.server_selection_timeout_ms, DEFAULT_TIMEOUT_MS, () => fail('server_selection_timeout_ms', `'loader.server_selection_timeout_ms' must be a whole number >= 1`)),
   };
-  if (connection.password !== undefined && connection.username === undefined) {
-    throw new UserError(`source '${source.name}' has a 'loader.password' but no 'loader.username'`, where);
-  }
+  if (connection.password !== undefined && connection.username === undefined) throw fail('password', `has a 'loader.password' but no 'loader.username'`);
   const tables = new Map<string, MongoTableSettings>();
   for (const table of source.tables) tables.set(table.name, readTable(source, table));
-  for (const table of tables.values()) {
-    for (const child of table.children) {
-      const declared = tables.get(child.table);
-      if (declared) declared.childOf = table.name;
-    }
-  }
   return { connection, tables };
 }
 
 function readTable(source: SourceLoaderConfig, table: SourceTableConfig): MongoTableSettings {
-  const where = { file: source.file, line: table.line };
-  const what = `table '${source.name}.${table.name}'`;
-  checkKeys(table.settings, TABLE_KEYS, what, where);
+  const fail = (key: string | undefined, message: string, hint?: string) => loaderError(source, table, key, `table '${source.name}.${table.name}': ${message}`, hint);
   // The source's table keys are defaults for each of its tables.
   const s: Record<string, unknown> = {};
-  for (const key of TABLE_KEYS) if (key in source.settings) s[key] = source.settings[key];
+  for (const key of ['disposition', 'primary_key', 'cursor_field', 'format', 'batch_size']) if (key in source.settings) s[key] = source.settings[key];
   Object.assign(s, table.settings);
-  const collection = s.collection ?? table.name;
-  if (typeof collection !== 'string' || !collection) throw new UserError(`${what}: 'loader.collection' must be a collection name`, where);
-  const cursorField = s.cursor_field;
-  if (cursorField !== undefined && (typeof cursorField !== 'string' || !cursorField)) throw new UserError(`${what}: 'loader.cursor_field' must be a field name`, { ...where, hint: 'cursor_field: updatedAt' });
-  const givenKey = s.primary_key;
-  const keys = typeof givenKey === 'string' ? [givenKey] : givenKey;
-  if (keys !== undefined && (!Array.isArray(keys) || !keys.length || keys.some((k) => typeof k !== 'string' || !k))) {
-    throw new UserError(`${what}: 'loader.primary_key' must be a field name or a list of them`, { ...where, hint: 'primary_key: _id' });
+  const unnest = s.unnest;
+  if (unnest !== undefined && (typeof unnest !== 'string' || !isUnnestPath(unnest))) {
+    throw fail('unnest', `'loader.unnest' must be the path of an array field (dotted for a nested array)`, 'unnest: variants.options');
   }
-  const disposition = s.disposition ?? (keys ? 'merge' : cursorField ? 'append' : 'replace');
-  if (!WRITE_DISPOSITIONS.includes(disposition as WriteDisposition)) {
-    throw new UserError(`${what}: 'loader.disposition' must be one of ${WRITE_DISPOSITIONS.join(', ')}, got ${JSON.stringify(disposition)}`, where);
-  }
-  const format = s.format ?? 'jsonl';
-  if (!LAKE_FORMATS.includes(format as LakeFormat)) throw new UserError(`${what}: 'loader.format' must be one of ${LAKE_FORMATS.join(', ')}, got ${JSON.stringify(format)}`, where);
-  const flatten = s.flatten ?? [];
-  const paths = typeof flatten === 'string' ? [flatten] : flatten;
-  if (!Array.isArray(paths) || paths.some((p) => typeof p !== 'string' || !/^[^.$\s][^\s]*$/.test(p) || p.split('.').some((seg: string) => !seg))) {
-    throw new UserError(`${what}: 'loader.flatten' must be a list of array fields (dotted for nested arrays)`, { ...where, hint: 'flatten: [variants, variants.options]' });
-  }
-  const children = (paths as string[]).map((p) => childTable(table.name, p));
-  for (const child of children) {
-    if (child.table.length > 63) throw new UserError(`${what}: child table '${child.table}' for 'flatten: ${child.path}' is longer than 63 characters`, { ...where, hint: 'give the table a shorter name' });
-  }
+  const collection = s.collection ?? (unnest && table.name.includes('__') ? table.name.split('__')[0] : table.name);
+  if (typeof collection !== 'string' || !collection) throw fail('collection', `'loader.collection' must be a collection name`);
+  // The runner's reading of the shared keys wins, so that the lake reader and the loads agree.
+  const shared = table.load ?? readSharedKeys(s, fail);
   return {
     name: table.name,
     collection,
-    ...(cursorField ? { cursorField: cursorField as string } : {}),
-    disposition: disposition as WriteDisposition,
-    primaryKey: (keys as string[] | undefined) ?? ['_id'],
-    format: format as LakeFormat,
-    children,
-    batchSize: positiveInteger(s, 'batch_size', DEFAULT_BATCH_SIZE, what, where),
+    ...(shared.cursorField ? { cursorField: shared.cursorField } : {}),
+    disposition: shared.disposition,
+    primaryKey: shared.primaryKey.length ? shared.primaryKey : [unnest ? CHILD_ID_COLUMN : '_id'],
+    format: table.load ? shared.format : ((s.format as LakeFormat | undefined) ?? 'jsonl'),
+    ...(unnest ? { unnest: unnest as string } : {}),
+    batchSize: positiveInteger(s.batch_size, DEFAULT_BATCH_SIZE, () => fail('batch_size', `'loader.batch_size' must be a whole number >= 1`)),
   };
 }
 
-function checkKeys(settings: Record<string, unknown>, allowed: string[], what: string, where: { file: string; line?: number }): void {
-  for (const key of Object.keys(settings)) {
-    if (!allowed.includes(key)) {
-      const suggestion = didYouMean(key, allowed);
-      throw new UserError(`${what}: unknown MongoDB loader setting '${key}'${suggestion ? `; ${suggestion}` : ''}`, { ...where, hint: `settings: ${allowed.join(', ')}` });
-    }
+/** disposition, primary_key, cursor_field and format when no runner read them (the adapter used on its own). */
+function readSharedKeys(s: Record<string, unknown>, fail: (key: string, message: string, hint?: string) => UserError): { disposition: WriteDisposition; primaryKey: string[]; cursorField?: string; format: LakeFormat } {
+  const cursorField = s.cursor_field;
+  if (cursorField !== undefined && (typeof cursorField !== 'string' || !cursorField)) throw fail('cursor_field', `'loader.cursor_field' must be a field name`, 'cursor_field: updatedAt');
+  const given = typeof s.primary_key === 'string' ? [s.primary_key] : s.primary_key;
+  if (given !== undefined && (!Array.isArray(given) || !given.length || given.some((k) => typeof k !== 'string' || !k))) {
+    throw fail('primary_key', `'loader.primary_key' must be a field name or a list of them`, 'primary_key: _id');
   }
+  const primaryKey = (given as string[] | undefined) ?? [];
+  const disposition = s.disposition ?? (primaryKey.length ? 'merge' : cursorField ? 'append' : 'replace');
+  if (!WRITE_DISPOSITIONS.includes(disposition as WriteDisposition)) throw fail('disposition', `'loader.disposition' must be one of ${WRITE_DISPOSITIONS.join(', ')}, got ${JSON.stringify(disposition)}`);
+  const format = s.format ?? 'jsonl';
+  if (!LAKE_FORMATS.includes(format as LakeFormat)) throw fail('format', `'loader.format' must be one of ${LAKE_FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
+  return { disposition: disposition as WriteDisposition, primaryKey, ...(cursorField ? { cursorField: cursorField as string } : {}), format: format as LakeFormat };
 }
 
-function optionalString(s: Record<string, unknown>, key: string, source: string, where: { file: string }): string | undefined {
-  const value = s[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || !value) throw new UserError(`source '${source}': 'loader.${key}' must be text`, where);
-  return value;
-}
-
-function positiveInteger(s: Record<string, unknown>, key: string, fallback: number, what: string, where: { file: string; line?: number }): number {
-  const value = s[key] ?? fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new UserError(`${what}: 'loader.${key}' must be a whole number >= 1`, where);
-  return value;
+function positiveInteger(value: unknown, fallback: number, fail: () => UserError): number {
+  const n = value ?? fallback;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw fail();
+  return n;
 }
 
 /** The database in a connection string's path (`mongodb://h:27017/shop?x=y` -> `shop`). */

@@ -2,7 +2,7 @@ import type { Collection, Db, Document, Filter, MongoClient } from 'mongodb';
 import { nearest } from '../../../core/errors/did-you-mean.js';
 import type { ExtractLoad, ExtractRequest, SourceConnection } from '../../../core/extract/source-adapter.js';
 import { documentToJson, idToText } from './bson-to-json.js';
-import { CHILD_ID_COLUMN, childRows, type ChildTable } from './child-tables.js';
+import { childRows } from './child-tables.js';
 import { hostsOfUrl, type MongoSourceSettings, type MongoTableSettings } from './mongodb-config.js';
 import { compareCursor, decodeCursor, encodeCursor, fieldValue, type CursorState } from './mongodb-cursor.js';
 import { describeMongoError, MongoSourceError } from './mongodb-errors.js';
@@ -15,10 +15,9 @@ export interface MongoTableState {
 }
 
 /**
- * An open MongoDB source. A table's documents land whole (one load); each flattened array lands
- * in its child table first, by its own query over the same cursor range, and the parent's load,
- * which carries the state, comes last: a run killed between them re-lands the children next time
- * (same keys, so merge and replace stay exactly-once) instead of losing them.
+ * An open MongoDB source. Each table is one load per run: whole documents, or the rows of one
+ * array (`unnest`) with keys derived from the document's `_id`. With a cursor field, a run reads
+ * the documents whose cursor is above the state and at most the largest value when the run began.
  */
 export class MongoSourceConnection implements SourceConnection {
   private readonly db: Db;
@@ -33,19 +32,17 @@ export class MongoSourceConnection implements SourceConnection {
   }
 
   async *extract(request: ExtractRequest): AsyncIterable<ExtractLoad> {
-    const what = `table '${this.sourceName}.${request.table.name}'`;
     const table = this.settings.tables.get(request.table.name);
-    if (!table) throw new MongoSourceError(`${what}: not declared in source '${this.sourceName}'`);
-    // A child table is filled by its parent's extract.
-    if (table.childOf) return;
+    if (!table) throw new MongoSourceError(`table '${request.table.name}' is not declared in source '${this.sourceName}'`);
+    let collection: Collection;
+    let plan: ExtractPlan;
     try {
-      const collection = await this.collection(table, what);
-      const plan = await this.plan(collection, table, request);
-      for (const child of table.children) yield this.childLoad(collection, table, child, plan, request, what);
-      yield this.parentLoad(collection, table, plan, request, what);
+      collection = await this.collection(table);
+      plan = await this.plan(collection, table, request);
     } catch (error) {
-      throw this.describe(error, what);
+      throw this.describe(error);
     }
+    yield table.unnest ? this.unnestLoad(collection, table, table.unnest, plan, request) : this.documentLoad(collection, table, plan, request);
   }
 
   async close(): Promise<void> {
@@ -53,20 +50,21 @@ export class MongoSourceConnection implements SourceConnection {
   }
 
   /** The collection, after checking it exists: MongoDB reads a missing one as empty. */
-  private async collection(table: MongoTableSettings, what: string): Promise<Collection> {
+  private async collection(table: MongoTableSettings): Promise<Collection> {
     const names = (await this.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name as string);
     if (!names.includes(table.collection)) {
       const close = nearest(table.collection, names);
       const hint = close ? `did you mean '${close}'?` : names.length ? `it has ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''}` : 'it has no collections';
-      throw new MongoSourceError(`${what}: collection '${table.collection}' does not exist in database '${this.settings.connection.database}' (${hint}); set 'loader.collection' to its name`);
+      throw new MongoSourceError(`collection '${table.collection}' does not exist in MongoDB database '${this.settings.connection.database}' (${hint}); set 'loader.collection' to its name`);
     }
     return this.db.collection(table.collection);
   }
 
-  /** The filter every load of this run reads, and the state before it. */
+  /** The filter of this run's load, and the state before it. */
   private async plan(collection: Collection, table: MongoTableSettings, request: ExtractRequest): Promise<ExtractPlan> {
     const field = table.cursorField;
-    if (!field) return { filter: {}, disposition: request.fullRefresh ? 'replace' : table.disposition };
+    const disposition = request.fullRefresh ? 'replace' : table.disposition;
+    if (!field) return { filter: {}, disposition };
     const previous = request.state as MongoTableState | undefined;
     const incremental = !request.fullRefresh && table.disposition !== 'replace' && previous?.cursor !== undefined && previous.cursor_field === field;
     const since = incremental ? previous!.cursor : undefined;
@@ -80,38 +78,15 @@ export class MongoSourceConnection implements SourceConnection {
     else if (bound === undefined) filter = {};
     // Documents without the cursor field land on the first (or a full) run only.
     else filter = { $or: [{ [field]: { $lte: bound } }, { [field]: null }] };
-    return { filter, since, disposition: request.fullRefresh ? 'replace' : table.disposition };
+    return { filter, since, disposition };
   }
 
-  private childLoad(collection: Collection, table: MongoTableSettings, child: ChildTable, plan: ExtractPlan, request: ExtractRequest, what: string): ExtractLoad {
-    const root = child.path.split('.')[0];
-    const documents = this.read(collection, plan.filter, { _id: 1, [root]: 1 }, table.batchSize, request.signal, what);
+  private documentLoad(collection: Collection, table: MongoTableSettings, plan: ExtractPlan, request: ExtractRequest): ExtractLoad {
+    const cursor = new CursorMax(table.cursorField, plan.since);
+    const documents = this.read(collection, plan.filter, undefined, table.batchSize, request.signal);
     async function* rows() {
       for await (const document of documents) {
-        const id = idToText(document._id);
-        yield* childRows(documentToJson(document), id, table.name, child);
-      }
-    }
-    return {
-      table: child.table,
-      rows: rows(),
-      format: table.format,
-      disposition: plan.disposition,
-      primaryKey: [CHILD_ID_COLUMN],
-      state: () => ({ parent_table: table.name }),
-    };
-  }
-
-  private parentLoad(collection: Collection, table: MongoTableSettings, plan: ExtractPlan, request: ExtractRequest, what: string): ExtractLoad {
-    const field = table.cursorField;
-    let max: CursorState | undefined = plan.since;
-    const documents = this.read(collection, plan.filter, undefined, table.batchSize, request.signal, what);
-    async function* rows() {
-      for await (const document of documents) {
-        if (field) {
-          const seen = encodeCursor(fieldValue(document, field));
-          if (seen && (!max || compareCursor(seen, max) > 0)) max = seen;
-        }
+        cursor.see(document);
         const row = documentToJson(document);
         row._id = idToText(document._id);
         yield row;
@@ -123,29 +98,60 @@ export class MongoSourceConnection implements SourceConnection {
       disposition: plan.disposition,
       primaryKey: table.primaryKey,
       // The writer records the landed range of a top-level cursor; a dotted one is not a column.
-      ...(field && !field.includes('.') ? { cursorField: field } : {}),
-      state: (): Record<string, unknown> => (field ? { cursor_field: field, ...(max ? { cursor: max } : {}) } : {}),
+      ...(table.cursorField && !table.cursorField.includes('.') ? { cursorField: table.cursorField } : {}),
+      state: () => cursor.state(),
     };
   }
 
+  private unnestLoad(collection: Collection, table: MongoTableSettings, path: string, plan: ExtractPlan, request: ExtractRequest): ExtractLoad {
+    const cursor = new CursorMax(table.cursorField, plan.since);
+    const projection: Document = { _id: 1, [path.split('.')[0]]: 1, ...(table.cursorField ? { [table.cursorField]: 1 } : {}) };
+    const documents = this.read(collection, plan.filter, projection, table.batchSize, request.signal);
+    async function* rows() {
+      for await (const document of documents) {
+        cursor.see(document);
+        yield* childRows(documentToJson(document), idToText(document._id), path);
+      }
+    }
+    return { rows: rows(), format: table.format, disposition: plan.disposition, primaryKey: table.primaryKey, state: () => cursor.state() };
+  }
+
   /** Streams a query's documents in batches; stops, and closes the server cursor, on abort. */
-  private async *read(collection: Collection, filter: Filter<Document>, projection: Document | undefined, batchSize: number, signal: AbortSignal, what: string): AsyncGenerator<Document> {
+  private async *read(collection: Collection, filter: Filter<Document>, projection: Document | undefined, batchSize: number, signal: AbortSignal): AsyncGenerator<Document> {
     const cursor = collection.find(filter, { batchSize, ...(projection ? { projection } : {}) });
     try {
       for await (const document of cursor) {
-        if (signal.aborted) throw new MongoSourceError(`${what}: extract stopped`, { cause: signal.reason });
+        if (signal.aborted) throw new MongoSourceError('extract stopped', { cause: signal.reason });
         yield document;
       }
     } catch (error) {
-      throw this.describe(error, what);
+      throw this.describe(error, true);
     } finally {
       await cursor.close();
     }
   }
 
-  private describe(error: unknown, what: string): Error {
+  private describe(error: unknown, reading = false): Error {
     const c = this.settings.connection;
-    return describeMongoError(error, what, { hosts: hostsOfUrl(c.url), database: c.database, username: c.username, file: this.file, reading: true });
+    return describeMongoError(error, { hosts: hostsOfUrl(c.url), database: c.database, username: c.username, file: this.file, reading });
+  }
+}
+
+/** The largest cursor value of the documents read, from the previous state on. */
+class CursorMax {
+  constructor(
+    private readonly field: string | undefined,
+    private max: CursorState | undefined,
+  ) {}
+
+  see(document: Document): void {
+    if (!this.field) return;
+    const seen = encodeCursor(fieldValue(document, this.field));
+    if (seen && (!this.max || compareCursor(seen, this.max) > 0)) this.max = seen;
+  }
+
+  state(): Record<string, unknown> {
+    return this.field ? { cursor_field: this.field, ...(this.max ? { cursor: this.max } : {}) } : {};
   }
 }
 

@@ -24,13 +24,11 @@ export class MongoSourceAdapter implements SourceAdapter {
       bsonRegExp: true,
       ...(c.username !== undefined ? { auth: { username: c.username, password: c.password }, ...(c.authSource ? { authSource: c.authSource } : {}) } : c.authSource ? { authSource: c.authSource } : {}),
     };
-    const tables = source.tables.map((t) => t.name).join(', ');
-    const what = `source '${source.name}'${tables ? ` (tables ${tables})` : ''}`;
     let client: MongoClient;
     try {
       client = new MongoClient(c.url, options);
     } catch (error) {
-      throw describeMongoError(error, what, { hosts: hostsOfUrl(c.url), database: c.database, username: c.username, file: source.file });
+      throw describeMongoError(error, { hosts: hostsOfUrl(c.url), database: c.database, username: c.username, file: source.file });
     }
     try {
       await client.connect();
@@ -38,7 +36,7 @@ export class MongoSourceAdapter implements SourceAdapter {
       await client.db(c.database).command({ ping: 1 });
     } catch (error) {
       await client.close().catch(() => undefined);
-      throw describeMongoError(error, what, { hosts: hostsOfUrl(c.url), database: c.database, username: c.username, file: source.file });
+      throw describeMongoError(error, { hosts: hostsOfUrl(c.url), database: c.database, username: c.username, file: source.file });
     }
     return new MongoSourceConnection(client, source.name, settings, source.file);
   }
