@@ -10,6 +10,7 @@ import { CsvEncoder, JsonLinesEncoder, type PartEncoder } from '../core/lake/par
 /** Source adapters by the `loader.type` a source names; each is imported only when used. */
 const SOURCES: Record<string, () => Promise<SourceAdapter>> = {
   mysql: async () => (await import('../adapters/sources/mysql/mysql-source.js')).mysqlSource,
+  mongodb: async () => (await import('../adapters/sources/mongodb/mongodb-source.js')).mongoSourceAdapter,
 };
 
 /** Known loader type names. */
