@@ -47,7 +47,8 @@ export function readTableLoadSettings(yaml: YamlFile, sourceBlock: Record<string
     if (typeof cursor[0] !== 'string' || !cursor[0]) throw yaml.error(cursor[1], `'loader.cursor_field' must be a column name`, 'cursor_field: updated_at');
     cursorField = cursor[0];
   }
-  let format: LakeFormat = 'parquet';
+  // MongoDB documents land whole as NDJSON (nested, varying in shape); rows as Parquet.
+  let format: LakeFormat = sourceBlock.type === 'mongodb' ? 'jsonl' : 'parquet';
   const fmt = pick('format');
   if (fmt) {
     if (!LAKE_FORMATS.includes(fmt[0] as LakeFormat)) throw yaml.error(fmt[1], `'loader.format' must be one of ${LAKE_FORMATS.join(', ')}`, `got ${JSON.stringify(fmt[0])}`);
