@@ -146,7 +146,7 @@ export const COMMON_KEYS = ['disposition', 'primary_key', 'cursor_field', 'forma
 /**
  * Reads `disposition`, `primary_key`, `cursor_field` and `format` (the table's over the source's, as
  * the project reader does) and the table's `column_types`. Without a disposition: `merge` with a
- * primary key, else the adapter's default.
+ * primary key, `append` with a cursor field, else the adapter's default.
  */
 export function readTableLanding(source: SourceLoaderConfig, table: SourceTableConfig, defaultDisposition: WriteDisposition): TableLanding {
   const tableReader = SettingsReader.forTable(source, table);
@@ -154,7 +154,7 @@ export function readTableLanding(source: SourceLoaderConfig, table: SourceTableC
   const pick = (key: string) => (tableReader.has(key) ? tableReader : sourceReader);
   const primaryKey = pick('primary_key').names('primary_key');
   const cursorField = pick('cursor_field').string('cursor_field');
-  const disposition = pick('disposition').oneOf('disposition', WRITE_DISPOSITIONS) ?? (primaryKey?.length ? 'merge' : defaultDisposition);
+  const disposition = pick('disposition').oneOf('disposition', WRITE_DISPOSITIONS) ?? (primaryKey?.length ? 'merge' : cursorField ? 'append' : defaultDisposition);
   if (disposition === 'merge' && !primaryKey?.length) throw tableReader.error(`disposition merge needs a primary_key`, 'primary_key: [id]', 'disposition');
   const format = pick('format').oneOf('format', LAKE_FORMATS) ?? 'parquet';
   const types = tableReader.textMap('column_types');

@@ -35,7 +35,7 @@ export function profileSearchPath(options: ProfileOptions): string[] {
 }
 
 /** Field or variable names whose values are secrets: masked in logs and artifacts. */
-export const SECRET_NAME = /password|passphrase|secret|token|private_key|key_id|access_key|credential|^STRATA_ENV_SECRET_/i;
+export const SECRET_NAME = /password|passphrase|secret|token|private_key|key_id|access_key|api_key|credential|^STRATA_ENV_SECRET_/i;
 
 /** `{{env "NAME"}}` or `{{env "NAME" "default"}}` (dbt's env_var spelling works too). */
 export const ENV_CALL = /\{\{\s*(?:env|env_var)\s+"([^"]+)"(?:\s+"([^"]*)")?\s*\}\}/g;
