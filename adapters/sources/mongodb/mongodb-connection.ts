@@ -107,10 +107,17 @@ export class MongoSourceConnection implements SourceConnection {
     const cursor = new CursorMax(table.cursorField, plan.since);
     const projection: Document = { _id: 1, [path.split('.')[0]]: 1, ...(table.cursorField ? { [table.cursorField]: 1 } : {}) };
     const documents = this.read(collection, plan.filter, projection, table.batchSize, request.signal);
+    // Child rows carry their document's cursor value (unless they have a field of that name): the
+    // lake reader orders a key's rows by it, and it says which version of the document they are from.
+    const field = table.cursorField && !table.cursorField.includes('.') ? table.cursorField : undefined;
     async function* rows() {
       for await (const document of documents) {
         cursor.see(document);
-        yield* childRows(documentToJson(document), idToText(document._id), path);
+        const json = documentToJson(document);
+        for (const row of childRows(json, idToText(document._id), path)) {
+          if (field && !(field in row)) row[field] = json[field] ?? null;
+          yield row;
+        }
       }
     }
     return { rows: rows(), format: table.format, disposition: plan.disposition, primaryKey: table.primaryKey, state: () => cursor.state() };
