@@ -18,6 +18,7 @@
 
   var api = (window.strataDocs = {
     interactiveAt: null,
+    timings: {},
     graphData: function () { return g; },
     focused: function () { return focus ? Array.from(focus).map(function (i) { return g.id[i]; }).sort() : null; },
     visibleCount: function () { return visibleCount(); },
@@ -84,19 +85,47 @@
   window.addEventListener('hashchange', route);
 
   // ---- the graph ---------------------------------------------------------------------------
+  // Tests are most of a big project's nodes and hidden by default: they join the rendered graph
+  // only when asked for (the tests box, or a selection that includes some), so sigma indexes and
+  // draws only what can be seen.
+  var graph = null;
+  var testsAdded = false;
+  function ensureTests() {
+    if (testsAdded || !graph) return;
+    testsAdded = true;
+    var n = g.id.length, size = nodeSize();
+    for (var i = 0; i < n; i++) if (isTest(i)) graph.addNode(i, nodeAttributes(i, size * 0.6));
+    for (var e = 0; e < g.edges.length; e += 2) if (isTest(g.edges[e]) || isTest(g.edges[e + 1])) graph.mergeEdge(g.edges[e], g.edges[e + 1]);
+  }
+  function nodeSize() { var n = g.id.length; return n < 200 ? 7 : n < 2000 ? 5 : 3; }
+  function nodeAttributes(i, size) {
+    return { x: g.x[i], y: g.y[i], size: size, label: g.name[i], color: FAILED[statusOf(i)] ? '#e03131' : COLORS[typeOf(i)] || '#868e96' };
+  }
+
+  function includeTestsOf(nodes) {
+    for (var it = nodes.values(), v = it.next(); !v.done; v = it.next()) if (isTest(v.value)) return ensureTests();
+  }
+
   function showGraph() {
     if (renderer) { renderer.refresh(); return; }
-    var graph = new graphology.DirectedGraph();
-    var n = g.id.length, size = n < 200 ? 7 : n < 2000 ? 5 : 3;
-    for (var i = 0; i < g.id.length; i++) {
-      var t = typeOf(i);
-      graph.addNode(i, { x: g.x[i], y: g.y[i], size: isTest(i) ? size * 0.6 : size, label: g.name[i], color: FAILED[statusOf(i)] ? '#e03131' : COLORS[t] || '#868e96' });
-    }
-    for (var e = 0; e < g.edges.length; e += 2) graph.mergeEdge(g.edges[e], g.edges[e + 1]);
+    api.timings.dataLoaded = performance.now();
+    graph = new graphology.DirectedGraph();
+    var n = g.id.length, size = nodeSize();
+    for (var i = 0; i < n; i++) if (!isTest(i)) graph.addNode(i, nodeAttributes(i, size));
+    for (var e = 0; e < g.edges.length; e += 2) if (!isTest(g.edges[e]) && !isTest(g.edges[e + 1])) graph.mergeEdge(g.edges[e], g.edges[e + 1]);
+    api.timings.graphBuilt = performance.now();
     var hovered = null;
     var neighbours = new Set();
-    renderer = new Sigma(graph, $('graph'), {
-      defaultEdgeType: 'arrow',
+    // Big graphs get the cheapest programs: one vertex per node (points) and plain lines, since
+    // layers already say which way an edge goes. On a software renderer that halves each frame.
+    var big = n > 2000;
+    var programs = big && Sigma.rendering ? {
+      nodeProgramClasses: { circle: Sigma.rendering.NodePointProgram },
+      edgeProgramClasses: { line: Sigma.rendering.EdgeLineProgram },
+    } : {};
+    // Sigma starts on an empty graph so that the framing is set before the one real render.
+    renderer = new Sigma(new graphology.DirectedGraph(), $('graph'), Object.assign(programs, {
+      defaultEdgeType: big ? 'line' : 'arrow',
       defaultEdgeColor: '#b8c0c8',
       labelRenderedSizeThreshold: n < 2000 ? 0 : 6,
       labelDensity: n < 2000 ? 3 : 0.7,
@@ -108,6 +137,7 @@
       nodeReducer: function (key, data) {
         var i = +key;
         if (focus ? !focus.has(i) : isTest(i) && !showTests) return Object.assign({}, data, { hidden: true });
+        if (hovered === null) return data;
         if (hovered !== null && hovered !== i && !neighbours.has(i)) return Object.assign({}, data, { color: '#dee2e6', label: '' });
         if (hovered === i) return Object.assign({}, data, { highlighted: true });
         return data;
@@ -117,24 +147,33 @@
         var ends = graph.extremities(key);
         return +ends[0] === hovered || +ends[1] === hovered ? Object.assign({}, data, { color: '#495057', size: 2 }) : Object.assign({}, data, { hidden: true });
       },
-    });
+    }));
+    // Dimming all but a hovered node's neighbours redraws everything; on a big graph, where
+    // that costs a frame, hovering shows the node's label only (sigma draws that on its own).
     renderer.on('enterNode', function (ev) {
+      $('graph').style.cursor = 'pointer';
+      if (big) return;
       hovered = +ev.node;
       neighbours = new Set(graph.neighbors(ev.node).map(Number));
-      $('graph').style.cursor = 'pointer';
       renderer.refresh({ skipIndexation: true });
     });
     renderer.on('leaveNode', function () {
+      $('graph').style.cursor = '';
+      if (big) return;
       hovered = null;
       neighbours = new Set();
-      $('graph').style.cursor = '';
       renderer.refresh({ skipIndexation: true });
     });
+    api.timings.sigmaReady = performance.now();
     renderer.on('clickNode', function (ev) { location.hash = 'node/' + encodeURIComponent(g.id[+ev.node]); });
+    renderer.setCustomBBox(framing(null));
+    renderer.setGraph(graph);
     legend();
-    fitTo(null);
     updateStatus();
-    requestAnimationFrame(function () { api.interactiveAt = performance.now(); document.body.dataset.graphReady = 'true'; });
+    // Interactive once the first frame is on screen and the main thread is free again.
+    requestAnimationFrame(function () {
+      setTimeout(function () { api.interactiveAt = performance.now(); document.body.dataset.graphReady = 'true'; }, 0);
+    });
   }
 
   function legend() {
@@ -155,17 +194,22 @@
     $('clear-focus').hidden = !focus;
   }
 
-  // Frames the given nodes (all when null), with room around them for labels.
-  function fitTo(nodes) {
-    if (!renderer) return;
+  // The bounding box that frames the given nodes (all when null), with room around them for labels.
+  function framing(nodes) {
     var minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
     var each = function (i) { minX = Math.min(minX, g.x[i]); maxX = Math.max(maxX, g.x[i]); minY = Math.min(minY, g.y[i]); maxY = Math.max(maxY, g.y[i]); };
     if (nodes) nodes.forEach(each);
-    else for (var i = 0; i < g.id.length; i++) each(i);
-    if (minX === Infinity) return;
+    else for (var i = 0; i < g.id.length; i++) if (!isTest(i)) each(i);
+    if (minX === Infinity) return null;
     var padX = Math.max(3, (maxX - minX) * 0.08), padY = Math.max(1, (maxY - minY) * 0.05);
-    renderer.setCustomBBox({ x: [minX - padX, maxX + padX * 2], y: [minY - padY, maxY + padY] });
-    renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
+    return { x: [minX - padX, maxX + padX * 2], y: [minY - padY, maxY + padY] };
+  }
+
+  function fitTo(nodes) {
+    if (!renderer) return;
+    renderer.setCustomBBox(framing(nodes));
+    var camera = renderer.getCamera(), state = camera.getState();
+    if (state.x !== 0.5 || state.y !== 0.5 || state.ratio !== 1 || state.angle !== 0) camera.setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
     renderer.refresh();
   }
 
@@ -174,6 +218,7 @@
     var result = StrataSelection.select(g, text);
     if (result.error) { updateStatus(result.error); return { error: result.error, nodes: [] }; }
     focus = result.nodes;
+    includeTestsOf(focus);
     if (location.hash.indexOf('#graph') !== 0 && location.hash !== '') { location.hash = 'graph?select=' + encodeURIComponent(text); return { nodes: api.focused() }; }
     fitTo(focus.size ? focus : null);
     updateStatus(focus.size ? null : "the selection '" + text + "' matches no node");
@@ -230,6 +275,7 @@
     if (StrataSelection.looksLikeSelector(g, text) || !search) { if (location.hash.indexOf('#graph') !== 0) location.hash = 'graph?select=' + encodeURIComponent(text); else applySelection(text); return; }
     // Free text: focus the graph on everything the search finds.
     focus = new Set(searchMatches(text, 5000));
+    includeTestsOf(focus);
     if (location.hash.indexOf('#graph') !== 0 && location.hash !== '') location.hash = 'graph';
     fitTo(focus.size ? focus : null);
     updateStatus(focus.size ? focus.size + " nodes match '" + text + "'" : "nothing matches '" + text + "'");
@@ -256,7 +302,7 @@
     });
     box.addEventListener('blur', function () { list.hidden = true; });
     $('clear-focus').addEventListener('click', function () { $('search').value = ''; applySelection(''); });
-    $('show-tests').addEventListener('change', function (ev) { showTests = ev.target.checked; if (renderer) renderer.refresh(); updateStatus(); });
+    $('show-tests').addEventListener('change', function (ev) { showTests = ev.target.checked; if (showTests) ensureTests(); if (renderer) renderer.refresh(); updateStatus(); });
   });
 
   // ---- overview ----------------------------------------------------------------------------

@@ -1,0 +1,150 @@
+#!/usr/bin/env node
+// Docs site at scale: `strata docs generate` on a synthetic project (10,000 models by default), the
+// site's size, and the time until its lineage graph is interactive in headless Chromium.
+//   node bench/docs.mjs [--models 10000] [--runs 3] [--work bench/work] [--build]
+// --build runs `strata run` first, so the catalog step reads real columns from DuckDB.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { generateProject } from './generate-project.mjs';
+import { measureProcess, measurementUnavailable, median, tailOfLogs } from './measure-process.mjs';
+import { REPO_ROOT, strataCliPath, strataCommandUnavailable } from './strata-cli.mjs';
+
+const TARGET_MS = 2000;
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+// The first-load files: what index.html needs before the graph can be drawn.
+const FIRST_LOAD = ['index.html', 'style.css', 'app.js', 'selection.js', 'vendor/graphology.umd.min.js', 'vendor/sigma.min.js', 'data/graph.js'];
+
+const { values } = parseArgs({
+  options: {
+    models: { type: 'string', default: '10000' },
+    runs: { type: 'string', default: '3' },
+    work: { type: 'string', default: path.join(REPO_ROOT, 'bench', 'work') },
+    build: { type: 'boolean', default: false },
+  },
+});
+const models = Number(values.models);
+const runs = Number(values.runs);
+const log = (line) => process.stdout.write(`${line}\n`);
+
+for (const problem of [measurementUnavailable(), strataCommandUnavailable('docs'), existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing: apt-get install chromium`]) {
+  if (problem) {
+    process.stderr.write(`${problem}\n`);
+    process.exit(2);
+  }
+}
+const cli = strataCliPath();
+const project = path.join(path.resolve(values.work), `docs-p${models}`);
+if (!existsSync(path.join(project, 'project.yml'))) {
+  log(`generating ${models} models into ${project}`);
+  generateProject({ models, out: project });
+}
+
+const strata = (args, name, timeoutMs = 900_000) => measureProcess(process.execPath, [cli, ...args, '--project-dir', project], { cwd: REPO_ROOT, env: { CI: 'true' }, timeoutMs, logPrefix: path.join(project, 'logs', name) });
+const ensureOk = (result, what) => {
+  if (result.code !== 0) {
+    process.stderr.write(`${what} failed (exit ${result.code}${result.timedOut ? ', timed out' : ''}):\n${tailOfLogs(result.logPrefix)}\n`);
+    process.exit(1);
+  }
+};
+
+if (values.build) {
+  log('strata run (so the catalog has columns)...');
+  const run = await strata(['run'], 'run');
+  ensureOk(run, 'strata run');
+  log(`  strata run: ${run.seconds.toFixed(1)} s`);
+}
+
+const generations = [];
+for (let r = 0; r < runs; r++) {
+  const result = await strata(['docs', 'generate'], `docs-generate-${r}`);
+  ensureOk(result, 'strata docs generate');
+  const summary = readFileSync(`${result.logPrefix}.out`, 'utf8');
+  const parts = /compile ([\d.]+)s, catalog ([\d.]+)s, lineage ([\d.]+)s/.exec(summary);
+  generations.push({ ...result, compile: Number(parts?.[1]), catalog: Number(parts?.[2]), lineage: Number(parts?.[3]) });
+  log(`  docs generate run ${r + 1}: ${result.seconds.toFixed(2)} s, peak RSS ${result.peakRssMb.toFixed(0)} MB (compile ${parts?.[1]} s, catalog ${parts?.[2]} s, lineage ${parts?.[3]} s)`);
+}
+
+const docs = path.join(project, 'target', 'docs');
+const sizes = { files: 0, bytes: 0 };
+const walk = (dir) => {
+  for (const entry of readdirSync(dir)) {
+    const full = path.join(dir, entry);
+    const stat = statSync(full);
+    if (stat.isDirectory()) walk(full);
+    else (sizes.files++, (sizes.bytes += stat.size));
+  }
+};
+walk(docs);
+const firstLoad = FIRST_LOAD.reduce((sum, f) => sum + statSync(path.join(docs, f)).size, 0);
+const graphBytes = statSync(path.join(docs, 'data', 'graph.js')).size;
+const searchBytes = statSync(path.join(docs, 'data', 'search.js')).size;
+const nodeCount = Number(/Docs site for (\d+) nodes/.exec(readFileSync(`${generations[0].logPrefix}.out`, 'utf8'))?.[1]);
+
+const { chromium } = await import('playwright-core');
+const loads = [];
+for (let r = 0; r < runs; r++) {
+  // A fresh profile each time: nothing cached, as on a first visit.
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'strata-bench-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, viewport: { width: 1400, height: 900 } });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(pathToFileURL(path.join(docs, 'index.html')).href);
+    await page.waitForFunction(() => document.body.dataset.graphReady === 'true', null, { timeout: 120_000 });
+    const load = await page.evaluate(() => ({ interactive: window.strataDocs.interactiveAt, ...window.strataDocs.timings, renderer: window.strataDocs.renderer().getGraph().order }));
+    // Interactions, each timed until its frame is drawn and the main thread is free again.
+    const select = await page.evaluate(async (name) => {
+      const t = performance.now();
+      const result = window.strataDocs.select(`+${name}`);
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      return { ms: performance.now() - t, nodes: result.nodes.length };
+    }, lastModelName(models));
+    const clear = await page.evaluate(async () => {
+      const t = performance.now();
+      window.strataDocs.select('');
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      return performance.now() - t;
+    });
+    const zoom = await page.evaluate(async () => {
+      const camera = window.strataDocs.renderer().getCamera();
+      const t = performance.now();
+      camera.setState({ ...camera.getState(), ratio: 0.25 });
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      return performance.now() - t;
+    });
+    const searchStarted = Date.now();
+    await page.fill('#search', 'm_0500');
+    await page.waitForSelector('#results li[data-node]', { timeout: 30_000 });
+    const searchMs = Date.now() - searchStarted;
+    if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+    loads.push({ ...load, selectMs: select.ms, selected: select.nodes, clearMs: clear, zoomMs: zoom, searchMs });
+    log(`  chromium run ${r + 1}: interactive at ${load.interactive.toFixed(0)} ms (data ${load.dataLoaded.toFixed(0)}, graph ${load.graphBuilt.toFixed(0)}, sigma ${load.sigmaReady.toFixed(0)}); select +${lastModelName(models)} (${select.nodes} nodes) ${select.ms.toFixed(0)} ms, show all ${clear.toFixed(0)} ms, zoom ${zoom.toFixed(0)} ms, first search ${searchMs} ms`);
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+const med = (key, list) => median(list.map((x) => x[key]));
+const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
+const interactive = med('interactive', loads);
+log('');
+log(`| models | nodes | docs generate | peak RSS | compile | catalog | lineage | site | files | first load | graph.js | search.js |`);
+log(`|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`);
+log(`| ${models.toLocaleString('en')} | ${nodeCount.toLocaleString('en')} | ${med('seconds', generations).toFixed(2)} s | ${Math.max(...generations.map((g) => g.peakRssMb)).toFixed(0)} MB | ${med('compile', generations).toFixed(2)} s | ${med('catalog', generations).toFixed(2)} s | ${med('lineage', generations).toFixed(2)} s | ${mb(sizes.bytes)} | ${sizes.files} | ${mb(firstLoad)} | ${mb(graphBytes)} | ${mb(searchBytes)} |`);
+log('');
+log(`| interactive (median) | runs | data loaded | graph built | sigma ready | select | show all | zoom | first search |`);
+log(`|---:|---|---:|---:|---:|---:|---:|---:|---:|`);
+log(`| ${(interactive / 1000).toFixed(2)} s | ${loads.map((l) => (l.interactive / 1000).toFixed(2)).join(', ')} | ${med('dataLoaded', loads).toFixed(0)} ms | ${med('graphBuilt', loads).toFixed(0)} ms | ${med('sigmaReady', loads).toFixed(0)} ms | ${med('selectMs', loads).toFixed(0)} ms | ${med('clearMs', loads).toFixed(0)} ms | ${med('zoomMs', loads).toFixed(0)} ms | ${med('searchMs', loads).toFixed(0)} ms |`);
+log('');
+log(`load average now: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+log(`Target, graph interactive in under 2 s at ${models.toLocaleString('en')} models: ${interactive < TARGET_MS ? 'PASS' : 'FAIL'} (${(interactive / 1000).toFixed(2)} s)`);
+
+function lastModelName(n) {
+  return `m_${String(n - 1).padStart(5, '0')}`;
+}
