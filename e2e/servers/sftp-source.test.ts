@@ -150,12 +150,11 @@ describe('SFTP source against OpenSSH', () => {
       const orders = await lake.extract(connection, 'sftp', 'partner_sftp', tables[0]);
       expect(orders.manifests.map((m) => m.rows)).toEqual([1, 1]);
       const message = (orders.error as Error).message;
-      expect(message).toMatch(/^table 'partner_sftp.orders': 2 files could not be loaded: /);
+      expect(message).toMatch(/^2 files could not be loaded: .*\(the other files were loaded; fix or replace it and the next run loads it\)$/);
       expect(message).toContain(`${sshd.files}/orders/o2.csv: Invalid Record Length`);
       expect(message).toContain(`${sshd.files}/orders/o3.csv.gz: unexpected end of file`);
-      expect((orders.error as { file?: string; line?: number }).line).toBe(12);
       const returns = await lake.extract(connection, 'sftp', 'partner_sftp', tables[1]);
-      expect((returns.error as Error).message).toMatch(/table 'partner_sftp.returns': a file could not be loaded: .*returns\/r1\.jsonl: line 2 is not valid JSON/);
+      expect((returns.error as Error).message).toMatch(/^a file could not be loaded: .*returns\/r1\.jsonl: line 2 is not valid JSON/);
       expect(returns.manifests).toEqual([]);
       expect((await lake.extract(connection, 'sftp', 'partner_sftp', tables[2])).manifests.map((m) => m.rows)).toEqual([1]);
       // Fixed on the server: the next run loads it, and only it.
@@ -226,8 +225,8 @@ describe('SFTP source against OpenSSH', () => {
       expect(files).toBe(1);
     }
     expect(sshd.log().match(/Accepted publickey for root/g)).toHaveLength(2);
-    await expect(adapter.connect(sourceConfig([table], { password: 'wrong' }))).rejects.toThrow(/^source 'partner_sftp': cannot connect to sftp:\/\/root@127\.0\.0\.1:\d+: .*authentication/i);
+    await expect(adapter.connect(sourceConfig([table], { password: 'wrong' }))).rejects.toThrow(/^cannot connect to sftp:\/\/root@127\.0\.0\.1:\d+: .*authentication/i);
     await expect(adapter.connect(sourceConfig([table], { password: sshd.password, host_key_sha256: `SHA256:${'A'.repeat(43)}` }))).rejects.toThrow(/cannot connect.*verification failed/i);
-    await expect(adapter.connect(sourceConfig([table], { key_file: '/nonexistent/id_ed25519' }))).rejects.toThrow(/cannot read the private key file \/nonexistent\/id_ed25519: ENOENT/);
+    await expect(adapter.connect(sourceConfig([table], { key_file: '/nonexistent/id_ed25519' }))).rejects.toThrow(/cannot read the private key file \/nonexistent\/id_ed25519 \(key_file\): ENOENT/);
   });
 });

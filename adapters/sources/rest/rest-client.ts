@@ -7,8 +7,16 @@ export interface JsonResponse {
   body: unknown;
 }
 
-/** An API answered with something that is not its data: an error status, an HTML page, malformed JSON. */
-export class RestApiError extends Error {}
+/**
+ * An API answered with something that is not its data: an error status, an HTML page, malformed
+ * JSON. The message names the request; the extract runner puts the source and table in front.
+ */
+export class RestApiError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RestApiError';
+  }
+}
 
 /** Waits `ms`, or rejects when `signal` aborts. */
 export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
@@ -42,8 +50,8 @@ export class RestClient {
     private readonly sleep: Sleep = sleepFor,
   ) {}
 
-  /** The body of `url` as JSON; `what` names the table in messages. */
-  async getJson(url: URL, headers: Record<string, string>, signal: AbortSignal, what: string): Promise<JsonResponse> {
+  /** The body of `url` as JSON. */
+  async getJson(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<JsonResponse> {
     const request = this.authorize(url, headers);
     const shown = this.redact(request.url);
     for (let attempt = 0; ; attempt++) {
@@ -56,24 +64,24 @@ export class RestClient {
       } catch (error) {
         if (signal.aborted) throw signal.reason ?? error;
         const reason = (error as Error).name === 'TimeoutError' ? `timed out after ${this.settings.timeoutMs / 1000} s` : causeText(error);
-        if (last) throw new RestApiError(`${what}: GET ${shown} failed after ${attempt + 1} attempt${attempt ? 's' : ''}: ${reason}`);
+        if (last) throw new RestApiError(`GET ${shown} failed after ${attempt + 1} attempt${attempt ? 's' : ''}: ${reason}`);
         await this.sleep(this.backoff(attempt), signal);
         continue;
       }
       const text = await response.text();
       if (response.status === 429 || response.status >= 500) {
-        if (last) throw new RestApiError(`${what}: GET ${shown} returned HTTP ${response.status} after ${attempt + 1} attempt${attempt ? 's' : ''}${snippet(text, response)}`);
+        if (last) throw new RestApiError(`GET ${shown} returned HTTP ${response.status} after ${attempt + 1} attempt${attempt ? 's' : ''}${snippet(text, response)}`);
         const asked = retryAfterMs(response.headers.get('retry-after'), Date.now());
         await this.sleep(Math.min(asked ?? this.backoff(attempt), this.settings.maxBackoffMs), signal);
         continue;
       }
-      if (!response.ok) throw new RestApiError(`${what}: GET ${shown} returned HTTP ${response.status}${snippet(text, response)}`);
-      if (isHtml(text, response)) throw new RestApiError(`${what}: GET ${shown} returned an HTML page instead of JSON (HTTP ${response.status})${snippet(text, response)}`);
+      if (!response.ok) throw new RestApiError(`GET ${shown} returned HTTP ${response.status}${snippet(text, response)}`);
+      if (isHtml(text, response)) throw new RestApiError(`GET ${shown} returned an HTML page instead of JSON (HTTP ${response.status})${snippet(text, response)}`);
       if (!text.trim()) return { url: new URL(response.url || request.url), headers: response.headers, body: null };
       try {
         return { url: new URL(response.url || request.url), headers: response.headers, body: JSON.parse(text) };
       } catch (error) {
-        throw new RestApiError(`${what}: GET ${shown} returned malformed JSON (${(error as Error).message}): ${JSON.stringify(text.slice(0, 120))}`);
+        throw new RestApiError(`GET ${shown} returned malformed JSON (${(error as Error).message}): ${JSON.stringify(text.slice(0, 120))}`);
       }
     }
   }

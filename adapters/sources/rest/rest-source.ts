@@ -36,7 +36,6 @@ export class RestConnection implements SourceConnection {
 
   async *extract(request: ExtractRequest): AsyncIterable<ExtractLoad> {
     const table = readRestTableSettings(this.source, request.table);
-    const what = `table '${this.source.name}.${request.table.name}'`;
     const { landing } = table;
     const previous = request.fullRefresh ? undefined : asState(request.state);
     const incremental = landing.cursorField !== undefined && landing.disposition !== 'replace';
@@ -47,7 +46,7 @@ export class RestConnection implements SourceConnection {
 
     const tracker = new CursorTracker(landing.cursorField, landing.primaryKey, previous);
     // The first page is fetched before the load starts: nothing new and no more pages means no load at all.
-    const first = await this.page(firstPageUrl(table.paginator, url), table, request.signal, what);
+    const first = await this.page(firstPageUrl(table.paginator, url), table, request.signal);
     const firstRecords = first.records.filter((r) => !incremental || tracker.isNew(r));
     if (!firstRecords.length && !first.next && landing.disposition !== 'replace') return;
 
@@ -63,9 +62,9 @@ export class RestConnection implements SourceConnection {
         }
         if (!page.next) return;
         if (table.paginator.type !== 'none' && table.paginator.maxPages !== undefined && n >= table.paginator.maxPages) return;
-        if (seen.has(page.next.toString())) throw new RestApiError(`${what}: the paginator asks for ${client.client.redact(page.next)} again; its settings do not fit this API`);
+        if (seen.has(page.next.toString())) throw new RestApiError(`the paginator asks for ${client.client.redact(page.next)} again; its settings do not fit this API`);
         seen.add(page.next.toString());
-        page = await client.page(page.next, table, request.signal, what);
+        page = await client.page(page.next, table, request.signal);
         records = page.records.filter((r) => !incremental || tracker.isNew(r));
       }
     })();
@@ -83,18 +82,18 @@ export class RestConnection implements SourceConnection {
   async close(): Promise<void> {}
 
   /** One page: its records (objects) and the URL of the next page. */
-  private async page(url: URL, table: RestTableSettings, signal: AbortSignal, what: string): Promise<{ response: JsonResponse; records: Record<string, unknown>[]; next?: URL }> {
-    const response = await this.client.getJson(url, table.headers, signal, what);
+  private async page(url: URL, table: RestTableSettings, signal: AbortSignal): Promise<{ response: JsonResponse; records: Record<string, unknown>[]; next?: URL }> {
+    const response = await this.client.getJson(url, table.headers, signal);
     const found = table.recordsPath ? valueAt(response.body, table.recordsPath) : response.body;
     let records: unknown[];
     if (Array.isArray(found)) records = found;
     else if (found === undefined || found === null) {
       if (response.body === null) records = [];
-      else if (table.recordsPath) throw new RestApiError(`${what}: GET ${this.client.redact(response.url)} has no records at '${table.recordsPath}' (${topKeys(response.body)})`);
-      else throw new RestApiError(`${what}: GET ${this.client.redact(response.url)} returned ${kindOf(response.body)}, not a list of records; set records_path (${topKeys(response.body)})`);
-    } else throw new RestApiError(`${what}: '${table.recordsPath || '$'}' in the response of GET ${this.client.redact(response.url)} is ${kindOf(found)}, not a list of records`);
+      else if (table.recordsPath) throw new RestApiError(`GET ${this.client.redact(response.url)} has no records at '${table.recordsPath}' (${topKeys(response.body)})`);
+      else throw new RestApiError(`GET ${this.client.redact(response.url)} returned ${kindOf(response.body)}, not a list of records; set records_path (${topKeys(response.body)})`);
+    } else throw new RestApiError(`'${table.recordsPath || '$'}' in the response of GET ${this.client.redact(response.url)} is ${kindOf(found)}, not a list of records`);
     const bad = records.findIndex((r) => typeof r !== 'object' || r === null || Array.isArray(r));
-    if (bad >= 0) throw new RestApiError(`${what}: record ${bad} of GET ${this.client.redact(response.url)} is ${kindOf(records[bad])}, not an object`);
+    if (bad >= 0) throw new RestApiError(`record ${bad} of GET ${this.client.redact(response.url)} is ${kindOf(records[bad])}, not an object`);
     return { response, records: records as Record<string, unknown>[], next: nextPageUrl(table.paginator, { url: response.url, body: response.body, headers: response.headers, records }) };
   }
 }

@@ -4,11 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import SftpClient from 'ssh2-sftp-client';
-import { UserError } from '../../../core/errors/user-error.js';
 import type { ExtractLoad, ExtractRequest, SourceAdapter, SourceConnection, SourceLoaderConfig } from '../../../core/extract/source-adapter.js';
 import type { LakeColumn, WriteDisposition } from '../../../core/lake/lake-layout.js';
 import { SOURCE_FILE_COLUMN } from '../../../core/lake/lake-layout.js';
-import { SettingsReader } from '../source-settings.js';
 import { fileKind, readSftpServerSettings, readSftpTableSettings, type SftpServerSettings, type SftpTableSettings } from './sftp-config.js';
 import { SftpFileParser, type ParsedFile } from './sftp-file-parser.js';
 
@@ -24,6 +22,14 @@ export interface SftpState {
   files: Record<string, SftpFileEntry>;
 }
 
+/** A table's files could not all be read, or the server could not be reached; the extract runner names the source and table. */
+export class SftpSourceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SftpSourceError';
+  }
+}
+
 /** Files from an SFTP server (`loader.type: sftp`), by glob pattern, one load per file. */
 export class SftpSource implements SourceAdapter {
   readonly type = 'sftp';
@@ -37,13 +43,11 @@ export class SftpSource implements SourceAdapter {
     const server = readSftpServerSettings(source);
     const client = new SftpClient(`strata-${source.name}`);
     try {
-      await client.connect(await connectOptions(source, server));
+      await client.connect(await connectOptions(server));
     } catch (error) {
-      if (error instanceof UserError) throw error;
-      throw SettingsReader.forSource(source).error(
-        `cannot connect to sftp://${server.username}@${server.host}:${server.port}: ${(error as Error).message.replace(/^connect: /, '')}`,
-        'check host, port and credentials in the loader block (and that the server is up)',
-      );
+      if (error instanceof SftpSourceError) throw error;
+      await client.end().catch(() => undefined);
+      throw new SftpSourceError(`cannot connect to sftp://${server.username}@${server.host}:${server.port}: ${(error as Error).message.replace(/^connect: /, '')}; check the host, port and credentials`);
     }
     return new SftpConnection(source, server, client);
   }
@@ -62,9 +66,8 @@ export class SftpConnection implements SourceConnection {
 
   async *extract(request: ExtractRequest): AsyncIterable<ExtractLoad> {
     const table = readSftpTableSettings(this.source, request.table, this.server);
-    const reader = SettingsReader.forTable(this.source, request.table);
     const previous = request.fullRefresh ? {} : (asState(request.state)?.files ?? {});
-    const listed = await this.listFiles(table, reader);
+    const listed = await this.listFiles(table);
     const failures: string[] = [];
     const fail = (file: string, error: unknown) => failures.push(`${file}: ${(error as Error).message}`);
 
@@ -93,10 +96,9 @@ export class SftpConnection implements SourceConnection {
     }
 
     if (failures.length) {
-      throw reader.error(
-        `${failures.length === 1 ? 'a file' : `${failures.length} files`} could not be loaded: ${failures.join('; ')}`,
-        table.landing.disposition === 'replace' ? 'fix or remove the file; the table keeps its previous load until every file reads' : 'fix or replace the file; the other files were loaded, and this one is tried again on the next run',
-      );
+      const what = failures.length === 1 ? 'a file' : `${failures.length} files`;
+      const after = table.landing.disposition === 'replace' ? 'the table keeps its previous load until every file reads' : 'the other files were loaded; fix or replace it and the next run loads it';
+      throw new SftpSourceError(`${what} could not be loaded: ${failures.join('; ')} (${after})`);
     }
   }
 
@@ -168,7 +170,7 @@ export class SftpConnection implements SourceConnection {
   }
 
   /** The table's matching regular files, oldest first (then by path). */
-  private async listFiles(table: SftpTableSettings, reader: SettingsReader): Promise<RemoteFile[]> {
+  private async listFiles(table: SftpTableSettings): Promise<RemoteFile[]> {
     const matches = picomatch(table.pattern);
     const deep = table.pattern.includes('**');
     const depth = table.pattern.split('/').length;
@@ -184,7 +186,7 @@ export class SftpConnection implements SourceConnection {
     try {
       await walk(table.folder, '', 1);
     } catch (error) {
-      throw reader.error(`cannot list the remote folder '${table.folder}': ${(error as Error).message}`, 'check the folder key and that the user may read it');
+      throw new SftpSourceError(`cannot list the remote folder '${table.folder}': ${(error as Error).message.replace(/^list: /, '')}; check the folder and pattern, and that the user may read them`);
     }
     return files.sort((a, b) => a.modified_at.localeCompare(b.modified_at) || a.path.localeCompare(b.path));
   }
@@ -216,14 +218,13 @@ function mergeSchemas(...schemas: (LakeColumn[] | undefined)[]): LakeColumn[] | 
 }
 
 /** The ssh2 options: password and/or key (from text, a file or an environment variable), host key check. */
-async function connectOptions(source: SourceLoaderConfig, server: SftpServerSettings): Promise<SftpClient.ConnectOptions> {
-  const reader = SettingsReader.forSource(source);
+async function connectOptions(server: SftpServerSettings): Promise<SftpClient.ConnectOptions> {
   let privateKey: string | Buffer | undefined;
   const key = server.privateKey;
   if (key && 'text' in key) privateKey = key.text;
   if (key && 'path' in key) {
     privateKey = await readFile(key.path).catch((error: NodeJS.ErrnoException) => {
-      throw reader.error(`cannot read the private key file ${key.path}: ${error.code ?? error.message}`);
+      throw new SftpSourceError(`cannot read the private key file ${key.path} (key_file): ${error.code ?? error.message}`);
     });
   }
   const expected = server.hostKeySha256?.replace(/=$/, '');
