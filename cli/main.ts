@@ -6,6 +6,7 @@ import { runClean } from './commands/clean.js';
 import { runClone } from './commands/clone.js';
 import { runCompile } from './commands/compile.js';
 import { runDebug } from './commands/debug.js';
+import { runGenerate } from './commands/generate.js';
 import { runExtractCommand } from './commands/extract.js';
 import { runDocsGenerate } from './commands/docs.js';
 import { runDocsServe, type DocsServeOptions } from './commands/docs-serve.js';
@@ -108,6 +109,18 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
   addSelectOptions(addCommonOptions(source.command('freshness').description('check how recently the selected sources were loaded; writes target/sources.json')))
     .option('-o, --output <path>', 'where to write the results (default: target/sources.json)')
     .action(withSession((s, o) => runSourceFreshness(s, o), true, true));
+  program
+    .command('generate')
+    .description("land the synthetic shop's raw data (four sources) and its ground truth in the project's lake")
+    .option('--project-dir <dir>', 'the project folder')
+    .option('--scale <n>', 'size: 1 is about 10,000 customers and 100,000 orders', '1')
+    .option('--seed <n>', 'the random seed', '42')
+    .option('--day <k>', 'land the loads up to day k (day 1 is the history; each later day adds one daily load)', '1')
+    .option('--if-missing', 'do nothing when the lake already holds loads of this seed and scale')
+    .option('-d, --debug', 'show stack traces')
+    .action(async (options: Record<string, string | boolean | undefined>) => {
+      exitCode = await runGenerate(options, logger);
+    });
   program
     .command('clean')
     .description('delete the folders in clean-targets (target/ by default)')

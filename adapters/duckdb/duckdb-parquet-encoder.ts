@@ -23,11 +23,15 @@ export class DuckDBParquetEncoder implements PartEncoder {
     const input = path.join(this.folder, `part-${n}.jsonl`);
     const output = path.join(this.folder, `part-${n}.parquet`);
     try {
-      await writeFile(input, rows.map((row) => encodeJsonLine(project(row, schema))).join(''));
+      const lines = rows.map((row) => encodeJsonLine(project(row, schema)));
+      await writeFile(input, lines.join(''));
+      // DuckDB allocates the maximum object size per read buffer: ask only for what the longest row needs.
+      const longest = lines.reduce((max, line) => Math.max(max, Buffer.byteLength(line)), 0);
+      const maximumObjectSize = Math.max(DEFAULT_MAXIMUM_OBJECT_SIZE, 2 * longest);
       const columns = schema.map((c, i) => `${literal(`c${i}`)}: 'VARCHAR'`).join(', ');
       const select = schema.map((c, i) => `${castFrom(`c${i}`, c.type)} as ${quote(c.name)}`).join(', ');
       await connection.run(
-        `copy (select ${select} from read_json(${literal(input)}, format = 'newline_delimited', columns = {${columns}}, maximum_object_size = 1073741824)) ` +
+        `copy (select ${select} from read_json(${literal(input)}, format = 'newline_delimited', columns = {${columns}}, maximum_object_size = ${maximumObjectSize})) ` +
           `to ${literal(output)} (format parquet, compression zstd)`,
       );
       return await readFile(output);
@@ -55,6 +59,9 @@ export class DuckDBParquetEncoder implements PartEncoder {
     return this.connection;
   }
 }
+
+/** DuckDB's default `maximum_object_size` for read_json (16 MB). */
+const DEFAULT_MAXIMUM_OBJECT_SIZE = 16_777_216;
 
 /** The row as an object of positional keys c0, c1...: column names need no escaping in read_json. */
 function project(row: Record<string, unknown>, schema: LakeColumn[]): Record<string, unknown> {

@@ -1,0 +1,83 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../../../core/errors/user-error.js';
+import { LocalLakeStorage } from '../../../core/lake/local-lake-storage.js';
+import { loadWindows } from './calendar.js';
+import { exchangeRatesCsv } from './exchange-rates.js';
+import { computeGroundTruth, type GroundTruth } from './ground-truth.js';
+import { clearGeneratorData, landedLoads, landLoads } from './lake-loads.js';
+import { simulateWorld } from './world.js';
+
+/** What `strata generate` is asked to do. */
+export interface GenerateShopOptions {
+  /** The lake root folder (the project's `lake-path`). */
+  lakeRoot: string;
+  /** Where `exchange_rates.csv` goes when it is missing (the project's first seed path). */
+  seedsDir?: string;
+  seed: number;
+  scale: number;
+  day: number;
+  ifMissing: boolean;
+  log?: (line: string) => void;
+}
+
+export interface GenerateShopResult {
+  /** Nothing was written: --if-missing and the lake already holds this seed and scale. */
+  skipped: boolean;
+  /** Rows landed by this run, per `source.table`. */
+  rows: Map<string, number>;
+  loads: string[];
+  groundTruth?: GroundTruth;
+  seconds: number;
+}
+
+export const GROUND_TRUTH_FOLDER = 'ground_truth';
+
+/** Simulates the shop and lands the loads the lake lacks, then rewrites the ground truth. */
+export async function generateShop(options: GenerateShopOptions): Promise<GenerateShopResult> {
+  const started = performance.now();
+  const { seed, scale, day } = options;
+  checkNumber('--seed', seed, Number.isInteger(seed) && seed >= 0, 'a whole number >= 0, e.g. --seed 42');
+  checkNumber('--scale', scale, scale > 0 && scale <= 1000, 'a number above 0, e.g. --scale 1 (10,000 customers) or --scale 0.1');
+  checkNumber('--day', day, Number.isInteger(day) && day >= 1 && day <= 366, 'a whole number from 1 to 366');
+  const log = options.log ?? (() => {});
+  const storage = new LocalLakeStorage(options.lakeRoot);
+  if (options.seedsDir && !existsSync(path.join(options.seedsDir, 'exchange_rates.csv'))) {
+    mkdirSync(options.seedsDir, { recursive: true });
+    writeFileSync(path.join(options.seedsDir, 'exchange_rates.csv'), exchangeRatesCsv());
+    log(`Wrote ${path.join(options.seedsDir, 'exchange_rates.csv')}`);
+  }
+
+  const landed = [...(await landedLoads(storage)).values()];
+  const mine = landed.every((loads) => loads.length > 0 && loads.every((g) => g.seed === seed && g.scale === scale));
+  if (options.ifMissing && mine) {
+    log(`The lake already holds generated loads for seed ${seed} and scale ${scale}: nothing to do.`);
+    return { skipped: true, rows: new Map(), loads: [], seconds: (performance.now() - started) / 1000 };
+  }
+  const held = mine ? new Set(landed[0].map((g) => g.load)) : new Set<string>();
+  const heldDay = mine ? Math.max(...landed.flat().map((g) => g.day)) : 0;
+  if (heldDay > day) {
+    throw new UserError(`the lake already holds day ${heldDay} of seed ${seed} and scale ${scale}; cannot go back to day ${day}`, { hint: `run 'strata generate --day ${heldDay + 1}' to add a day, or 'strata generate' to start again from day 1` });
+  }
+  const fresh = !mine || (day === 1 && !options.ifMissing);
+  if (fresh) {
+    await clearGeneratorData(storage);
+    held.clear();
+  }
+  const windows = loadWindows(day).filter((w) => !held.has(w.name) || !landed.every((loads) => loads.some((g) => g.load === w.name)));
+  log(`Simulating the shop (seed ${seed}, scale ${scale}, day ${day})...`);
+  const world = simulateWorld(seed, scale, day);
+  log(`Landing ${windows.length} load${windows.length === 1 ? '' : 's'} per table into ${storage.root}/raw`);
+  const rows = await landLoads(world, storage, windows, (table, n) => log(`  ${table.padEnd(36)} ${n.toLocaleString('en-US').padStart(10)} rows`));
+  const groundTruth = computeGroundTruth(world);
+  for (const [name, value] of Object.entries(groundTruth)) {
+    await storage.put(`${GROUND_TRUTH_FOLDER}/${name}.json`, Buffer.from(`${JSON.stringify(value, null, 1)}\n`));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  log(`Wrote the ground truth to ${path.join(storage.root, GROUND_TRUTH_FOLDER)} (${seconds.toFixed(1)} s)`);
+  return { skipped: false, rows, loads: windows.map((w) => w.name), groundTruth, seconds };
+}
+
+function checkNumber(flag: string, value: number, ok: boolean, hint: string): void {
+  if (!Number.isFinite(value) || !ok) throw new UserError(`${flag} must be ${hint.split(',')[0]}, got ${value}`, { hint });
+}
