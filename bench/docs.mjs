@@ -16,7 +16,7 @@ const TARGET_MS = 2000;
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 // The first-load files: what index.html needs before the graph can be drawn.
-const FIRST_LOAD = ['index.html', 'style.css', 'app.js', 'selection.js', 'vendor/graphology.umd.min.js', 'vendor/sigma.min.js', 'data/graph.js'];
+const FIRST_LOAD = ['index.html', 'style.css', 'app.js', 'selection.js', 'graph-data.js', 'vendor/graphology.umd.min.js', 'vendor/sigma.min.js', 'data/graph.js'];
 
 const { values } = parseArgs({
   options: {

@@ -61,14 +61,14 @@ models:
 /** The site's data, read back from the files the browser would load. */
 export function readSiteData(dir: string): { graph: DocsGraphData; pages: DocsNodePage[]; search: string[] } {
   const docs = path.join(dir, 'target', 'docs', 'data');
-  const context: Record<string, unknown> = {};
+  const context: Record<string, unknown> = vm.createContext({});
   let graph: DocsGraphData | undefined;
   const pages: DocsNodePage[][] = [];
   let search: string[] = [];
-  context.strataDocsGraph = (g: DocsGraphData) => (graph = g);
+  vm.runInContext(readFileSync(path.join(dir, 'target', 'docs', 'graph-data.js'), 'utf8'), context);
+  context.strataDocsGraph = (g: unknown) => (graph = (context.StrataGraphData as { expand(c: unknown): DocsGraphData }).expand(g));
   context.strataDocsPages = (k: number, chunk: DocsNodePage[]) => (pages[k] = chunk);
   context.strataDocsSearch = (s: string[]) => (search = s);
-  vm.createContext(context);
   for (const file of readdirSync(docs)) vm.runInContext(readFileSync(path.join(docs, file), 'utf8'), context);
   return { graph: graph!, pages: pages.flat(), search };
 }

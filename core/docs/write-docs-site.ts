@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, wri
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { compactGraph } from './compact-graph.js';
 import type { DocsSiteData } from './docs-site-data.js';
 
 /** The browser libraries the site loads, copied from node_modules next to index.html. */
@@ -38,7 +39,7 @@ export function writeDocsSite(dir: string, data: DocsSiteData, scrub: (text: str
   for (const [name, [pkg, file]] of Object.entries(VENDOR)) copyFileSync(path.join(path.dirname(require.resolve(pkg)), file), path.join(dir, 'vendor', name));
   // JSON.parse of a string is parsed faster by browsers than the same object as a JS literal.
   const script = (call: string, value: unknown, extra = '') => `${call}(${extra}JSON.parse(${JSON.stringify(scrub(JSON.stringify(value)))}));\n`;
-  writeFileSync(path.join(dir, 'data', 'graph.js'), script('strataDocsGraph', data.graph));
+  writeFileSync(path.join(dir, 'data', 'graph.js'), script('strataDocsGraph', compactGraph(data.graph)));
   data.pages.forEach((chunk, k) => writeFileSync(path.join(dir, 'data', `pages-${k}.js`), script('strataDocsPages', chunk, `${k}, `)));
   writeFileSync(path.join(dir, 'data', 'search.js'), script('strataDocsSearch', data.search));
   let files = 0;
@@ -52,7 +53,7 @@ export function writeDocsSite(dir: string, data: DocsSiteData, scrub: (text: str
     }
   };
   walk(dir);
-  const first = ['index.html', 'style.css', 'app.js', 'selection.js', 'vendor/graphology.umd.min.js', 'vendor/sigma.min.js', 'data/graph.js'];
+  const first = ['index.html', 'style.css', 'app.js', 'selection.js', 'graph-data.js', 'vendor/graphology.umd.min.js', 'vendor/sigma.min.js', 'data/graph.js'];
   const firstLoadBytes = first.reduce((sum, f) => sum + (existsSync(path.join(dir, f)) ? statSync(path.join(dir, f)).size : 0), 0);
   return { dir, files, bytes, firstLoadBytes };
 }

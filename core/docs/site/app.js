@@ -35,7 +35,7 @@
 
   // ---- data loading ------------------------------------------------------------------------
   window.strataDocsGraph = function (data) {
-    g = data;
+    g = StrataGraphData.expand(data);
     for (var i = 0; i < g.id.length; i++) byId.set(g.id[i], i);
     $('project-name').textContent = (g.project || 'Strata') + ' docs';
     document.title = (g.project || 'Strata') + ' docs';
@@ -97,6 +97,17 @@
     for (var i = 0; i < n; i++) if (isTest(i)) graph.addNode(i, nodeAttributes(i, size * 0.6));
     for (var e = 0; e < g.edges.length; e += 2) if (isTest(g.edges[e]) || isTest(g.edges[e + 1])) graph.mergeEdge(g.edges[e], g.edges[e + 1]);
   }
+  // Level of detail: thousands of edges at once are a grey mass that costs most of a frame, so a
+  // big graph draws its edges once zoomed in, or for a selection of at most EDGE_LIMIT nodes.
+  var EDGE_LIMIT = 4000;
+  var ZOOMED_IN = 0.3;
+  var edgesShown = true;
+  function wantEdges() {
+    if (!graph || graph.size <= EDGE_LIMIT) return true;
+    if (focus && focus.size <= EDGE_LIMIT) return true;
+    return renderer ? renderer.getCamera().getState().ratio < ZOOMED_IN : false;
+  }
+
   function nodeSize() { var n = g.id.length; return n < 200 ? 7 : n < 2000 ? 5 : 3; }
   function nodeAttributes(i, size) {
     return { x: g.x[i], y: g.y[i], size: size, label: g.name[i], color: FAILED[statusOf(i)] ? '#e03131' : COLORS[typeOf(i)] || '#868e96' };
@@ -143,6 +154,7 @@
         return data;
       },
       edgeReducer: function (key, data) {
+        if (!edgesShown) return Object.assign({}, data, { hidden: true });
         if (hovered === null) return data;
         var ends = graph.extremities(key);
         return +ends[0] === hovered || +ends[1] === hovered ? Object.assign({}, data, { color: '#495057', size: 2 }) : Object.assign({}, data, { hidden: true });
@@ -166,6 +178,13 @@
     });
     api.timings.sigmaReady = performance.now();
     renderer.on('clickNode', function (ev) { location.hash = 'node/' + encodeURIComponent(g.id[+ev.node]); });
+    edgesShown = wantEdges();
+    renderer.getCamera().on('updated', function () {
+      if (wantEdges() === edgesShown) return;
+      edgesShown = !edgesShown;
+      renderer.refresh({ skipIndexation: true });
+      updateStatus();
+    });
     renderer.setCustomBBox(framing(null));
     renderer.setGraph(graph);
     legend();
@@ -190,7 +209,7 @@
   }
 
   function updateStatus(message) {
-    $('graph-status').textContent = message || (focus ? focus.size + ' of ' + g.id.length + ' nodes selected' : visibleCount() + ' nodes' + (showTests ? '' : ' (tests hidden)'));
+    $('graph-status').textContent = message || (focus ? focus.size + ' of ' + g.id.length + ' nodes selected' : visibleCount() + ' nodes' + (showTests ? '' : ' (tests hidden)')) + (edgesShown ? '' : '; edges appear when you zoom in or select');
     $('clear-focus').hidden = !focus;
   }
 
@@ -207,6 +226,7 @@
 
   function fitTo(nodes) {
     if (!renderer) return;
+    edgesShown = wantEdges();
     renderer.setCustomBBox(framing(nodes));
     var camera = renderer.getCamera(), state = camera.getState();
     if (state.x !== 0.5 || state.y !== 0.5 || state.ratio !== 1 || state.angle !== 0) camera.setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
