@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { UserError } from '../errors/user-error.js';
 import { setPrivate, type ManifestNode, type RefCall } from '../manifest/nodes.js';
 import { findHelperCalls } from '../template/static-calls.js';
@@ -7,9 +7,9 @@ import { ConfigKeyError, defaultConfig, validateConfigEntry } from './node-confi
 
 const STATIC_HELPERS = new Set(['ref', 'source', 'config']);
 
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
+/** Hex sha256 of a text: the one-shot `crypto.hash` (about twice as fast per call) where Node has it. */
+export const sha256: (text: string) => string =
+  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 /** What a template says about itself without being rendered. */
 export interface StaticFacts {
