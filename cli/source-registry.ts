@@ -11,6 +11,8 @@ import { CsvEncoder, JsonLinesEncoder, type PartEncoder } from '../core/lake/par
 const SOURCES: Record<string, () => Promise<SourceAdapter>> = {
   mysql: async () => (await import('../adapters/sources/mysql/mysql-source.js')).mysqlSource,
   mongodb: async () => (await import('../adapters/sources/mongodb/mongodb-source.js')).mongoSourceAdapter,
+  sftp: async () => new (await import('../adapters/sources/sftp/sftp-source.js')).SftpSource(),
+  rest: async () => new (await import('../adapters/sources/rest/rest-source.js')).RestSource(),
 };
 
 /** Known loader type names. */
@@ -33,8 +35,8 @@ export async function sourceAdapterFor(source: Pick<SourceLoaderConfig, 'type' |
 
 /** A new encoder for lake parts of a format (Parquet goes through DuckDB). */
 export async function partEncoderFactory(): Promise<(format: LakeFormat) => PartEncoder> {
-  const { DuckDBParquetEncoder } = await import('../adapters/duckdb/duckdb-parquet-encoder.js');
-  return (format) => (format === 'parquet' ? new DuckDBParquetEncoder() : format === 'jsonl' ? new JsonLinesEncoder() : new CsvEncoder());
+  const { DuckDBParquetAppender } = await import('../adapters/duckdb/duckdb-parquet-appender.js');
+  return (format) => (format === 'parquet' ? new DuckDBParquetAppender() : format === 'jsonl' ? new JsonLinesEncoder() : new CsvEncoder());
 }
 
 /** The lake storage of a root: a local folder, or `s3://bucket/prefix` with the target's `lake_s3` settings. */

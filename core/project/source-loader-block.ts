@@ -29,7 +29,8 @@ export function isLoaderBlock(value: unknown): value is Record<string, unknown> 
 
 /**
  * The shared table settings: the table's `loader:` over the source's. Without a `disposition`:
- * `merge` when there is a primary key, `append` with only a cursor, else `replace` (a full copy).
+ * `merge` when there is a primary key, `append` with only a cursor or for SFTP files, else
+ * `replace` (a full copy).
  */
 export function readTableLoadSettings(yaml: YamlFile, sourceBlock: Record<string, unknown>, tableBlock: Record<string, unknown>, sourcePath: Path, tablePath: Path): TableLoadSettings {
   const pick = (key: string): [unknown, Path] | undefined =>
@@ -54,7 +55,8 @@ export function readTableLoadSettings(yaml: YamlFile, sourceBlock: Record<string
     if (!LAKE_FORMATS.includes(fmt[0] as LakeFormat)) throw yaml.error(fmt[1], `'loader.format' must be one of ${LAKE_FORMATS.join(', ')}`, `got ${JSON.stringify(fmt[0])}`);
     format = fmt[0] as LakeFormat;
   }
-  let disposition: WriteDisposition = primaryKey.length ? 'merge' : cursorField ? 'append' : 'replace';
+  // SFTP files land once each and accumulate, so without a key they append, like rows with a cursor.
+  let disposition: WriteDisposition = primaryKey.length ? 'merge' : cursorField || sourceBlock.type === 'sftp' ? 'append' : 'replace';
   const disp = pick('disposition');
   if (disp) {
     if (!WRITE_DISPOSITIONS.includes(disp[0] as WriteDisposition)) throw yaml.error(disp[1], `'loader.disposition' must be one of ${WRITE_DISPOSITIONS.join(', ')}`, `got ${JSON.stringify(disp[0])}`);
