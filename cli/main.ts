@@ -30,7 +30,7 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
     .configureOutput({ writeOut: (s) => stdout.write(s), writeErr: (s) => process.stderr.write(s) })
     .showSuggestionAfterError(true);
 
-  const withSession = (action: (session: Session, options: Record<string, unknown>) => Promise<number>, banner = true, connectEarly = false) => async (options: CommonOptions & Record<string, unknown>) => {
+  const withSession = (action: (session: Session, options: Record<string, unknown>) => Promise<number>, banner = true, connectEarly: boolean | 'unless-empty' = false) => async (options: CommonOptions & Record<string, unknown>) => {
     // ls prints only its result on stdout, so its output can be piped; its warnings go to stderr.
     logger = new Logger(options.logFormat ?? 'text', stdout, Boolean(options.debug), banner ? stdout : process.stderr);
     if (banner) logger.info(`Running with strata=${STRATA_VERSION}`, 'main_start');
@@ -48,7 +48,7 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
   };
 
   command('parse', 'parse the project and write target/manifest.json', false).action(withSession((s) => runParse(s)));
-  command('compile', 'render models to SQL in target/compiled/').action(withSession((s, o) => runCompile(s, o), true, true));
+  command('compile', 'render models to SQL in target/compiled/').action(withSession((s, o) => runCompile(s, o), true, 'unless-empty'));
   command('run', 'build the selected models')
     .option('--full-refresh', 'rebuild incremental models from scratch')
     .option('-x, --fail-fast', 'stop at the first failure')

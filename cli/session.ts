@@ -44,7 +44,7 @@ export interface Session {
  * Reads the project, the target and every project file. With `connectEarly`, the connection
  * opens in the background meanwhile (drivers do that work off the main thread).
  */
-export async function openSession(options: CommonOptions, logger: Logger, connectEarly = false): Promise<Session> {
+export async function openSession(options: CommonOptions, logger: Logger, connectEarly: boolean | 'unless-empty' = false): Promise<Session> {
   const startedAt = new Date();
   const root = path.resolve(options.projectDir ?? process.cwd());
   const projectFile = readProjectFile(root);
@@ -62,7 +62,8 @@ export async function openSession(options: CommonOptions, logger: Logger, connec
   let opening: Promise<void> | undefined;
   const connect = () => (opening ??= adapter.open());
   // A failure surfaces when the command awaits connect(), not as an unhandled rejection now.
-  if (connectEarly) connect().catch(() => undefined);
+  // 'unless-empty': not when the warehouse is known to hold nothing yet (compile then needs no connection).
+  if (connectEarly === true || (connectEarly === 'unless-empty' && !adapter.knownEmpty?.(adapter.defaultDatabase))) connect().catch(() => undefined);
   const close = async () => {
     await opening?.catch(() => undefined);
     await adapter.close();

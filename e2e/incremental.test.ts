@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { queryProject } from './duckdb-query.js';
 import { makeProject, projectYml, removeProject, strata, writeFiles } from './harness.js';
@@ -123,6 +125,19 @@ describe('incremental models', () => {
       { column_name: 'line', data_type: 'BIGINT' },
       { column_name: 'updated_at', data_type: 'DATE' },
     ]);
+  });
+
+  it('compile renders the full-refresh form without creating the database, and the incremental form once the table exists', async () => {
+    const dir = project('incremental_strategy="append"');
+    const compiled = () => readFileSync(path.join(dir, 'target/compiled/shop/models/inc.sql'), 'utf8');
+    const database = path.join(dir, 'target/shop.duckdb');
+    const first = await strata(dir, 'compile');
+    expect(first.code, first.output).toBe(0);
+    expect(compiled()).not.toContain('where updated_at >');
+    expect(existsSync(database)).toBe(false);
+    expect((await strata(dir, 'build')).code).toBe(0);
+    expect((await strata(dir, 'compile')).code).toBe(0);
+    expect(compiled()).toContain('where updated_at > (select max(updated_at) from "shop"."main"."inc")');
   });
 
   it('is_incremental is false on the first run and true afterwards', async () => {

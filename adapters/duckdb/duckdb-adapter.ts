@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { Adapter, AdapterFactory, AdapterOptions, AttachingAdapter, ColumnDef, QueryResult, RelationInfo, RelationRef, RelationType } from '../../core/adapter/adapter.js';
@@ -119,6 +119,14 @@ export class DuckDBAdapter implements AttachingAdapter {
 
   canAttachDatabases(): this is AttachingAdapter {
     return true;
+  }
+
+  knownEmpty(database: string | null): boolean {
+    const { target } = this;
+    if (this.pool || target.inMemory || existsSync(target.path)) return false;
+    // A mismatched 'database' must still fail as open() would; another catalog may be attached.
+    if (target.database !== undefined && target.database.toLowerCase() !== this.catalog.toLowerCase()) return false;
+    return (database ?? this.catalog).toLowerCase() === this.catalog.toLowerCase();
   }
 
   databaseLocation(): string | null {

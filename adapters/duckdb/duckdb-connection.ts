@@ -1,4 +1,4 @@
-import { DuckDBConnection, DuckDBInstance, ResultReturnType, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import type { QueryResult } from '../../core/adapter/adapter.js';
 
 /**
@@ -20,6 +20,7 @@ export class DuckDBConnectionPool {
 
   /** Opens the database and `size` connections, running `setup` on each (LOAD, SET). */
   static async open(path: string, size: number, setup: (connection: DuckDBConnection) => Promise<void>): Promise<DuckDBConnectionPool> {
+    const { DuckDBInstance } = await loadNodeApi();
     const instance = await DuckDBInstance.create(path);
     const connections: DuckDBConnection[] = [];
     try {
@@ -89,6 +90,17 @@ export class DuckDBConnectionPool {
   }
 }
 
+type NodeApi = typeof import('@duckdb/node-api');
+let nodeApi: NodeApi | undefined;
+
+/**
+ * The native DuckDB module, loaded on the first connection: commands that never connect
+ * (parse, ls, a cold compile) skip the cost of loading it.
+ */
+async function loadNodeApi(): Promise<NodeApi> {
+  return (nodeApi ??= await import('@duckdb/node-api'));
+}
+
 const NOTHING_TO_RUN = /^(?:\s|;|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*$/;
 
 /** Runs SQL on one connection and reads the whole result into JSON-friendly rows. */
@@ -104,7 +116,7 @@ export async function runOn(connection: DuckDBConnection, sql: string, params: D
     // The node-api's JSON conversion gives BIGINT, HUGEINT and DECIMAL as strings (no
     // precision lost), dates and timestamps as ISO-like strings, lists as arrays.
     rows: reader.getRowsJson() as unknown[][],
-    rowsAffected: reader.returnType === ResultReturnType.CHANGED_ROWS ? reader.rowsChanged : null,
+    rowsAffected: reader.returnType === (await loadNodeApi()).ResultReturnType.CHANGED_ROWS ? reader.rowsChanged : null,
   };
 }
 

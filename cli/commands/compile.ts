@@ -40,8 +40,12 @@ export async function runCompile(session: Session, options: SelectOptions & Stat
   };
   compileAll(nodes.filter((n) => n.config.materialized !== 'incremental'));
   if (incremental.length) {
-    await session.connect();
-    await cache.load(incremental.map((n) => ({ database: n.database, schema: n.schema })));
+    // A warehouse known to be empty (a DuckDB file not created yet) is not opened: nothing in it to build on.
+    const mayExist = incremental.filter((n) => !adapter.knownEmpty?.(n.database));
+    if (mayExist.length) {
+      await session.connect();
+      await cache.load(mayExist.map((n) => ({ database: n.database, schema: n.schema })));
+    }
     compileAll(incremental);
   }
   await session.close();

@@ -175,6 +175,11 @@ export interface Adapter {
   insertRows(rel: RelationRef, columns: ColumnDef[], rows: (string | null)[][]): Promise<number>;
   /** A short description of the connection for `strata debug` (never secrets). */
   describe(): string;
+  /**
+   * True when `database` certainly holds no relations, known without connecting (e.g. its file
+   * does not exist yet), so compile need not open a connection for `is_incremental`. Absent: unknown.
+   */
+  knownEmpty?(database: string | null): boolean;
   /** Whether this adapter can attach another database file read-only (absent: it cannot), e.g. production's for deferred refs. */
   canAttachDatabases?(): this is AttachingAdapter;
   /** Whether this adapter can zero-copy clone a table (absent: it cannot; `strata clone` then creates views). */
