@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { request } from 'node:http';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -51,10 +51,12 @@ describe('strata docs serve', () => {
     }
   });
 
-  it('the binary prints its URL, serves until SIGTERM, then exits 0', async () => {
+  it('the built binary generates the site (its assets found from dist/), serves it until SIGTERM, then exits 0', async () => {
     if (!existsSync(bin)) throw new Error('dist/cli/bin.js is missing: run npm run build');
     const dir = project(DOCS_PROJECT);
-    expect((await strata(dir, 'docs', 'generate', '--empty-catalog')).code).toBe(0);
+    const generated = spawnSync(process.execPath, [bin, 'docs', 'generate', '--empty-catalog', '--project-dir', dir], { encoding: 'utf8' });
+    expect(generated.status, generated.stdout + generated.stderr).toBe(0);
+    expect(existsSync(path.join(dir, 'target', 'docs', 'vendor', 'sigma.min.js'))).toBe(true);
     const child = spawn(process.execPath, [bin, 'docs', 'serve', '--port', '0', '--project-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const url = await new Promise<string>((resolve, reject) => {
