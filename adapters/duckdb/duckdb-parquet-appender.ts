@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { LakeColumn } from '../../core/lake/lake-layout.js';
+import type { PartEncoder } from '../../core/lake/part-encoders.js';
+
+/**
+ * Writes lake parts as Parquet through an in-memory DuckDB's appender: each value goes straight
+ * into a staging table of VARCHAR (BLOB for binary) columns, no intermediate text file, then one
+ * `copy (select cast(...)) to ... (format parquet)` casts each column to its declared type, so
+ * DECIMAL stays exact and timestamps keep their zone. ZSTD-compressed.
+ */
+export class DuckDBParquetAppender implements PartEncoder {
+  readonly format = 'parquet' as const;
+  private connection?: Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }>;
+  private readonly folder = mkdtempSync(path.join(os.tmpdir(), 'strata-parquet-'));
+  private count = 0;
+
+  async encode(rows: Record<string, unknown>[], schema: LakeColumn[]): Promise<Uint8Array> {
+    const { connection } = await this.open();
+    const n = this.count++;
+    const output = path.join(this.folder, `part-${n}.parquet`);
+    const table = `strata_part_${n}`;
+    const blob = schema.map((c) => c.type.toUpperCase() === 'BLOB');
+    const names = schema.map((c) => c.name);
+    try {
+      await connection.run(`create table ${table} (${schema.map((_c, i) => `c${i} ${blob[i] ? 'BLOB' : 'VARCHAR'}`).join(', ')})`);
+      const appender = await connection.createAppender(table);
+      try {
+        const width = names.length;
+        for (const row of rows) {
+          for (let i = 0; i < width; i++) {
+            const value = row[names[i]];
+            if (value === null || value === undefined) appender.appendNull();
+            else if (blob[i]) appender.appendBlob(value instanceof Uint8Array ? value : Buffer.from(String(value), 'base64'));
+            else appender.appendVarchar(typeof value === 'string' ? value : textOf(value));
+          }
+          appender.endRow();
+        }
+        appender.flushSync();
+      } finally {
+        appender.closeSync();
+      }
+      const select = schema.map((c, i) => `${castFrom(`c${i}`, c.type)} as ${quote(c.name)}`).join(', ');
+      await connection.run(`copy (select ${select} from ${table}) to ${literal(output)} (format parquet, compression zstd)`);
+      return await readFile(output);
+    } finally {
+      await connection.run(`drop table if exists ${table}`).catch(() => undefined);
+      await rm(output, { force: true });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.connection) {
+      const { instance, connection } = await this.connection;
+      connection.closeSync();
+      instance.closeSync();
+      this.connection = undefined;
+    }
+    rmSync(this.folder, { recursive: true, force: true });
+  }
+
+  private open(): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
+    this.connection ??= (async () => {
+      const instance = await DuckDBInstance.create(':memory:');
+      const connection = await instance.connect();
+      return { instance, connection };
+    })();
+    return this.connection;
+  }
+}
+
+/** The text DuckDB casts from: numbers and bigints exact, dates ISO, nested values JSON. */
+function textOf(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  if (typeof value === 'object') return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+  return String(value);
+}
+
+function castFrom(column: string, type: string): string {
+  const upper = type.toUpperCase();
+  return upper === 'VARCHAR' || upper === 'BLOB' ? column : `cast(${column} as ${type})`;
+}
+
+function quote(identifier: string): string {
+  return `"${identifier.replaceAll('"', '""')}"`;
+}
+
+function literal(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}

@@ -1,0 +1,151 @@
+// `strata extract` of an orders table from MariaDB into the Parquet lake, against the MariaDB
+// client dumping the same table (`mariadb --batch --quick -e 'select ...' > file`): wall time,
+// rows per second and peak RSS of each, per table size, so that memory can be seen to stay flat.
+//
+//   node bench/extract-mysql.mjs [--rows 1000000,5000000] [--runs 1] [--work DIR]
+//
+// Starts its own mariadbd on 127.0.0.1 (a free port, data under the work folder) and stops it.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { measureProcess, measurementUnavailable, median, tailOfLogs } from './measure-process.mjs';
+import { REPO_ROOT, strataCliPath } from './strata-cli.mjs';
+
+const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []));
+const sizes = (args.rows ?? '1000000,5000000').split(',').map(Number);
+const runs = Number(args.runs ?? 1);
+const work = path.resolve(args.work ?? path.join(REPO_ROOT, 'bench/work/extract-mysql'));
+const PASSWORD = 'bench-password';
+
+const unavailable = measurementUnavailable();
+if (unavailable) {
+  console.error(unavailable);
+  process.exit(1);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** mariadbd in `dir`, as e2e/servers/mariadb-server.ts starts it. */
+async function startMariaDb(dir) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const data = path.join(dir, 'data');
+  const socket = path.join(dir, 'mysqld.sock');
+  const asRoot = process.getuid?.() === 0 ? ['--user=root'] : [];
+  const init = spawnSync('mariadb-install-db', [`--datadir=${data}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...asRoot], { encoding: 'utf8' });
+  if (init.status !== 0) throw new Error(`mariadb-install-db failed: ${init.stderr}`);
+  const port = await freePort();
+  const child = spawn('/usr/sbin/mariadbd', ['--no-defaults', `--datadir=${data}`, `--socket=${socket}`, `--port=${port}`, '--bind-address=127.0.0.1', '--skip-name-resolve', '--innodb-buffer-pool-size=2G', '--innodb-flush-log-at-trx-commit=2', '--innodb-log-file-size=512M', '--default-time-zone=+00:00', ...asRoot], { stdio: 'ignore' });
+  const sql = (text, database) => {
+    const result = spawnSync('mariadb', ['--protocol=socket', `--socket=${socket}`, '-uroot', '--batch', '--skip-column-names', ...(database ? [database] : [])], { input: text, encoding: 'utf8', maxBuffer: 1 << 26 });
+    if (result.status !== 0) throw new Error(`mariadb failed: ${result.stderr}`);
+    return result.stdout;
+  };
+  for (let i = 0; ; i++) {
+    if (spawnSync('mariadb', ['--protocol=socket', `--socket=${socket}`, '-uroot', '-e', 'select 1'], { stdio: 'ignore' }).status === 0) break;
+    if (i > 300) throw new Error('mariadbd did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    port,
+    sql,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+const COLUMNS = `order_id bigint primary key, customer_id bigint, session_id varchar(36), sales_channel varchar(20), marketplace varchar(20), status varchar(20),
+  currency char(3), shipping_country_code char(2), shipping_address_id bigint, items_amount decimal(12,2), discount_amount decimal(12,2),
+  shipping_amount decimal(12,2), total_amount decimal(12,2), discount_code varchar(20), placed_at timestamp(6) null, updated_at timestamp(6) null`;
+
+/** The orders table with `rows` rows shaped like the shop generator's, filled in batches. */
+function fillOrders(db, rows) {
+  db.sql(`drop database if exists shop; create database shop; create table shop.orders (${COLUMNS}) engine=InnoDB;`);
+  const batch = 500_000;
+  for (let from = 1; from <= rows; from += batch) {
+    const to = Math.min(rows, from + batch - 1);
+    db.sql(
+      `insert into shop.orders select seq, 1 + seq % 200000, uuid(), elt(1 + seq % 3, 'web', 'app', 'marketplace'), if(seq % 3 = 2, elt(1 + seq % 2, 'amazon', 'zalando'), null),
+         elt(1 + seq % 4, 'placed', 'paid', 'shipped', 'delivered'), elt(1 + seq % 3, 'EUR', 'GBP', 'USD'), elt(1 + seq % 5, 'DE', 'FR', 'GB', 'NL', 'US'), seq * 2,
+         (seq % 50000) / 100, (seq % 500) / 100, 4.99, (seq % 50000) / 100 - (seq % 500) / 100 + 4.99, if(seq % 7 = 0, concat('SAVE', seq % 30), null),
+         timestamp '2024-01-01 00:00:00' + interval seq second, timestamp '2024-01-01 00:00:00' + interval seq second + interval 3 hour
+       from seq_${from}_to_${to};`,
+      'shop',
+    );
+  }
+  db.sql('analyze table shop.orders;');
+}
+
+function projectFiles(dir, port) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(path.join(dir, 'models'), { recursive: true });
+  writeFileSync(path.join(dir, 'project.yml'), 'name: bench\nversion: "1.0"\n');
+  writeFileSync(
+    path.join(dir, 'models/sources.yml'),
+    `sources:
+  - name: shop_mysql
+    loader: {type: mysql, host: 127.0.0.1, port: ${port}, user: strata, password: '{{env "BENCH_MYSQL_PASSWORD"}}', database: shop}
+    tables:
+      - name: orders
+        loader: {primary_key: order_id, cursor_field: updated_at}
+`,
+  );
+}
+
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
+const cli = strataCliPath();
+const db = await startMariaDb(path.join(work, 'mariadb'));
+const results = [];
+try {
+  db.sql(`create user 'strata'@'127.0.0.1' identified by '${PASSWORD}'; grant all on *.* to 'strata'@'127.0.0.1';`);
+  for (const rows of sizes) {
+    const loadStarted = Date.now();
+    fillOrders(db, rows);
+    console.error(`filled ${fmt(rows)} orders in ${((Date.now() - loadStarted) / 1000).toFixed(1)} s`);
+    const dumps = [];
+    const extracts = [];
+    for (let run = 0; run < runs; run++) {
+      const dumpFile = path.join(work, `dump-${rows}.tsv`);
+      const dump = await measureProcess('/bin/sh', ['-c', `mariadb --batch --quick -h127.0.0.1 -P${db.port} -ustrata -p"$BENCH_MYSQL_PASSWORD" shop -e 'select * from orders' > ${dumpFile}`], {
+        cwd: work, env: { BENCH_MYSQL_PASSWORD: PASSWORD }, timeoutMs: 1_800_000, logPrefix: path.join(work, `logs/dump-${rows}-${run}`),
+      });
+      if (dump.code !== 0) throw new Error(`the client dump failed:\n${tailOfLogs(dump.logPrefix)}`);
+      dumps.push({ ...dump, bytes: statSync(dumpFile).size });
+      rmSync(dumpFile, { force: true });
+      const project = path.join(work, `project-${rows}`);
+      projectFiles(project, db.port);
+      const extract = await measureProcess(process.execPath, [cli, 'extract', '--project-dir', project], {
+        cwd: project, env: { BENCH_MYSQL_PASSWORD: PASSWORD, CI: 'true' }, timeoutMs: 1_800_000, logPrefix: path.join(work, `logs/extract-${rows}-${run}`),
+      });
+      if (extract.code !== 0) throw new Error(`strata extract failed:\n${tailOfLogs(extract.logPrefix)}`);
+      const lakeBytes = Number(spawnSync('du', ['-sb', path.join(project, 'lake')], { encoding: 'utf8' }).stdout.split('\t')[0]);
+      extracts.push({ ...extract, bytes: lakeBytes });
+    }
+    const pick = (list) => ({ seconds: median(list.map((r) => r.seconds)), peakRssMb: Math.max(...list.map((r) => r.peakRssMb)), bytes: list[0].bytes });
+    results.push({ rows, dump: pick(dumps), extract: pick(extracts) });
+  }
+} finally {
+  await db.stop();
+}
+
+console.log(`\n| rows | mariadb --batch --quick > file | rows/s | peak RSS | output | strata extract (Parquet lake) | rows/s | peak RSS | lake | extract / dump time |`);
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const { rows, dump, extract } of results) {
+  console.log(
+    `| ${fmt(rows)} | ${dump.seconds.toFixed(2)} s | ${fmt(rows / dump.seconds)} | ${fmt(dump.peakRssMb)} MB | ${fmt(dump.bytes / 2 ** 20)} MB | ` +
+      `${extract.seconds.toFixed(2)} s | ${fmt(rows / extract.seconds)} | ${fmt(extract.peakRssMb)} MB | ${fmt(extract.bytes / 2 ** 20)} MB | ${(extract.seconds / dump.seconds).toFixed(2)}x |`,
+  );
+}
