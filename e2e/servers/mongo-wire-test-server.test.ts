@@ -17,7 +17,7 @@ function describeQueries(label: string, makeTarget: () => Promise<MongoTarget>) 
   describe(`query semantics of the ${label}`, () => {
     let target: MongoTarget;
     let client: MongoClient;
-    const coll = () => client.db(target.database).collection('q');
+    const coll = () => client.db(target.database).collection<{ _id: number }>('q');
     beforeAll(async () => {
       target = await makeTarget();
       await target.insert('q', docs);
@@ -67,7 +67,7 @@ function describeQueries(label: string, makeTarget: () => Promise<MongoTarget>) 
     });
 
     it('keeps the exact BSON types it was given', async () => {
-      const raw = await client.db(target.database).collection('q').findOne({ _id: 4 }, { promoteValues: false });
+      const raw = await client.db(target.database).collection<{ _id: number; n?: unknown }>('q').findOne({ _id: 4 }, { promoteValues: false });
       expect(raw?.n).toBeInstanceOf(Decimal128);
       expect(String(raw?.n)).toBe('4.5');
       const id = new ObjectId();

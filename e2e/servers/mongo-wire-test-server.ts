@@ -45,6 +45,8 @@ export interface CommandFailure {
 interface OpenCursor {
   ns: string;
   documents: Document[];
+  /** How many of `documents` were returned already. */
+  offset: number;
 }
 
 interface Session {
@@ -58,6 +60,7 @@ export class MongoWireTestServer {
   private readonly databases = new Map<string, Map<string, Document[]>>();
   private readonly cursors = new Map<bigint, OpenCursor>();
   private readonly failures = new Map<string, CommandFailure & { times: number }>();
+  private readonly delays = new Map<string, number>();
   private readonly sockets = new Set<net.Socket>();
   private nextCursorId = 1n;
   private nextConnectionId = 1;
@@ -109,6 +112,12 @@ export class MongoWireTestServer {
   /** Makes the next `times` commands named `name` fail (or drop their connection). */
   failCommand(name: string, failure: CommandFailure): void {
     this.failures.set(name, { ...failure, times: failure.times ?? 1 });
+  }
+
+  /** Answers every command named `name` only after `ms` milliseconds (0 removes the delay): a slow server. */
+  delayCommand(name: string, ms: number): void {
+    if (ms > 0) this.delays.set(name, ms);
+    else this.delays.delete(name);
   }
 
   /** Server cursors still open (not exhausted, not killed). */
@@ -163,7 +172,7 @@ export class MongoWireTestServer {
       const docStart = end + 1 + 8;
       const command = BSON.deserialize(message.subarray(docStart, docStart + message.readInt32LE(docStart)), { bsonRegExp: true });
       const reply = this.respond(socket, command, ns.split('.')[0], session, connectionId);
-      if (reply) socket.write(opReply(requestId, reply));
+      if (reply) this.send(socket, String(Object.keys(command)[0]), opReply(requestId, reply));
       return;
     }
     if (opCode !== OP_MSG) throw new Error(`unsupported opCode ${opCode}`);
@@ -198,7 +207,13 @@ export class MongoWireTestServer {
     if (!command) throw new Error('OP_MSG without a command section');
     Object.assign(command, sequences);
     const reply = this.respond(socket, command, String(command.$db ?? 'admin'), session, connectionId);
-    if (reply && !(flags & MORE_TO_COME)) socket.write(opMsg(requestId, reply));
+    if (reply && !(flags & MORE_TO_COME)) this.send(socket, String(Object.keys(command)[0]), opMsg(requestId, reply));
+  }
+
+  private send(socket: net.Socket, command: string, message: Buffer): void {
+    const delay = this.delays.get(command);
+    if (!delay) socket.write(message);
+    else setTimeout(() => socket.destroyed || socket.write(message), delay);
   }
 
   /** The reply to one command, or undefined when the connection was dropped instead. */
@@ -259,9 +274,12 @@ export class MongoWireTestServer {
         const id = BigInt(String(command.getMore));
         const cursor = this.cursors.get(id);
         if (!cursor) throw new QueryError(`cursor id ${id} not found`, 43, 'CursorNotFound');
-        const batch = cursor.documents.splice(0, command.batchSize ? Number(command.batchSize) : cursor.documents.length);
-        if (!cursor.documents.length) this.cursors.delete(id);
-        return { cursor: { nextBatch: batch, id: Long.fromBigInt(cursor.documents.length ? id : 0n), ns: cursor.ns } };
+        const end = command.batchSize ? cursor.offset + Number(command.batchSize) : cursor.documents.length;
+        const batch = cursor.documents.slice(cursor.offset, end);
+        cursor.offset += batch.length;
+        const more = cursor.offset < cursor.documents.length;
+        if (!more) this.cursors.delete(id);
+        return { cursor: { nextBatch: batch, id: Long.fromBigInt(more ? id : 0n), ns: cursor.ns } };
       }
       case 'killCursors': {
         const ids = (command.cursors as unknown[]).map((c) => BigInt(String(c)));
@@ -300,7 +318,7 @@ export class MongoWireTestServer {
     let id = 0n;
     if (rest.length) {
       id = this.nextCursorId++;
-      this.cursors.set(id, { ns, documents: rest });
+      this.cursors.set(id, { ns, documents: rest, offset: 0 });
     }
     return { cursor: { firstBatch: first, id: Long.fromBigInt(id), ns } };
   }
