@@ -25,22 +25,25 @@ export class ExtractLake {
   readonly root = mkdtempSync(path.join(os.tmpdir(), 'strata-lake-'));
   readonly storage = new LocalLakeStorage(this.root);
   readonly writer = new LakeWriter(this.storage);
-  private readonly parquet = new DuckDBParquetEncoder();
 
   /** Extracts one table. `stopAfter` loads simulates a run killed between loads; `storage` a lake that fails. */
   async extract(connection: SourceConnection, system: string, source: string, table: SourceTableConfig, options: { fullRefresh?: boolean; stopAfter?: number; storage?: LakeStorage } = {}): Promise<ExtractOutcome> {
     const writer = options.storage ? new LakeWriter(options.storage) : this.writer;
     const state = options.fullRefresh ? undefined : await this.writer.latestState(source, table.name);
     const manifests: LoadManifest[] = [];
+    // One encoder per table, as the runner does: tables may be extracted at the same time.
+    const parquet = new DuckDBParquetEncoder();
     try {
       for await (const load of connection.extract({ table, state, fullRefresh: options.fullRefresh ?? false, signal: new AbortController().signal })) {
-        const encoder = load.format === 'jsonl' ? new JsonLinesEncoder() : this.parquet;
+        const encoder = load.format === 'jsonl' ? new JsonLinesEncoder() : parquet;
         manifests.push(await writer.writeLoad({ source, table: table.name, system, ...load, encoder }));
         if (options.stopAfter !== undefined && manifests.length >= options.stopAfter) break;
       }
       return { manifests };
     } catch (error) {
       return { manifests, error };
+    } finally {
+      await parquet.close();
     }
   }
 
@@ -67,7 +70,6 @@ export class ExtractLake {
   }
 
   async close(): Promise<void> {
-    await this.parquet.close();
     rmSync(this.root, { recursive: true, force: true });
   }
 }

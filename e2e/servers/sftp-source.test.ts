@@ -110,6 +110,25 @@ describe('SFTP source against OpenSSH', () => {
     expect(state.files[path.join(sshd.files, 'stock/2026-11-01.csv')]).toEqual({ size: 42, modified_at: '2026-11-01T01:00:00.000Z' });
   });
 
+  it('tables of one source extracted at the same time (--threads) each read their own Parquet files whole', async () => {
+    const rows = 30_000;
+    await writeParquet('wide/a.parquet', `select i as id, 'a' as t, (i / 100)::decimal(10,2) as v from range(${rows}) r(i)`);
+    await writeParquet('wide/b.parquet', `select i as id, 'b' as t, (i / 100)::decimal(10,2) as v from range(${rows}) r(i)`);
+    const tables: SourceTableConfig[] = [
+      { name: 'wide_a', settings: { pattern: 'wide/a.parquet' } },
+      { name: 'wide_b', settings: { pattern: 'wide/b.parquet' } },
+    ];
+    await withConnection(sourceConfig(tables), async (connection) => {
+      const outcomes = await Promise.all(tables.map((t) => lake.extract(connection, 'sftp', 'partner_sftp', t)));
+      expect(outcomes.map((o) => [o.error, o.manifests.map((m) => m.rows)])).toEqual([[undefined, [rows]], [undefined, [rows]]]);
+    });
+    for (const [table, t] of [['wide_a', 'a'], ['wide_b', 'b']]) {
+      expect(await lake.query('partner_sftp', table, `select count(*)::int as n, count(distinct id)::int as ids, min(t) as lo, max(t) as hi, sum(v)::varchar as total from t`)).toEqual([
+        { n: rows, ids: rows, lo: t, hi: t, total: String((rows * (rows - 1)) / 2 / 100) + '.00' },
+      ]);
+    }
+  });
+
   it('a rerun lands only new and changed files; unchanged files are not loaded again', async () => {
     const table: SourceTableConfig = { name: 'stock', settings: { pattern: 'stock/*.{csv,tsv,csv.gz}', disposition: 'merge', primary_key: 'sku' } };
     await withConnection(sourceConfig([table]), async (connection) => {

@@ -30,7 +30,7 @@ export interface ParsedFile {
  * Parquet through an in-memory DuckDB (opened on first use). Errors say what is wrong and where.
  */
 export class SftpFileParser {
-  private duckdb?: Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }>;
+  private duckdb?: Promise<DuckDBInstance>;
 
   /** The file's rows; for Parquet also its schema (a gzipped Parquet file is first unpacked to `scratch`). */
   async open(file: string, options: ParseOptions, scratch: string): Promise<ParsedFile> {
@@ -51,44 +51,52 @@ export class SftpFileParser {
 
   async close(): Promise<void> {
     if (!this.duckdb) return;
-    const { instance, connection } = await this.duckdb;
-    connection.closeSync();
-    instance.closeSync();
+    (await this.duckdb).closeSync();
     this.duckdb = undefined;
   }
 
   private async openParquet(file: string, landAs: LakeFormat): Promise<ParsedFile> {
-    const connection = await this.connection();
     const from = `read_parquet(${literal(file)})`;
-    const described = (await connection.runAndReadAll(`describe select * from ${from}`)).getRowObjectsJson() as { column_name: string; column_type: string }[];
+    // A connection per query: the tables of a source may be read at once (--threads), and a DuckDB
+    // connection runs one streaming query at a time.
+    const described = (await this.withConnection((c) => c.runAndReadAll(`describe select * from ${from}`))).getRowObjectsJson() as { column_name: string; column_type: string }[];
+    const stream = (sql: string) => this.streamRows(sql);
     if (landAs === 'jsonl') {
       return {
         rows: async function* () {
-          const result = await connection.stream(`select to_json(t)::varchar as j from ${from} as t`);
-          for await (const chunk of result.yieldRowObjectJson()) for (const row of chunk) yield JSON.parse(row.j as string) as Record<string, unknown>;
+          for await (const row of stream(`select to_json(t)::varchar as j from ${from} as t`)) yield JSON.parse(row.j as string) as Record<string, unknown>;
         },
       };
     }
     // Values travel as text with their exact type beside them, so DECIMAL and TIMESTAMPTZ land unchanged.
     const schema: LakeColumn[] = described.map((c) => ({ name: c.column_name, type: isNested(c.column_type) ? 'JSON' : c.column_type }));
     const select = described.map((c) => `${textOf(quote(c.column_name), c.column_type)} as ${quote(c.column_name)}`).join(', ');
-    return {
-      schema,
-      rows: async function* () {
-        const result = await connection.stream(`select ${select} from ${from}`);
-        for await (const chunk of result.yieldRowObjectJson()) yield* chunk as Record<string, unknown>[];
-      },
-    };
+    return { schema, rows: () => stream(`select ${select} from ${from}`) };
   }
 
-  private async connection(): Promise<DuckDBConnection> {
-    this.duckdb ??= (async () => {
-      const instance = await DuckDBInstance.create(':memory:');
-      const connection = await instance.connect();
+  private async *streamRows(sql: string): AsyncIterable<Record<string, unknown>> {
+    const connection = await (await this.instance()).connect();
+    try {
       await connection.run(`set TimeZone = 'UTC'`);
-      return { instance, connection };
-    })();
-    return (await this.duckdb).connection;
+      const result = await connection.stream(sql);
+      for await (const chunk of result.yieldRowObjectJson()) yield* chunk as Record<string, unknown>[];
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  private async withConnection<T>(use: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const connection = await (await this.instance()).connect();
+    try {
+      return await use(connection);
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  private instance(): Promise<DuckDBInstance> {
+    this.duckdb ??= DuckDBInstance.create(':memory:');
+    return this.duckdb;
   }
 }
 
