@@ -30,6 +30,7 @@ describe('REST loader settings', () => {
     expect(() => readRestTableSettings(s, { name: 'orders', settings: { paginator: { type: 'pages' } } })).toThrow(/must be one of none, page_number, offset, cursor, next_link, link_header, got 'pages'/);
     expect(() => readRestTableSettings(s, { name: 'orders', settings: { paginator: { type: 'offset' } } })).toThrow(/'paginator.limit' is required/);
     expect(() => readRestTableSettings(s, { name: 'orders', settings: { incremental: { param: 'since' } } })).toThrow(/table 'shop_api.orders': an incremental table needs a cursor_field/);
+    expect(() => readRestTableSettings(s, { name: 'orders', settings: { cursor_field: 'u', disposition: 'replace', incremental: { param: 'since' } } })).toThrow(/cannot use disposition replace/);
     expect(() => readRestTableSettings(s, { name: 'orders', settings: { paht: '/x' } })).toThrow(/unknown loader key 'paht'.*/);
   });
 

@@ -87,6 +87,7 @@ export function readRestTableSettings(source: SourceLoaderConfig, table: SourceT
     incrementalBlock.allowOnly(['param', 'initial_value']);
     if (!landing.cursorField) throw reader.error(`an incremental table needs a cursor_field: the record field whose newest value the next run asks from`, 'cursor_field: updated_at', 'incremental');
     incremental = { param: incrementalBlock.requiredString('param', 'param: updated_since'), initialValue: incrementalBlock.string('initial_value') };
+    if (landing.disposition === 'replace') throw reader.error(`an incremental table cannot use disposition replace: each run would replace the table with only the records new since the last one`, 'use disposition append, or merge with a primary_key', 'incremental');
   }
   const paginator = reader.block('paginator') ?? sourceReader.block('paginator');
   return {
