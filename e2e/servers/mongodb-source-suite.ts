@@ -146,6 +146,22 @@ export function describeMongoSource(label: string, makeTarget: () => Promise<Mon
       expect(await readLanded(lake, 'shop_mongo', 'products', 'select count(*)::int as n from {table}')).toEqual([{ n: 6 }]);
     });
 
+    it('a nested cursor field works like a top-level one and is also landed as a column of its dotted name', async () => {
+      const name = collection();
+      await target.insert(name, [1, 2].map((n) => ({ _id: oid(n), meta: { updatedAt: at(n) } })));
+      const lake = newLake();
+      const source = mongoSource(target, { orders: { collection: name, cursor_field: 'meta.updatedAt', primary_key: '_id' } });
+      const [first] = await extractTable(lake, source, 'orders');
+      expect(first.cursor).toEqual({ field: 'meta.updatedAt', min: at(1).toISOString(), max: at(2).toISOString() });
+      await target.replace(name, { _id: oid(1), meta: { updatedAt: at(9) }, note: 'changed' });
+      const [second] = await extractTable(lake, source, 'orders');
+      expect((await landedLines(lake, second)).map((r) => [r._id, r['meta.updatedAt'], r.note])).toEqual([[oid(1).toHexString(), at(9).toISOString(), 'changed']]);
+      expect(await readLanded(lake, 'shop_mongo', 'orders', 'select _id, note from {table} order by _id', ['_id'])).toEqual([
+        { _id: oid(1).toHexString(), note: 'changed' },
+        { _id: oid(2).toHexString(), note: null },
+      ]);
+    });
+
     it('incremental by _id appends only documents inserted since the last run', async () => {
       const name = collection();
       await target.insert(name, [1, 2, 3].map((n) => ({ _id: oid(n), kind: 'view' })));

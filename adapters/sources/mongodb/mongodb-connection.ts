@@ -1,7 +1,7 @@
 import type { Collection, Db, Document, Filter, MongoClient } from 'mongodb';
 import { nearest } from '../../../core/errors/did-you-mean.js';
 import type { ExtractLoad, ExtractRequest, SourceConnection } from '../../../core/extract/source-adapter.js';
-import { documentToJson, idToText } from './bson-to-json.js';
+import { bsonToJson, documentToJson, idToText } from './bson-to-json.js';
 import { childRows } from './child-tables.js';
 import { hostsOfUrl, type MongoSourceSettings, type MongoTableSettings } from './mongodb-config.js';
 import { compareCursor, decodeCursor, encodeCursor, fieldValue, type CursorState } from './mongodb-cursor.js';
@@ -84,11 +84,15 @@ export class MongoSourceConnection implements SourceConnection {
   private documentLoad(collection: Collection, table: MongoTableSettings, plan: ExtractPlan, request: ExtractRequest): ExtractLoad {
     const cursor = new CursorMax(table.cursorField, plan.since);
     const documents = this.read(collection, plan.filter, undefined, table.batchSize, request.signal);
+    const field = table.cursorField;
     async function* rows() {
       for await (const document of documents) {
         cursor.see(document);
         const row = documentToJson(document);
         row._id = idToText(document._id);
+        // A nested cursor (`meta.updatedAt`) is also a top-level column of that name: the lake
+        // reader orders a key's rows by the cursor column, and the writer records its range.
+        if (field?.includes('.')) row[field] = bsonToJson(fieldValue(document, field));
         yield row;
       }
     }
@@ -97,8 +101,7 @@ export class MongoSourceConnection implements SourceConnection {
       format: table.format,
       disposition: plan.disposition,
       primaryKey: table.primaryKey,
-      // The writer records the landed range of a top-level cursor; a dotted one is not a column.
-      ...(table.cursorField && !table.cursorField.includes('.') ? { cursorField: table.cursorField } : {}),
+      ...(field ? { cursorField: field } : {}),
       state: () => cursor.state(),
     };
   }
@@ -109,13 +112,13 @@ export class MongoSourceConnection implements SourceConnection {
     const documents = this.read(collection, plan.filter, projection, table.batchSize, request.signal);
     // Child rows carry their document's cursor value (unless they have a field of that name): the
     // lake reader orders a key's rows by it, and it says which version of the document they are from.
-    const field = table.cursorField && !table.cursorField.includes('.') ? table.cursorField : undefined;
+    const field = table.cursorField;
     async function* rows() {
       for await (const document of documents) {
         cursor.see(document);
-        const json = documentToJson(document);
-        for (const row of childRows(json, idToText(document._id), path)) {
-          if (field && !(field in row)) row[field] = json[field] ?? null;
+        const at = field ? bsonToJson(fieldValue(document, field)) : null;
+        for (const row of childRows(documentToJson(document), idToText(document._id), path)) {
+          if (field && !(field in row)) row[field] = at;
           yield row;
         }
       }
