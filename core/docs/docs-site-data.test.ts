@@ -74,11 +74,11 @@ const CATALOG: Catalog = {
   errors: null,
 };
 
-function build() {
+async function build() {
   return buildDocsSiteData({
     manifest: MANIFEST,
     catalog: CATALOG,
-    lineage: projectLineage(MANIFEST, CATALOG, 'postgresql'),
+    lineage: (await projectLineage(MANIFEST, CATALOG, 'postgresql')).lineage,
     runResults: {
       metadata: { generated_at: '2026-01-01T00:00:00Z' },
       elapsed_time: 1.5,
@@ -94,8 +94,8 @@ function build() {
 }
 
 describe('buildDocsSiteData', () => {
-  it('lists every node with its type, edges and a left-to-right layout', () => {
-    const { graph } = build();
+  it('lists every node with its type, edges and a left-to-right layout', async () => {
+    const { graph } = await build();
     const at = (id: string) => graph.id.indexOf(id);
     expect(graph.id).toHaveLength(4);
     expect(graph.types[graph.type[at('source.shop.app.orders')]]).toBe('source');
@@ -107,8 +107,8 @@ describe('buildDocsSiteData', () => {
     expect(graph.statuses[graph.status[at('test.shop.not_null_stg_orders_order_id')]]).toBe('fail');
   });
 
-  it('gives pages warehouse types, YAML descriptions, tests and lineage both ways', () => {
-    const { graph, pages } = build();
+  it('gives pages warehouse types, YAML descriptions, tests and lineage both ways', async () => {
+    const { graph, pages } = await build();
     const at = (id: string) => graph.id.indexOf(id);
     const page = (id: string) => pages[Math.floor(at(id) / CHUNK_SIZE)][at(id) % CHUNK_SIZE];
     const stg = page('model.shop.stg_orders');
@@ -123,8 +123,8 @@ describe('buildDocsSiteData', () => {
     expect(page('source.shop.app.orders').freshness?.status).toBe('warn');
   });
 
-  it('sums up the project: counts, layers, last run, slowest, failing and stale', () => {
-    const { graph } = build();
+  it('sums up the project: counts, layers, last run, slowest, failing and stale', async () => {
+    const { graph } = await build();
     const o = graph.overview;
     expect(o.counts).toEqual({ source: 1, model: 2, test: 1 });
     expect(o.layers).toEqual([{ name: 'marts', models: 1 }, { name: 'staging', models: 1 }]);
@@ -134,8 +134,8 @@ describe('buildDocsSiteData', () => {
     expect(o.stale.map((s) => [graph.id[s.node], s.age_s])).toEqual([['source.shop.app.orders', 7200]]);
   });
 
-  it('indexes names, descriptions and columns for search', () => {
-    const { graph, search } = build();
+  it('indexes names, descriptions and columns for search', async () => {
+    const { graph, search } = await build();
     const entry = search[graph.id.indexOf('model.shop.stg_orders')];
     expect(entry.split('\u0001')).toEqual(['stg_orders', 'orders, cleaned', 'order_id', 'the key', 'amount', '']);
   });
