@@ -157,6 +157,16 @@ describe('strata extract from MongoDB (wire test server)', () => {
     expect(result.output).not.toContain('not-the-password');
   });
 
+  it('a field whose type changes across loads in a way the lake cannot take is one error naming table and column', async () => {
+    server.insert(db, 'flags', [{ _id: id(1), gift: 1, updated_at: new Date('2026-06-28T01:00:00Z') }]);
+    const dir = projectFor(`${sourcesYml()}      - name: flags\n        loader: {cursor_field: updated_at, primary_key: _id}\n`);
+    expect((await strata(dir, 'extract', '--select', 'source:shop_mongo.flags')).code).toBe(0);
+    server.insert(db, 'flags', [{ _id: id(2), gift: true, updated_at: new Date('2026-06-29T01:00:00Z') }]);
+    const result = await strata(dir, 'extract', '--select', 'source:shop_mongo.flags');
+    expect(result.code).toBe(1);
+    expect(result.output).toContain("source shop_mongo, table flags: column 'gift' changed type from BIGINT to BOOLEAN");
+  });
+
   it('an unknown loader key is a parse-time error naming the file and line, exit code 2', async () => {
     const dir = projectFor(sourcesYml().replace('unnest: variants', 'unnset: variants'));
     const result = await strata(dir, 'extract');

@@ -152,6 +152,12 @@ export class KilledAtManifest extends LocalLakeStorage {
   override async delete(): Promise<void> {}
 }
 
+/** The relation SQL over a landed table's committed loads, as the warehouse reads them (newest row per key when a key is given). */
+export function landedRelation(lake: TestLake, source: string, table: string, primaryKey?: string[], cursorField?: string): string {
+  const globs = tableGlobs(`${lake.root}/raw/${source}/${table}`, 'jsonl');
+  return new DuckDBDialect().externalRelation({ ...globs, format: 'jsonl', ...(primaryKey ? { primaryKey } : {}), ...(cursorField ? { cursorField } : {}) });
+}
+
 /** Rows of a landed table as the warehouse reads them (committed loads; newest row per key when a key is given). */
 export async function readLanded(lake: TestLake, source: string, table: string, select: string, primaryKey?: string[]): Promise<Record<string, unknown>[]> {
   const globs = tableGlobs(`${lake.root}/raw/${source}/${table}`, 'jsonl');

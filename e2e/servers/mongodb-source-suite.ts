@@ -7,7 +7,7 @@
 import { Binary, Decimal128, Double, Int32, Long, ObjectId, Timestamp, type Document } from 'mongodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { childRowId } from '../../adapters/sources/mongodb/child-tables.js';
-import { extractTable, extractTables, KilledAtManifest, landedLines, mongoSource, readLanded, TestLake, type MongoTarget } from './mongodb-fixtures.js';
+import { extractTable, extractTables, KilledAtManifest, landedLines, landedRelation, mongoSource, queryDuckDB, readLanded, TestLake, type MongoTarget } from './mongodb-fixtures.js';
 
 export const oid = (n: number) => ObjectId.createFromHexString(`6650a1b2c3d4e5f6a7b8${n.toString(16).padStart(4, '0')}`);
 export const at = (minute: number) => new Date(Date.UTC(2026, 10, 1, 8, minute));
@@ -220,6 +220,25 @@ export function describeMongoSource(label: string, makeTarget: () => Promise<Mon
         { sku: 'P2-M', size: 'M' },
         { sku: 'P2-S', size: 'S' },
       ]);
+    });
+
+    it('when an array shrinks, merge keeps the dropped elements; joining on the document cursor keeps only the current ones', async () => {
+      const name = collection();
+      await target.insert(name, [product(1, 1)]);
+      const lake = newLake();
+      const source = mongoSource(target, {
+        products: { collection: name, cursor_field: 'updatedAt', primary_key: '_id' },
+        products__variants: { collection: name, unnest: 'variants', cursor_field: 'updatedAt', primary_key: '_strata_id' },
+      });
+      await extractTables(lake, source, ['products', 'products__variants']);
+      await target.replace(name, { ...product(1, 2), variants: [{ sku: 'P1-S', size: 'S' }] });
+      await extractTables(lake, source, ['products', 'products__variants']);
+      const variants = landedRelation(lake, 'shop_mongo', 'products_variants', ['_strata_id'], 'updatedAt');
+      const products = landedRelation(lake, 'shop_mongo', 'products', ['_id'], 'updatedAt');
+      // Newest row per key: the second element, gone from the document, is still there (a known limitation).
+      expect((await queryDuckDB(`select sku from ${variants} order by sku`)).map((r) => r.sku)).toEqual(['P1-M', 'P1-S']);
+      // Child rows carry their document's cursor: those of the document's current version are the current elements.
+      expect((await queryDuckDB(`select v.sku from ${variants} v join ${products} p on p._id = v._strata_root_id and p.updatedAt = v.updatedAt order by v.sku`)).map((r) => r.sku)).toEqual(['P1-S']);
     });
 
     it('a child table killed before its commit is rerun with every row exactly once; the parent table is not affected', async () => {
