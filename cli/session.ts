@@ -120,7 +120,15 @@ function openState(options: CommonOptions & StateOptions, root: string, project:
 /** The unique ids a command works on: selection applied, then limited to the given resource types. */
 export function selectNodes(session: Session, options: SelectOptions, resourceTypes: readonly string[]): Set<string> {
   const select = [...(options.select ?? []), ...((options as { models?: string[] }).models ?? [])];
-  const { dag, all } = session.project;
+  const { all } = session.project;
+  // No criteria at all selects every node (tests included), so nothing indirect is left to add.
+  const everything = !select.length && !options.exclude?.length && options.selector === undefined && ![...(session.selectors?.values() ?? [])].some((d) => d.default);
+  if (everything) {
+    const out = new Set<string>();
+    for (const [id, node] of all) if (resourceTypes.includes(node.resource_type)) out.add(id);
+    return out;
+  }
+  const dag = session.project.dag;
   const chosen = resolveSelection({
     graph: dag,
     nodes: all,

@@ -1,6 +1,7 @@
 import type { ManifestNode, SourceNode } from '../manifest/nodes.js';
 import type { Project } from '../project/load-project.js';
 import { varChecksums } from '../state/var-checksums.js';
+import { adjacency } from '../graph/dag.js';
 import { artifactMetadata } from './artifact-metadata.js';
 
 /** target/manifest.json in dbt's shape (v12), stamped with our own schema version. */
@@ -19,9 +20,10 @@ export function manifestArtifact(
   for (const [id, macro] of project.macros.nodes) macros[id] = macro;
   const parentMap: Record<string, string[]> = {};
   const childMap: Record<string, string[]> = {};
+  const { parents, children } = adjacency(project.all);
   for (const id of project.all.keys()) {
-    parentMap[id] = project.dag.inNeighbors(id).sort();
-    childMap[id] = project.dag.outNeighbors(id).sort();
+    parentMap[id] = parents.get(id)!;
+    childMap[id] = children.get(id)!;
   }
   const disabled: Record<string, unknown[]> = {};
   for (const [id, node] of project.disabled) disabled[id] = [node];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors/user-error.js';
 import type { AnyNode } from '../manifest/nodes.js';
-import { buildDag, topologicalOrder } from './dag.js';
+import { adjacency, assertAcyclic, buildDag, topologicalOrder } from './dag.js';
 
 function node(name: string, deps: string[] = []): AnyNode {
   return {
@@ -41,6 +41,21 @@ describe('dag', () => {
 
   it('a model that refers to itself is a cycle', () => {
     expect(() => buildDag(nodes(node('a', ['a'])))).toThrowError('dependency cycle: a -> a');
+  });
+
+  it('assertAcyclic accepts a DAG and names a cycle as buildDag does, without the graph', () => {
+    expect(() => assertAcyclic(nodes(node('c', ['b']), node('b', ['a']), node('a'), node('d', ['a', 'c'])))).not.toThrow();
+    expect(() => assertAcyclic(nodes(node('a', ['a'])))).toThrowError('dependency cycle: a -> a');
+    expect(() => assertAcyclic(nodes(node('x'), node('a', ['c']), node('b', ['a']), node('c', ['b'])))).toThrowError(/^dependency cycle: (a|b|c) -> /);
+  });
+
+  it('adjacency lists sorted parents and children, leaving out parents that are not nodes', () => {
+    const { parents, children } = adjacency(nodes(node('z'), node('a'), node('m', ['z', 'a', 'gone']), node('b', ['m'])));
+    expect(parents.get('model.p.m')).toEqual(['model.p.a', 'model.p.z']);
+    expect(children.get('model.p.m')).toEqual(['model.p.b']);
+    expect(children.get('model.p.z')).toEqual(['model.p.m']);
+    expect(parents.get('model.p.a')).toEqual([]);
+    expect(children.has('model.p.gone')).toBe(false);
   });
 
   it('a subset orders only its own members', () => {

@@ -7,6 +7,15 @@ export type Dag = DirectedGraph;
 
 /** Builds the DAG from nodes whose `depends_on.nodes` are already resolved; refuses cycles. */
 export function buildDag(nodes: ReadonlyMap<string, AnyNode>): Dag {
+  const graph = buildGraph(nodes);
+  // Kahn's algorithm allocates nothing per node; the DFS that names the cycle runs only when there is one.
+  const cycle = topologicalOrder(graph).length === graph.order ? undefined : findCycle(graph);
+  if (cycle) throw cycleError(cycle, nodes);
+  return graph;
+}
+
+/** The graph of nodes already known to be acyclic (see assertAcyclic). */
+export function buildGraph(nodes: ReadonlyMap<string, AnyNode>): Dag {
   const graph = new DirectedGraph({ allowSelfLoops: true });
   for (const id of nodes.keys()) graph.addNode(id);
   for (const node of nodes.values()) {
@@ -14,17 +23,77 @@ export function buildDag(nodes: ReadonlyMap<string, AnyNode>): Dag {
     // depends_on.nodes holds each parent once, so no edge is added twice.
     for (const parent of node.depends_on.nodes) if (graph.hasNode(parent)) graph.addEdge(parent, node.unique_id);
   }
-  // Kahn's algorithm allocates nothing per node; the DFS that names the cycle runs only when there is one.
-  const cycle = topologicalOrder(graph).length === graph.order ? undefined : findCycle(graph);
-  if (cycle) {
-    const first = nodes.get(cycle[0]);
-    const names = cycle.map((id) => nodes.get(id)?.name ?? id);
-    throw new UserError(`dependency cycle: ${names.join(' -> ')}`, {
-      file: first?.original_file_path,
-      hint: 'a model cannot depend on itself, directly or through others; break the cycle by removing one ref',
-    });
-  }
   return graph;
+}
+
+/** Parents and children of every node, from `depends_on.nodes`, each list sorted: the manifest's parent_map and child_map. */
+export function adjacency(nodes: ReadonlyMap<string, AnyNode>): { parents: Map<string, string[]>; children: Map<string, string[]> } {
+  const parents = new Map<string, string[]>();
+  const children = new Map<string, string[]>();
+  for (const id of nodes.keys()) {
+    parents.set(id, []);
+    children.set(id, []);
+  }
+  for (const node of nodes.values()) {
+    if (node.resource_type === 'source') continue;
+    const own = parents.get(node.unique_id)!;
+    for (const parent of node.depends_on.nodes) {
+      const siblings = children.get(parent);
+      if (!siblings) continue;
+      own.push(parent);
+      siblings.push(node.unique_id);
+    }
+  }
+  for (const list of parents.values()) if (list.length > 1) list.sort();
+  for (const list of children.values()) if (list.length > 1) list.sort();
+  return { parents, children };
+}
+
+/**
+ * Refuses cycles without building the graph: Kahn's algorithm over `depends_on.nodes`, on
+ * integer indexes (no object per node or edge). Only when there is a cycle is the graph built, to name it.
+ */
+export function assertAcyclic(nodes: ReadonlyMap<string, AnyNode>): void {
+  const index = new Map<string, number>();
+  for (const id of nodes.keys()) index.set(id, index.size);
+  const count = index.size;
+  const from: number[] = [];
+  const to: number[] = [];
+  const indegree = new Int32Array(count);
+  const firstEdge = new Int32Array(count + 1);
+  for (const [id, node] of nodes) {
+    if (node.resource_type === 'source') continue;
+    const child = index.get(id)!;
+    for (const parentId of node.depends_on.nodes) {
+      const parent = index.get(parentId);
+      if (parent === undefined) continue;
+      from.push(parent);
+      to.push(child);
+      indegree[child]++;
+      firstEdge[parent + 1]++;
+    }
+  }
+  for (let i = 0; i < count; i++) firstEdge[i + 1] += firstEdge[i];
+  const children = new Int32Array(from.length);
+  const fill = firstEdge.slice(0, count);
+  for (let e = 0; e < from.length; e++) children[fill[from[e]]++] = to[e];
+  const ready = new Int32Array(count);
+  let tail = 0;
+  for (let i = 0; i < count; i++) if (indegree[i] === 0) ready[tail++] = i;
+  for (let head = 0; head < tail; head++) {
+    const parent = ready[head];
+    for (let e = firstEdge[parent]; e < firstEdge[parent + 1]; e++) if (--indegree[children[e]] === 0) ready[tail++] = children[e];
+  }
+  if (tail !== count) buildDag(nodes);
+}
+
+function cycleError(cycle: string[], nodes: ReadonlyMap<string, AnyNode>): UserError {
+  const first = nodes.get(cycle[0]);
+  const names = cycle.map((id) => nodes.get(id)?.name ?? id);
+  return new UserError(`dependency cycle: ${names.join(' -> ')}`, {
+    file: first?.original_file_path,
+    hint: 'a model cannot depend on itself, directly or through others; break the cycle by removing one ref',
+  });
 }
 
 /** A cycle as a list of ids that starts and ends with the same id, or undefined. Iterative DFS. */

@@ -4,7 +4,7 @@ import type { SqlDialect } from '../adapter/adapter.js';
 import { didYouMean } from '../errors/did-you-mean.js';
 import { tableGlobs } from '../lake/lake-layout.js';
 import { UserError } from '../errors/user-error.js';
-import { buildDag, type Dag } from '../graph/dag.js';
+import { assertAcyclic, buildGraph, type Dag } from '../graph/dag.js';
 import type { NodeConfig } from '../manifest/nodes.js';
 import { setPrivate, type AnyNode, type ManifestNode, type ResourceType, type SourceNode } from '../manifest/nodes.js';
 import type { Template } from '../template/template-parser.js';
@@ -197,6 +197,8 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
     nodes.set(test.unique_id, test);
   }
   const all = new Map<string, AnyNode>([...sources, ...nodes]);
+  assertAcyclic(all);
+  let dag: Dag | undefined;
   return {
     file: project,
     vars: { ...project.vars, ...(options.cliVars ?? {}) },
@@ -207,7 +209,10 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
     macros,
     templates,
     propertyFiles,
-    dag: buildDag(all),
+    // Built on first use: parse and a compile without selection never need the graph.
+    get dag() {
+      return (dag ??= buildGraph(all));
+    },
     naming,
   };
 }

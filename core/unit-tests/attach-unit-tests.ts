@@ -8,11 +8,14 @@ import type { UnitTestNode } from './unit-test-node.js';
  */
 export function attachUnitTests(project: Project): UnitTestNode[] {
   const tests = readUnitTests(project);
+  if (!tests.length) return tests;
+  // The project's graph is built on first use: here, before the tests join `all`.
+  const dag = project.dag;
   for (const test of tests) {
     project.nodes.set(test.unique_id, test);
     project.all.set(test.unique_id, test);
-    project.dag.addNode(test.unique_id);
-    for (const parent of test.depends_on.nodes) if (project.dag.hasNode(parent)) project.dag.addEdge(parent, test.unique_id);
+    dag.addNode(test.unique_id);
+    for (const parent of test.depends_on.nodes) if (dag.hasNode(parent)) dag.addEdge(parent, test.unique_id);
   }
   return tests;
 }
