@@ -51,17 +51,17 @@ describe('the docs site in Chromium', () => {
       const r = (window as any).strataDocs.renderer();
       return { order: r.getGraph().order, size: r.getGraph().size, visible: (window as any).strataDocs.visibleCount() };
     });
-    // 2 seeds, 6 models and 4 tests (tests hidden until asked for), edges from parent_map.
-    expect(rendered.order).toBe(12);
-    expect(rendered.visible).toBe(8);
-    expect(rendered.size).toBe(11);
+    // 2 seeds and 6 models; the 4 tests join the rendered graph only when asked for.
+    expect(rendered).toEqual({ order: 8, size: 7, visible: 8 });
     expect(await page.textContent('#graph-status')).toBe('8 nodes (tests hidden)');
     const png = await shot('graph.png');
     const colours = await countColours(page, png, [MODEL_BLUE, SEED_TEAL]);
     expect(colours.byColour[MODEL_BLUE]).toBeGreaterThan(50);
     expect(colours.byColour[SEED_TEAL]).toBeGreaterThan(20);
-    // Labels are drawn for a graph this small.
-    expect(await page.evaluate(() => (window as any).strataDocs.renderer().getNodeDisplayData('0') !== undefined)).toBe(true);
+    await page.check('#show-tests');
+    const withTests = await page.evaluate(() => ({ order: (window as any).strataDocs.renderer().getGraph().order, size: (window as any).strataDocs.renderer().getGraph().size }));
+    expect(withTests).toEqual({ order: 12, size: 11 });
+    expect(await page.textContent('#graph-status')).toBe('12 nodes');
     expect(browser.errors).toEqual([]);
   });
 
@@ -161,13 +161,19 @@ describe('the docs site in Chromium', () => {
     expect(text).toMatch(/marts\s+4/);
     expect(text).toMatch(/build at .*: success 7, pass 4/);
     await shot('overview.png');
+    await page.click('#overview-view tr:has-text("marts") a:has-text("show in graph")');
+    await page.waitForFunction(() => (window as any).strataDocs.focused() !== null);
+    // The layer's selector is its fqn prefix (shop.marts), which also takes the tests declared there, as in the CLI.
+    const focused: string[] = await page.evaluate(() => (window as any).strataDocs.focused());
+    expect(focused.filter((id) => id.startsWith('model.'))).toEqual(['model.shop.duckdb_only', 'model.shop.eph_paid', 'model.shop.fct_orders', 'model.shop.fct_paid']);
+    expect(focused.filter((id) => !id.startsWith('model.'))).toEqual([expect.stringMatching(/^test\.shop\.not_null_fct_orders_amount/)]);
   });
 
   it('works the same when served over http by docs serve', async () => {
     const server = await serveDocs(path.join(dir, 'target', 'docs'), { port: 0, host: '127.0.0.1' });
     try {
       await openGraph(server.url);
-      expect(await browser.page.evaluate(() => (window as any).strataDocs.renderer().getGraph().order)).toBe(12);
+      expect(await browser.page.evaluate(() => (window as any).strataDocs.renderer().getGraph().order)).toBe(8);
     } finally {
       await server.close();
     }
