@@ -1,6 +1,6 @@
 import type { MacroNode, ManifestNode, SourceNode } from '../manifest/nodes.js';
 import type { NodeStateComparison, StateChange } from '../selection/selection-state.js';
-import { MacroIndex } from './macro-index.js';
+import { MacroIndex, type MacroClosure } from './macro-index.js';
 import { codeChecksum } from './normalize-code.js';
 import { templateFacts, type TemplateFacts } from './template-facts.js';
 
@@ -15,13 +15,36 @@ export interface ManifestLike {
 
 type AnyManifestNode = ManifestNode | SourceNode;
 
+/** What both sides share: most code is the same text on both, so its facts are found once. */
+class SharedFacts {
+  private readonly byText = new Map<string, TemplateFacts | undefined>();
+
+  of(text: string, file: string): TemplateFacts | undefined {
+    if (!this.byText.has(text)) this.byText.set(text, templateFacts(text, file));
+    return this.byText.get(text);
+  }
+}
+
 /** One side of the comparison, with what is computed once per node cached. */
 class Side {
   readonly macros: MacroIndex;
   private readonly facts = new Map<string, TemplateFacts | undefined>();
+  private readonly closures = new Map<string, MacroClosure>();
 
-  constructor(readonly manifest: ManifestLike) {
+  constructor(
+    readonly manifest: ManifestLike,
+    private readonly shared: SharedFacts,
+  ) {
     this.macros = new MacroIndex(manifest.macros, manifest.metadata.adapter_type ?? '');
+  }
+
+  /** The macros a node reaches; nodes calling the same names share one closure. */
+  closureOf(node: ManifestNode): MacroClosure {
+    const names = this.calledNames(node);
+    const key = names.join('\u0000');
+    let closure = this.closures.get(key);
+    if (!closure) this.closures.set(key, (closure = this.macros.closure(names)));
+    return closure;
   }
 
   node(id: string): AnyManifestNode | undefined {
@@ -31,7 +54,7 @@ class Side {
 
   factsOf(node: ManifestNode): TemplateFacts | undefined {
     if (!this.facts.has(node.unique_id)) {
-      this.facts.set(node.unique_id, node.language === 'sql' && node.raw_code ? templateFacts(node.raw_code, node.original_file_path) : undefined);
+      this.facts.set(node.unique_id, node.language === 'sql' && node.raw_code ? this.shared.of(node.raw_code, node.original_file_path) : undefined);
     }
     return this.facts.get(node.unique_id);
   }
@@ -40,7 +63,7 @@ class Side {
   calledNames(node: ManifestNode): string[] {
     const names = [...(this.factsOf(node)?.names ?? (node.depends_on?.macros ?? []).map((id) => id.slice(id.lastIndexOf('.') + 1)))];
     if (node.test_metadata?.name) names.push(`test_${node.test_metadata.name}`);
-    return names;
+    return names.sort();
   }
 }
 
@@ -57,8 +80,9 @@ export class ManifestComparison {
   readonly notes: string[] = [];
 
   constructor(previous: ManifestLike, current: ManifestLike) {
-    this.previous = new Side(previous);
-    this.current = new Side(current);
+    const shared = new SharedFacts();
+    this.previous = new Side(previous, shared);
+    this.current = new Side(current, shared);
     if (!previous.metadata.var_checksums) {
       this.notes.push('the state manifest records no var values (written by dbt or an older strata): a changed var is not seen as a modification');
     }
@@ -87,7 +111,7 @@ export class ManifestComparison {
   }
 
   private compareNodes(prev: ManifestNode, cur: ManifestNode, changes: StateChange[]): void {
-    if (bodyChecksum(prev) !== bodyChecksum(cur)) {
+    if (!sameBody(prev, cur)) {
       changes.push({ part: 'body', detail: cur.resource_type === 'seed' ? 'the seed file changed' : cur.raw_code ? 'the code changed (not only whitespace or comments)' : 'its definition changed' });
     }
     for (const parentId of cur.depends_on?.nodes ?? []) {
@@ -97,13 +121,13 @@ export class ManifestComparison {
         changes.push({ part: 'body', detail: `it inlines ephemeral model '${parent.name}', which is ${this.compare(parentId).status}` });
       }
     }
-    const configKeys = changedKeys(withoutKeys(prev.config, ['contract']), withoutKeys(cur.config, ['contract']));
+    const configKeys = changedKeys(prev.config ?? {}, cur.config ?? {}, ['contract']);
     if (configKeys.length) changes.push({ part: 'configs', detail: `config changed: ${configKeys.join(', ')}` });
     const relation = changedKeys(pick(prev.config, ['database', 'schema', 'alias']), pick(cur.config, ['database', 'schema', 'alias']));
     if (relation.length) changes.push({ part: 'relation', detail: `its configured ${relation.join(', ')} changed, so it builds into another relation` });
 
-    const prevMacros = this.previous.macros.closure(this.previous.calledNames(prev));
-    const curMacros = this.current.macros.closure(this.current.calledNames(cur));
+    const prevMacros = this.previous.closureOf(prev);
+    const curMacros = this.current.closureOf(cur);
     const macroNames = new Set([...prevMacros.macros.keys(), ...curMacros.macros.keys()]);
     const changedMacros = [...macroNames].filter((n) => prevMacros.macros.get(n)?.checksum !== curMacros.macros.get(n)?.checksum).sort();
     if (changedMacros.length) {
@@ -127,10 +151,13 @@ export class ManifestComparison {
   }
 }
 
-/** What a node runs, normalized: templated SQL by its code, seeds and YAML-defined tests by their own checksum. */
-function bodyChecksum(node: ManifestNode): string {
-  if (node.language === 'sql' && node.raw_code) return codeChecksum(node.raw_code);
-  return node.checksum?.checksum ?? '';
+/** Whether two nodes run the same code: templated SQL without comments and layout, seeds and YAML-defined tests by their checksum. */
+function sameBody(prev: ManifestNode, cur: ManifestNode): boolean {
+  const templated = (n: ManifestNode) => n.language === 'sql' && Boolean(n.raw_code);
+  if (templated(prev) !== templated(cur)) return false;
+  if (!templated(cur)) return (prev.checksum?.checksum ?? '') === (cur.checksum?.checksum ?? '');
+  // Most code is unchanged: the same text needs no normalizing.
+  return prev.raw_code === cur.raw_code || codeChecksum(prev.raw_code) === codeChecksum(cur.raw_code);
 }
 
 function compareSources(prev: SourceNode, cur: SourceNode, changes: StateChange[]): void {
@@ -163,16 +190,18 @@ function pick(value: object | undefined, keys: readonly string[]): Record<string
   return out;
 }
 
-function withoutKeys(value: object | undefined, keys: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...(value ?? {}) };
-  for (const key of keys) delete out[key];
-  return out;
+/** Top-level keys whose values differ (missing, undefined and null are the same), leaving out `ignore`. */
+export function changedKeys(a: Record<string, unknown>, b: Record<string, unknown>, ignore: readonly string[] = []): string[] {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const key of ignore) keys.delete(key);
+  return [...keys].filter((key) => !sameValue(a[key], b[key])).sort();
 }
 
-/** Top-level keys whose values differ (missing, undefined and null are the same). */
-export function changedKeys(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].filter((key) => stableJson(a[key]) !== stableJson(b[key])).sort();
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b || ((a === undefined || a === null) && (b === undefined || b === null))) return true;
+  if (typeof a !== 'object' || typeof b !== 'object') return false;
+  // Both sides are built by the same code, so key order nearly always matches: sorting is the fallback.
+  return JSON.stringify(a) === JSON.stringify(b) || stableJson(a) === stableJson(b);
 }
 
 /** JSON with object keys sorted and undefined left out, so equal values give equal text. */
