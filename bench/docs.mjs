@@ -43,7 +43,14 @@ if (!existsSync(path.join(project, 'project.yml'))) {
   generateProject({ models, out: project });
 }
 
-const strata = (args, name, timeoutMs = 900_000) => measureProcess(process.execPath, [cli, ...args, '--project-dir', project], { cwd: REPO_ROOT, env: { CI: 'true' }, timeoutMs, logPrefix: path.join(project, 'logs', name) });
+// CPU seconds (user + system, all threads) say more than wall time on a machine shared with others.
+const strata = async (args, name, timeoutMs = 900_000) => {
+  const logPrefix = path.join(project, 'logs', name);
+  const cpuFile = `${logPrefix}.cpu`;
+  const result = await measureProcess('/usr/bin/time', ['-f', '%U %S', '-o', cpuFile, process.execPath, cli, ...args, '--project-dir', project], { cwd: REPO_ROOT, env: { CI: 'true' }, timeoutMs, logPrefix });
+  const cpu = existsSync(cpuFile) ? readFileSync(cpuFile, 'utf8').trim().split('\n').at(-1).split(' ').map(Number) : [NaN, NaN];
+  return { ...result, cpuSeconds: cpu[0] + cpu[1] };
+};
 const ensureOk = (result, what) => {
   if (result.code !== 0) {
     process.stderr.write(`${what} failed (exit ${result.code}${result.timedOut ? ', timed out' : ''}):\n${tailOfLogs(result.logPrefix)}\n`);
@@ -58,14 +65,15 @@ if (values.build) {
   log(`  strata run: ${run.seconds.toFixed(1)} s`);
 }
 
+const loadBefore = os.loadavg();
 const generations = [];
 for (let r = 0; r < runs; r++) {
   const result = await strata(['docs', 'generate'], `docs-generate-${r}`);
   ensureOk(result, 'strata docs generate');
   const summary = readFileSync(`${result.logPrefix}.out`, 'utf8');
-  const parts = /compile ([\d.]+)s, catalog ([\d.]+)s, lineage ([\d.]+)s/.exec(summary);
-  generations.push({ ...result, compile: Number(parts?.[1]), catalog: Number(parts?.[2]), lineage: Number(parts?.[3]) });
-  log(`  docs generate run ${r + 1}: ${result.seconds.toFixed(2)} s, peak RSS ${result.peakRssMb.toFixed(0)} MB (compile ${parts?.[1]} s, catalog ${parts?.[2]} s, lineage ${parts?.[3]} s)`);
+  const parts = /compile ([\d.]+)s, catalog ([\d.]+)s, lineage ([\d.]+)s on (\d+) thread/.exec(summary);
+  generations.push({ ...result, compile: Number(parts?.[1]), catalog: Number(parts?.[2]), lineage: Number(parts?.[3]), threads: Number(parts?.[4]) });
+  log(`  docs generate run ${r + 1}: ${result.seconds.toFixed(2)} s wall, ${result.cpuSeconds.toFixed(2)} s CPU, peak RSS ${result.peakRssMb.toFixed(0)} MB (compile ${parts?.[1]} s, catalog ${parts?.[2]} s, lineage ${parts?.[3]} s on ${parts?.[4]} threads)`);
 }
 
 const docs = path.join(project, 'target', 'docs');
@@ -134,15 +142,15 @@ const med = (key, list) => median(list.map((x) => x[key]));
 const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
 const interactive = med('interactive', loads);
 log('');
-log(`| models | nodes | docs generate | peak RSS | compile | catalog | lineage | site | files | first load | graph.js | search.js |`);
-log(`|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`);
-log(`| ${models.toLocaleString('en')} | ${nodeCount.toLocaleString('en')} | ${med('seconds', generations).toFixed(2)} s | ${Math.max(...generations.map((g) => g.peakRssMb)).toFixed(0)} MB | ${med('compile', generations).toFixed(2)} s | ${med('catalog', generations).toFixed(2)} s | ${med('lineage', generations).toFixed(2)} s | ${mb(sizes.bytes)} | ${sizes.files} | ${mb(firstLoad)} | ${mb(graphBytes)} | ${mb(searchBytes)} |`);
+log(`| models | nodes | docs generate | CPU | peak RSS | compile | catalog | lineage | site | files | first load | graph.js | search.js |`);
+log(`|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`);
+log(`| ${models.toLocaleString('en')} | ${nodeCount.toLocaleString('en')} | ${med('seconds', generations).toFixed(2)} s | ${med('cpuSeconds', generations).toFixed(2)} s | ${Math.max(...generations.map((g) => g.peakRssMb)).toFixed(0)} MB | ${med('compile', generations).toFixed(2)} s | ${med('catalog', generations).toFixed(2)} s | ${med('lineage', generations).toFixed(2)} s (${generations[0].threads} threads) | ${mb(sizes.bytes)} | ${sizes.files} | ${mb(firstLoad)} | ${mb(graphBytes)} | ${mb(searchBytes)} |`);
 log('');
 log(`| interactive (median) | runs | data loaded | graph built | sigma ready | select | show all | zoom | first search |`);
 log(`|---:|---|---:|---:|---:|---:|---:|---:|---:|`);
 log(`| ${(interactive / 1000).toFixed(2)} s | ${loads.map((l) => (l.interactive / 1000).toFixed(2)).join(', ')} | ${med('dataLoaded', loads).toFixed(0)} ms | ${med('graphBuilt', loads).toFixed(0)} ms | ${med('sigmaReady', loads).toFixed(0)} ms | ${med('selectMs', loads).toFixed(0)} ms | ${med('clearMs', loads).toFixed(0)} ms | ${med('zoomMs', loads).toFixed(0)} ms | ${med('searchMs', loads).toFixed(0)} ms |`);
 log('');
-log(`load average now: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+log(`load average (1, 5, 15 min) before: ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.availableParallelism()} cores)`);
 log(`Target, graph interactive in under 2 s at ${models.toLocaleString('en')} models: ${interactive < TARGET_MS ? 'PASS' : 'FAIL'} (${(interactive / 1000).toFixed(2)} s)`);
 
 function lastModelName(n) {
