@@ -126,19 +126,19 @@ export function describeMongoSource(label: string, makeTarget: () => Promise<Mon
 
       await target.replace(name, product(2, 6, 99));
       await target.insert(name, [product(6, 7)]);
+      // The changed and the new document, and the one at the state's cursor, read again (merge reads >= the state).
       const [second] = await extractTable(lake, source, 'products');
-      expect(second.rows).toBe(2);
-      expect((await landedLines(lake, second)).map((r) => r._id).sort()).toEqual([oid(2).toHexString(), oid(6).toHexString()]);
+      expect((await landedLines(lake, second)).map((r) => r._id).sort()).toEqual([oid(2), oid(5), oid(6)].map((id) => id.toHexString()));
       expect(second.state).toEqual({ cursor_field: 'updatedAt', cursor: { type: 'date', value: at(7).toISOString() } });
 
       const [third] = await extractTable(lake, source, 'products');
-      expect(third.rows).toBe(0);
+      expect((await landedLines(lake, third)).map((r) => r._id)).toEqual([oid(6).toHexString()]);
       expect(third.state).toEqual(second.state);
 
       const merged = await readLanded(lake, 'shop_mongo', 'products', 'select _id, price from {table} order by _id', ['_id']);
       expect(merged).toEqual([1, 2, 3, 4, 5, 6].map((n) => ({ _id: oid(n).toHexString(), price: n === 2 ? '99.90' : `${10 + n}.90` })));
-      // Every version once: five, then the two changed.
-      expect(await readLanded(lake, 'shop_mongo', 'products', 'select count(*)::int as n from {table}')).toEqual([{ n: 7 }]);
+      // Every load once: five, three, one.
+      expect(await readLanded(lake, 'shop_mongo', 'products', 'select count(*)::int as n from {table}')).toEqual([{ n: 9 }]);
 
       // A full refresh reads everything again and replaces what was landed.
       const [full] = await extractTable(lake, source, 'products', { fullRefresh: true });
@@ -155,11 +155,32 @@ export function describeMongoSource(label: string, makeTarget: () => Promise<Mon
       expect(first.cursor).toEqual({ field: 'meta.updatedAt', min: at(1).toISOString(), max: at(2).toISOString() });
       await target.replace(name, { _id: oid(1), meta: { updatedAt: at(9) }, note: 'changed' });
       const [second] = await extractTable(lake, source, 'orders');
-      expect((await landedLines(lake, second)).map((r) => [r._id, r['meta.updatedAt'], r.note])).toEqual([[oid(1).toHexString(), at(9).toISOString(), 'changed']]);
+      expect((await landedLines(lake, second)).map((r) => [r._id, r['meta.updatedAt'], r.note ?? null]).sort()).toEqual([
+        [oid(1).toHexString(), at(9).toISOString(), 'changed'],
+        [oid(2).toHexString(), at(2).toISOString(), null],
+      ]);
       expect(await readLanded(lake, 'shop_mongo', 'orders', 'select _id, note from {table} order by _id', ['_id'])).toEqual([
         { _id: oid(1).toHexString(), note: 'changed' },
         { _id: oid(2).toHexString(), note: null },
       ]);
+    });
+
+    it('a lookback makes a merge run read again what changed shortly before the state, for dates and ObjectIds', async () => {
+      const name = collection();
+      const created = (minute: number) => ObjectId.createFromTime(Math.floor(at(minute).getTime() / 1000));
+      await target.insert(name, [1, 2, 3].map((n) => ({ _id: created(n * 10), updatedAt: at(n * 10) })));
+      const lake = newLake();
+      const byDate = mongoSource(target, { t: { collection: name, cursor_field: 'updatedAt', primary_key: '_id', lookback: '15 minutes' } });
+      await extractTable(lake, byDate, 't');
+      const [again] = await extractTable(lake, byDate, 't');
+      // From minute 30 - 15: the documents of minutes 20 and 30.
+      expect(again.rows).toBe(2);
+      const other = newLake();
+      const byId = mongoSource(target, { t: { collection: name, cursor_field: '_id', primary_key: '_id', lookback: 900 } });
+      await extractTable(other, byId, 't');
+      const [idAgain] = await extractTable(other, byId, 't');
+      // ObjectIds created from minute 30 - 15 on: those of minutes 20 and 30.
+      expect((await landedLines(other, idAgain)).map((r) => r._id).sort()).toEqual([created(20), created(30)].map((id) => id.toHexString()));
     });
 
     it('incremental by _id appends only documents inserted since the last run', async () => {
@@ -213,7 +234,8 @@ export function describeMongoSource(label: string, makeTarget: () => Promise<Mon
       await extractTable(lake, source, 'products__variants');
       await target.replace(name, { ...product(1, 5), variants: [{ sku: 'P1-S', size: 'small' }, { sku: 'P1-M', size: 'medium' }] });
       const [second] = await extractTable(lake, source, 'products__variants');
-      expect(second.rows).toBe(2);
+      // Product 1 changed; product 2 is at the state's cursor, read again.
+      expect(second.rows).toBe(4);
       expect(await readLanded(lake, 'shop_mongo', 'products_variants', 'select sku, size from {table} order by sku', ['_strata_id'])).toEqual([
         { sku: 'P1-M', size: 'medium' },
         { sku: 'P1-S', size: 'small' },
@@ -259,7 +281,8 @@ export function describeMongoSource(label: string, makeTarget: () => Promise<Mon
       expect(await lake.writer.latestState('shop_mongo', 'products_variants')).toMatchObject({ cursor: { value: at(3).toISOString() } });
       expect(await lake.writer.uncommittedParts('shop_mongo', 'products_variants')).toHaveLength(1);
       const [parent, child] = await extractTables(lake, source, tables);
-      expect([parent[0].rows, child[0].rows]).toEqual([0, 4]);
+      // Products from the committed cursor (minute 11: product 4 again); variants from minute 3: products 3, 1 and 4.
+      expect([parent[0].rows, child[0].rows]).toEqual([1, 6]);
       expect(await readLanded(lake, 'shop_mongo', 'products', 'select _id, price from {table} order by _id', ['_id'])).toEqual([
         { _id: oid(1).toHexString(), price: '50.90' },
         { _id: oid(2).toHexString(), price: '12.90' },
@@ -278,13 +301,13 @@ export function describeMongoSource(label: string, makeTarget: () => Promise<Mon
       await target.replace(name, product(2, 10, 70));
       await expect(extractTable(lake, source, 'products', { storage: new KilledAtManifest(lake.root, 'products') })).rejects.toThrow('killed');
       const [rerun] = await extractTable(lake, source, 'products');
-      expect(rerun.rows).toBe(1);
+      expect(rerun.rows).toBe(2);
       expect(await readLanded(lake, 'shop_mongo', 'products', 'select _id, price from {table} order by _id', ['_id'])).toEqual([
         { _id: oid(1).toHexString(), price: '11.90' },
         { _id: oid(2).toHexString(), price: '70.90' },
         { _id: oid(3).toHexString(), price: '13.90' },
       ]);
-      expect(await readLanded(lake, 'shop_mongo', 'products', 'select count(*)::int as n from {table}')).toEqual([{ n: 4 }]);
+      expect(await readLanded(lake, 'shop_mongo', 'products', 'select count(*)::int as n from {table}')).toEqual([{ n: 5 }]);
     });
 
     it('an append run killed before its commit is rerun without losing or duplicating a document', async () => {

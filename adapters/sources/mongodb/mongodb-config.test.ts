@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../core/errors/user-error.js';
 import type { SourceLoaderConfig } from '../../../core/extract/source-adapter.js';
-import { databaseOfUrl, hostsOfUrl, readMongoSource } from './mongodb-config.js';
+import { databaseOfUrl, hostsOfUrl, parseLookback, readMongoSource } from './mongodb-config.js';
 
 function source(settings: Record<string, unknown>, tables: { name: string; settings?: Record<string, unknown>; line?: number }[] = [{ name: 'products' }]): SourceLoaderConfig {
   return { name: 'shop_mongo', type: 'mongodb', settings, tables: tables.map((t) => ({ name: t.name, settings: t.settings ?? {}, line: t.line })), file: 'models/sources.yml' };
@@ -51,6 +51,20 @@ describe('readMongoSource', () => {
     expect(failure(() => readMongoSource(source({ url: 'mongodb://h/shop' }, [{ name: 'p', settings: { unnest: 'variants..options' } }]))).message).toContain("table 'shop_mongo.p': 'loader.unnest' must be the path of an array field");
     expect(failure(() => readMongoSource(source({ url: 'mongodb://h/shop', password: 'x' }))).message).toContain("'loader.password' but no 'loader.username'");
     expect(failure(() => readMongoSource(source({ url: 'mongodb://h/shop' }, [{ name: 'p', settings: { batch_size: 0 } }]))).message).toContain("'loader.batch_size' must be a whole number >= 1");
+    expect(failure(() => readMongoSource(source({ url: 'mongodb://h/shop' }, [{ name: 'p', settings: { lookback: 'a while' } }]))).message).toContain("'loader.lookback' must be a number of seconds or a duration");
+    const append = failure(() => readMongoSource(source({ url: 'mongodb://h/shop' }, [{ name: 'p', settings: { cursor_field: '_id', lookback: 60 } }])));
+    expect(append.message).toContain("'loader.lookback' reads documents again, which an append table would land twice");
+  });
+
+  it('reads lookbacks as seconds', () => {
+    expect(parseLookback(undefined)).toBe(0);
+    expect(parseLookback(90)).toBe(90);
+    expect(parseLookback('10 minutes')).toBe(600);
+    expect(parseLookback('2 hours')).toBe(7200);
+    expect(parseLookback('1 day')).toBe(86400);
+    expect(parseLookback('15')).toBe(15);
+    expect(parseLookback('-5')).toBeUndefined();
+    expect(parseLookback('3 fortnights')).toBeUndefined();
   });
 
   it('takes the database from the URL path and names hosts without credentials', () => {

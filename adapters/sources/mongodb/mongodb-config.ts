@@ -4,7 +4,7 @@
  *   loader: {type: mongodb, url: '{{env "SHOP_MONGO_URL"}}', database: shop}
  *   tables:
  *     - name: products
- *       loader: {cursor_field: updatedAt, primary_key: _id}
+ *       loader: {cursor_field: updatedAt, primary_key: _id, lookback: 10 minutes}
  *     - name: products__variants
  *       loader: {collection: products, unnest: variants, cursor_field: updatedAt, primary_key: _strata_id}
  */
@@ -37,6 +37,8 @@ export interface MongoTableSettings {
   format: LakeFormat;
   /** The array (dotted for nested arrays) whose elements are this table's rows, instead of whole documents. */
   unnest?: string;
+  /** How far below the state a merge run reads again: seconds for date and ObjectId cursors, units for numbers. */
+  lookback: number;
   batchSize: number;
 }
 
@@ -45,8 +47,8 @@ export interface MongoSourceSettings {
   tables: Map<string, MongoTableSettings>;
 }
 
-const SOURCE_KEYS = ['url', 'database', 'username', 'password', 'auth_source', 'server_selection_timeout_ms', 'batch_size'];
-const TABLE_KEYS = ['collection', 'unnest', 'batch_size'];
+const SOURCE_KEYS = ['url', 'database', 'username', 'password', 'auth_source', 'server_selection_timeout_ms', 'batch_size', 'lookback'];
+const TABLE_KEYS = ['collection', 'unnest', 'batch_size', 'lookback'];
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_BATCH_SIZE = 1000;
 
@@ -85,7 +87,7 @@ function readTable(source: SourceLoaderConfig, table: SourceTableConfig): MongoT
   const fail = (key: string | undefined, message: string, hint?: string) => loaderError(source, table, key, `table '${source.name}.${table.name}': ${message}`, hint);
   // The source's table keys are defaults for each of its tables.
   const s: Record<string, unknown> = {};
-  for (const key of ['disposition', 'primary_key', 'cursor_field', 'format', 'batch_size']) if (key in source.settings) s[key] = source.settings[key];
+  for (const key of ['disposition', 'primary_key', 'cursor_field', 'format', 'batch_size', 'lookback']) if (key in source.settings) s[key] = source.settings[key];
   Object.assign(s, table.settings);
   const unnest = s.unnest;
   if (unnest !== undefined && (typeof unnest !== 'string' || !isUnnestPath(unnest))) {
@@ -95,6 +97,11 @@ function readTable(source: SourceLoaderConfig, table: SourceTableConfig): MongoT
   if (typeof collection !== 'string' || !collection) throw fail('collection', `'loader.collection' must be a collection name`);
   // The runner's reading of the shared keys wins, so that the lake reader and the loads agree.
   const shared = table.load ?? readSharedKeys(s, fail);
+  const lookback = parseLookback(s.lookback);
+  if (lookback === undefined) throw fail('lookback', `'loader.lookback' must be a number of seconds or a duration like '10 minutes'`, `got ${JSON.stringify(s.lookback)}`);
+  if (lookback > 0 && shared.disposition === 'append') {
+    throw fail('lookback', `'loader.lookback' reads documents again, which an append table would land twice`, 'use disposition: merge with a primary_key, or drop the lookback');
+  }
   return {
     name: table.name,
     collection,
@@ -103,6 +110,7 @@ function readTable(source: SourceLoaderConfig, table: SourceTableConfig): MongoT
     primaryKey: shared.primaryKey.length ? shared.primaryKey : [unnest ? CHILD_ID_COLUMN : '_id'],
     format: table.load ? shared.format : ((s.format as LakeFormat | undefined) ?? 'jsonl'),
     ...(unnest ? { unnest: unnest as string } : {}),
+    lookback,
     batchSize: positiveInteger(s.batch_size, DEFAULT_BATCH_SIZE, () => fail('batch_size', `'loader.batch_size' must be a whole number >= 1`)),
   };
 }
@@ -121,6 +129,20 @@ function readSharedKeys(s: Record<string, unknown>, fail: (key: string, message:
   const format = s.format ?? 'jsonl';
   if (!LAKE_FORMATS.includes(format as LakeFormat)) throw fail('format', `'loader.format' must be one of ${LAKE_FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
   return { disposition: disposition as WriteDisposition, primaryKey, ...(cursorField ? { cursorField: cursorField as string } : {}), format: format as LakeFormat };
+}
+
+const UNITS: Record<string, number> = { second: 1, minute: 60, hour: 3600, day: 86400, week: 604800 };
+
+/** `600`, `'10 minutes'`, `'2 hours'`, `'1 day'` as seconds (plain units for a numeric cursor); 0 when absent. */
+export function parseLookback(value: unknown): number | undefined {
+  if (value === undefined || value === null) return 0;
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
+  if (typeof value !== 'string') return undefined;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(?:([a-z]+?)s?)?\s*$/i.exec(value);
+  if (!match) return undefined;
+  if (!match[2]) return Number(match[1]);
+  const unit = UNITS[match[2].toLowerCase()];
+  return unit === undefined ? undefined : Number(match[1]) * unit;
 }
 
 function positiveInteger(value: unknown, fallback: number, fail: () => UserError): number {

@@ -1,4 +1,4 @@
-import type { Collection, Db, Document, Filter, MongoClient } from 'mongodb';
+import { Long, ObjectId, type Collection, type Db, type Document, type Filter, type MongoClient } from 'mongodb';
 import { nearest } from '../../../core/errors/did-you-mean.js';
 import type { ExtractLoad, ExtractRequest, SourceConnection } from '../../../core/extract/source-adapter.js';
 import { bsonToJson, documentToJson, idToText } from './bson-to-json.js';
@@ -74,7 +74,13 @@ export class MongoSourceConnection implements SourceConnection {
     const upper = top.length ? fieldValue(top[0], field) : undefined;
     const bound = upper === null || upper === undefined ? undefined : upper;
     let filter: Filter<Document>;
-    if (since) filter = bound === undefined ? { [field]: { $gt: decodeCursor(since) } } : { $and: [{ [field]: { $gt: decodeCursor(since) } }, { [field]: { $lte: bound } }] };
+    if (since) {
+      // Merge reads the state's own value again (and a lookback below it): a document written later
+      // with the same cursor value is not skipped, and what is read twice is merged away by key.
+      // Append reads strictly above it, so that nothing lands twice.
+      const lower = table.disposition === 'merge' ? { $gte: lookBack(decodeCursor(since), table.lookback) } : { $gt: decodeCursor(since) };
+      filter = bound === undefined ? { [field]: lower } : { $and: [{ [field]: lower }, { [field]: { $lte: bound } }] };
+    }
     else if (bound === undefined) filter = {};
     // Documents without the cursor field land on the first (or a full) run only.
     else filter = { $or: [{ [field]: { $lte: bound } }, { [field]: null }] };
@@ -145,6 +151,16 @@ export class MongoSourceConnection implements SourceConnection {
     const c = this.settings.connection;
     return describeMongoError(error, { hosts: hostsOfUrl(c.url), database: c.database, username: c.username, file: this.file, reading });
   }
+}
+
+/** A cursor value moved back by a lookback: seconds for dates and ObjectIds (their creation time), units for numbers. */
+function lookBack(value: unknown, lookback: number): unknown {
+  if (!lookback) return value;
+  if (value instanceof Date) return new Date(value.getTime() - lookback * 1000);
+  if (typeof value === 'number') return value - lookback;
+  if (value instanceof Long) return value.subtract(Long.fromNumber(Math.ceil(lookback)));
+  if (value instanceof ObjectId) return ObjectId.createFromTime(Math.max(0, value.getTimestamp().getTime() / 1000 - Math.ceil(lookback)));
+  throw new MongoSourceError(`'loader.lookback' works with date, number and ObjectId cursors, not with ${(value as { _bsontype?: string })?._bsontype ?? typeof value} values; drop it`);
 }
 
 /** The largest cursor value of the documents read, from the previous state on. */
