@@ -10,7 +10,7 @@ export const DOCS_PROJECT: Record<string, string> = {
   'seeds/raw_orders.csv': 'order_id,customer_id,amount_cents,status\n1,10,1250,paid\n2,11,500,open\n3,10,990,paid\n',
   'seeds/raw_customers.csv': 'customer_id,name,email\n10,Ada,ada@example.com\n11,Grace,grace@example.com\n',
   'models/staging/stg_orders.sql': 'select order_id, customer_id, amount_cents / 100.0 as amount, status from {{ref "raw_orders"}}\n',
-  'models/staging/stg_customers.sql': 'select * from {{ref "raw_customers"}}\n',
+  'models/staging/stg_customers.sql': 'select * exclude (email) from {{ref "raw_customers"}}\n',
   'models/staging/_staging.yml': `version: 2
 models:
   - name: stg_orders
@@ -39,9 +39,12 @@ select
 from orders o
 left join customers c using (customer_id)
 `,
-  'models/marts/eph_paid.sql': `{{config materialized="ephemeral"}}\nselect order_id, amount from {{ref "stg_orders"}} where status = 'paid'\n`,
-  'models/marts/fct_paid.sql': 'select count(*) as paid_orders, sum(amount) as paid_total from {{ref "eph_paid"}}\n',
-  'models/marts/duckdb_only.sql': 'select * exclude (status) from {{ref "stg_orders"}}\n',
+  'models/marts/eph_paid.sql': `{{config materialized="ephemeral"}}
+select order_id, amount from {{ref "stg_orders"}} where status = 'paid'
+qualify row_number() over (partition by order_id order by amount desc) = 1
+`,
+  'models/marts/fct_paid.sql': 'select order_id, count(*) as paid_orders, sum(amount) as paid_total from {{ref "eph_paid"}} group by all\n',
+  'models/marts/duckdb_only.sql': 'select * replace (amount * 2 as amount) from {{ref "stg_orders"}}\n',
   'models/marts/_marts.yml': `version: 2
 models:
   - name: fct_orders

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { withoutLineageNeutralClauses } from './lineage-neutral-sql.js';
 
 /** A node of node-sql-parser's AST, read field by field. */
 export type SqlAst = Record<string, unknown>;
@@ -40,7 +41,21 @@ export function parseSelectStatement(sql: string, grammar: string): SqlAst {
     parser = new Parser();
     parsers.set(grammar, parser);
   }
-  const ast = parser.astify(sql.trim().replace(/;\s*$/, ''));
+  const text = sql.trim().replace(/;\s*$/, '');
+  let ast: SqlAst | SqlAst[];
+  try {
+    ast = parser.astify(text);
+  } catch (error) {
+    // DuckDB's `group by all`, `qualify` and `* exclude` are not in the grammars; without them
+    // the select list, which is all lineage reads, is the same.
+    const simpler = withoutLineageNeutralClauses(text);
+    if (simpler === text) throw error;
+    try {
+      ast = parser.astify(simpler);
+    } catch {
+      throw error;
+    }
+  }
   const statements = Array.isArray(ast) ? ast : [ast];
   if (statements.length !== 1) throw new Error(`expected one statement, found ${statements.length}`);
   return statements[0];
