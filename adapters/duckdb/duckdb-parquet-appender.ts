@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -10,7 +10,8 @@ import type { PartEncoder } from '../../core/lake/part-encoders.js';
  * Writes lake parts as Parquet through an in-memory DuckDB's appender: each value goes straight
  * into a staging table of VARCHAR (BLOB for binary) columns, no intermediate text file, then one
  * `copy (select cast(...)) to ... (format parquet)` casts each column to its declared type, so
- * DECIMAL stays exact and timestamps keep their zone. ZSTD-compressed.
+ * DECIMAL stays exact and timestamps keep their zone. ZSTD-compressed. Sources that read text
+ * from the wire hand over whole parts as delimited text instead (`encodeText`).
  */
 export class DuckDBParquetAppender implements PartEncoder {
   readonly format = 'parquet' as const;
@@ -49,6 +50,29 @@ export class DuckDBParquetAppender implements PartEncoder {
     } finally {
       await connection.run(`drop table if exists ${table}`).catch(() => undefined);
       await rm(output, { force: true });
+    }
+  }
+
+  /** A part from delimited text (core/lake TextBatch): DuckDB's CSV reader parses it, in parallel. */
+  async encodeText(text: Uint8Array, textColumns: LakeColumn[], constants: { column: LakeColumn; value: string }[], longestLine: number): Promise<Uint8Array> {
+    const { connection } = await this.open();
+    const n = this.count++;
+    const input = path.join(this.folder, `part-${n}.tsv`);
+    const output = path.join(this.folder, `part-${n}.parquet`);
+    try {
+      await writeFile(input, text);
+      const columns = textColumns.map((_c, i) => `c${i}: 'VARCHAR'`).join(', ');
+      const select = [
+        ...textColumns.map((c, i) => `${c.type.toUpperCase() === 'BLOB' ? `from_base64(c${i})` : castFrom(`c${i}`, c.type)} as ${quote(c.name)}`),
+        ...constants.map(({ column, value }) => `${castFrom(literal(value), column.type)} as ${quote(column.name)}`),
+      ].join(', ');
+      const read =
+        `read_csv(${literal(input)}, delim = '\t', quote = '"', escape = '"', header = false, auto_detect = false, columns = {${columns}}, ` +
+        `allow_quoted_nulls = false, max_line_size = ${Math.max(2_097_152, longestLine + 1024)})`;
+      await connection.run(`copy (select ${select} from ${read}) to ${literal(output)} (format parquet, compression zstd)`);
+      return await readFile(output);
+    } finally {
+      await Promise.allSettled([rm(input, { force: true }), rm(output, { force: true })]);
     }
   }
 

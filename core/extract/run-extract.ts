@@ -138,6 +138,7 @@ async function extractTable(task: ExtractTask, options: RunExtractOptions, conne
         source: names.source,
         table: names.table,
         rows: load.rows,
+        ...(load.batches ? { batches: load.batches } : {}),
         schema: load.schema,
         encoder,
         system: task.source.type,

@@ -5,6 +5,7 @@
  */
 
 import type { CursorRange, LakeColumn, LakeFormat, WriteDisposition } from '../lake/lake-layout.js';
+import type { TextBatch } from '../lake/lake-writer.js';
 import type { TableLoadSettings } from '../project/source-loader-block.js';
 
 /** A source adapter: one per kind of system (mysql, mongodb, sftp, rest). */
@@ -65,6 +66,11 @@ export interface ExtractRequest {
 /** One load of a table: rows streamed from the source, and how to land and commit them. */
 export interface ExtractLoad {
   rows: AsyncIterable<Record<string, unknown>>;
+  /**
+   * Optional fast path for sources that read text from the wire (MySQL): parts as delimited text
+   * in `schema` order, one part per batch. When set, the runner lands these and never reads `rows`.
+   */
+  batches?: AsyncIterable<TextBatch>;
   /** The columns with exact DuckDB types where the source knows them (DECIMAL(12,2), TIMESTAMPTZ...). */
   schema?: LakeColumn[];
   format: LakeFormat;

@@ -20,6 +20,20 @@ import type { LakeStorage } from './lake-storage.js';
 import type { PartEncoder } from './part-encoders.js';
 import { inferLakeType, lakeFileType, widenLakeType } from './lake-types.js';
 
+/**
+ * Rows of one part as delimited text: UTF-8, one row a line (`\n`), fields separated by a tab, a
+ * field quoted with `"` (doubled inside) when it holds a tab, quote, CR or LF; an empty unquoted
+ * field is null and `""` the empty string. BLOB values are base64. Columns in the schema's order.
+ */
+export interface TextBatch {
+  text: Uint8Array;
+  rows: number;
+  /** The longest line in bytes (readers size their line buffer by it). */
+  longestLine: number;
+  /** Smallest and largest cursor values in the batch, as rows would carry them. */
+  cursor?: { min: unknown; max: unknown };
+}
+
 /** One load to land: rows of one table from one extract run. */
 export interface WriteLoadOptions {
   /** Lake source folder (lower snake case), e.g. `shop_mysql`. */
@@ -28,6 +42,8 @@ export interface WriteLoadOptions {
   table: string;
   /** The rows; the writer sets the metadata columns on each row object (a frozen row is copied). */
   rows: AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>>;
+  /** Instead of rows: parts as text, one per batch, in `schema` order (which must then be given). */
+  batches?: AsyncIterable<TextBatch>;
   encoder: PartEncoder;
   /**
    * The data columns and their DuckDB types. Columns rows have beyond these are added, with an
@@ -103,7 +119,32 @@ export class LakeWriter {
     };
 
     try {
-      for await (const row of options.rows) {
+      if (options.batches) {
+        if (!encoder.encodeText) throw new Error(`the ${encoder.format} encoder cannot write text batches`);
+        if (!options.schema?.length) throw new Error('text batches need the schema of their columns');
+        const textColumns = schema.map((c) => ({ name: c.name, type: lakeFileType(c.type) }));
+        const constants = [
+          { column: { name: LOAD_ID_COLUMN, type: 'VARCHAR' }, value: loadId },
+          { column: { name: LOADED_AT_COLUMN, type: 'TIMESTAMPTZ' }, value: loadedAtText },
+          ...(fileColumn ? [{ column: { name: SOURCE_FILE_COLUMN, type: 'VARCHAR' }, value: options.sourceFile! }] : []),
+        ];
+        options.checkSchema?.(textColumns);
+        for await (const batch of options.batches) {
+          if (!batch.rows) continue;
+          const key = partKey(source, table, loadId, parts.length, encoder.format);
+          const bytes = await encoder.encodeText(batch.text, textColumns, constants, batch.longestLine);
+          parts.push({ key, rows: batch.rows, bytes: bytes.length, sha256: sha256(bytes) });
+          rowsSoFar += batch.rows;
+          bytesSoFar += bytes.length;
+          if (batch.cursor) {
+            cursor?.see(batch.cursor.min);
+            cursor?.see(batch.cursor.max);
+          }
+          await this.storage.put(key, bytes);
+          options.onProgress?.(rowsSoFar, bytesSoFar);
+        }
+      }
+      for await (const row of options.batches ? [] : options.rows) {
         // for...in, not Object.entries: no array per row on the hot path (millions of rows).
         for (const name in row) {
           if (name === SOURCE_FILE_COLUMN || name === LOAD_ID_COLUMN || name === LOADED_AT_COLUMN) continue;

@@ -5,6 +5,11 @@ export interface PartEncoder {
   readonly format: LakeFormat;
   /** The bytes of one part holding `rows`, with the columns of `schema` in order (missing values are null). */
   encode(rows: Record<string, unknown>[], schema: LakeColumn[]): Promise<Uint8Array>;
+  /**
+   * The bytes of one part from delimited text (see TextBatch) holding `textColumns` in order, then
+   * the `constants` as columns with one value for every row. Only encoders with a fast text path.
+   */
+  encodeText?(text: Uint8Array, textColumns: LakeColumn[], constants: { column: LakeColumn; value: string }[], longestLine: number): Promise<Uint8Array>;
   /** Frees what the encoder holds (a database connection, for Parquet). */
   close?(): Promise<void>;
 }

@@ -146,6 +146,15 @@ export function describeMongoSource(label: string, makeTarget: () => Promise<Mon
       expect(await readLanded(lake, 'shop_mongo', 'products', 'select count(*)::int as n from {table}')).toEqual([{ n: 6 }]);
     });
 
+    it('a first merge run lands documents whose cursor is missing or of another type; the state is the largest date', async () => {
+      const name = collection();
+      await target.insert(name, [{ _id: oid(1), updatedAt: at(1) }, { _id: oid(2), updatedAt: '2026-11-01 dirty' }, { _id: oid(3) }, { _id: oid(4), updatedAt: at(4) }]);
+      const lake = newLake();
+      const [first] = await extractTable(lake, mongoSource(target, { t: { collection: name, cursor_field: 'updatedAt', primary_key: '_id' } }), 't');
+      expect(first.rows).toBe(4);
+      expect(first.state).toEqual({ cursor_field: 'updatedAt', cursor: { type: 'date', value: at(4).toISOString() } });
+    });
+
     it('a nested cursor field works like a top-level one and is also landed as a column of its dotted name', async () => {
       const name = collection();
       await target.insert(name, [1, 2].map((n) => ({ _id: oid(n), meta: { updatedAt: at(n) } })));

@@ -116,6 +116,23 @@ describe('strata extract from MySQL', () => {
     expect(await queryProject(dir, 'select count(*)::int n from shop_mysql.orders')).toEqual([{ n: 3 }]);
   });
 
+  it('the text path (row packets straight to the lake as text) lands exactly what the row path lands', async () => {
+    db.sql(`insert into orders (order_id, status, doc, payload) values (7, 'tab\\there \\"q\\"', '{"s": "a\\\\tb"}', x'0a0d09'), (8, ' padded ', '"line\\\\nbreak"', x'22'), (9, '', null, null), (10, 'line\\nbreak', null, null);`, 'shop');
+    const text = projectFor();
+    const rowsPath = projectFor(sourcesYml('', '      text_path: false\n'));
+    for (const dir of [text, rowsPath]) {
+      const result = await strata(dir, 'extract', '--select', 'source:shop_mysql.orders');
+      expect(result.code, result.output).toBe(0);
+      expect((await strata(dir, 'build', '--select', 'stg_orders')).code).toBe(0);
+    }
+    const all = 'select order_id, status, doc::varchar doc, hex(payload) payload, amount::varchar amount, updated_at::varchar u, paid_at::varchar p, flags, is_gift, big::varchar big, dur, born::varchar born, tiny from stg_orders order by order_id';
+    const viaText = await queryProject(text, all);
+    expect(viaText).toEqual(await queryProject(rowsPath, all));
+    expect(viaText.map((r) => r.status)).toEqual(['placed', 'placed', 'placed', 'tab\there "q"', ' padded ', '', 'line\nbreak']);
+    expect(viaText.find((r) => r.order_id === '7')).toMatchObject({ doc: '{"s": "a\\tb"}', payload: '0A0D09' });
+    expect(viaText.find((r) => r.order_id === '8')).toMatchObject({ doc: '"line\\nbreak"', payload: '22' });
+  });
+
   it('incremental: merge keeps the newest row per key within the lookback; append adds only new rows; replace reloads', async () => {
     const dir = projectFor();
     expect((await strata(dir, 'extract')).code).toBe(0);
@@ -267,7 +284,8 @@ describe('strata extract from MySQL', () => {
       const s3 = new S3LakeStorage('s3://lake/prod', { endpoint: `http://127.0.0.1:${s3Port}`, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' });
       const keys = await s3.list('raw/shop_mysql/');
       expect(keys.filter((k) => k.endsWith('_manifest.json'))).toHaveLength(3);
-      expect(keys.filter((k) => /orders\/load_id=[^/]+\/part-\d+\.parquet$/.test(k))).toHaveLength(1);
+      // chunk_size 2: the text path lands a part per primary-key chunk.
+      expect(keys.filter((k) => /orders\/load_id=[^/]+\/part-\d+\.parquet$/.test(k))).toHaveLength(2);
       for (const key of keys) expect(Buffer.from((await s3.get(key))!).includes(PASSWORD), key).toBe(false);
       s3.close();
       expect(readFileSync(path.join(dir, 'target/run_results.json'), 'utf8')).not.toContain(PASSWORD);

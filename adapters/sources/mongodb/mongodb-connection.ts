@@ -10,14 +10,15 @@ import { describeMongoError, MongoSourceError } from './mongodb-errors.js';
 /** The state a MongoDB table's loads leave in the lake. */
 export interface MongoTableState {
   cursor_field?: string;
-  /** The largest cursor value landed so far; the next run reads documents above it. */
+  /** The largest cursor value landed so far, at most the largest when its run began; the next run reads from it on. */
   cursor?: CursorState;
 }
 
 /**
  * An open MongoDB source. Each table is one load per run: whole documents, or the rows of one
  * array (`unnest`) with keys derived from the document's `_id`. With a cursor field, a run reads
- * the documents whose cursor is above the state and at most the largest value when the run began.
+ * the documents from the state's cursor on (merge: inclusive, with an optional lookback; append:
+ * above it and at most the largest value when the run began); a first or full run reads them all.
  */
 export class MongoSourceConnection implements SourceConnection {
   private readonly db: Db;
@@ -68,27 +69,29 @@ export class MongoSourceConnection implements SourceConnection {
     const previous = request.state as MongoTableState | undefined;
     const incremental = !request.fullRefresh && table.disposition !== 'replace' && previous?.cursor !== undefined && previous.cursor_field === field;
     const since = incremental ? previous!.cursor : undefined;
-    // The run's upper bound, fixed before reading: a document updated while the run reads is
-    // either read, or has a cursor above the bound and is read by the next run; never skipped.
+    // The run's upper bound, the largest cursor value before reading: the state never goes past
+    // it, so a document updated while the run reads (to a larger value) is read by the next run.
     const top = await collection.find({ [field]: { $exists: true } }, { projection: { [field]: 1 }, sort: { [field]: -1 }, limit: 1 }).toArray();
     const upper = top.length ? fieldValue(top[0], field) : undefined;
     const bound = upper === null || upper === undefined ? undefined : upper;
-    let filter: Filter<Document>;
+    const boundState = bound === undefined ? undefined : encodeCursor(bound);
+    let filter: Filter<Document> = {};
     if (since) {
       // Merge reads the state's own value again (and a lookback below it): a document written later
       // with the same cursor value is not skipped, and what is read twice is merged away by key.
-      // Append reads strictly above it, so that nothing lands twice.
+      // Append reads strictly above it, and not above the bound, so that nothing lands twice.
       const lower = table.disposition === 'merge' ? { $gte: lookBack(decodeCursor(since), table.lookback) } : { $gt: decodeCursor(since) };
-      filter = bound === undefined ? { [field]: lower } : { $and: [{ [field]: lower }, { [field]: { $lte: bound } }] };
+      filter = { [field]: bound === undefined ? lower : { ...lower, $lte: bound } };
+    } else if (disposition === 'append' && bound !== undefined) {
+      // A first append run takes documents without the cursor too; later runs cannot.
+      filter = { $or: [{ [field]: { $lte: bound } }, { [field]: null }] };
     }
-    else if (bound === undefined) filter = {};
-    // Documents without the cursor field land on the first (or a full) run only.
-    else filter = { $or: [{ [field]: { $lte: bound } }, { [field]: null }] };
-    return { filter, since, disposition };
+    // A first or full merge/replace run reads every document, whatever type its cursor has.
+    return { filter, since, bound: boundState, disposition };
   }
 
   private documentLoad(collection: Collection, table: MongoTableSettings, plan: ExtractPlan, request: ExtractRequest): ExtractLoad {
-    const cursor = new CursorMax(table.cursorField, plan.since);
+    const cursor = new CursorMax(table.cursorField, plan.since, plan.bound);
     const documents = this.read(collection, plan.filter, undefined, table.batchSize, request.signal);
     const field = table.cursorField;
     async function* rows() {
@@ -113,8 +116,10 @@ export class MongoSourceConnection implements SourceConnection {
   }
 
   private unnestLoad(collection: Collection, table: MongoTableSettings, path: string, plan: ExtractPlan, request: ExtractRequest): ExtractLoad {
-    const cursor = new CursorMax(table.cursorField, plan.since);
-    const projection: Document = { _id: 1, [path.split('.')[0]]: 1, ...(table.cursorField ? { [table.cursorField]: 1 } : {}) };
+    const cursor = new CursorMax(table.cursorField, plan.since, plan.bound);
+    // Top-level fields only: MongoDB refuses a projection of both `meta` and `meta.updatedAt`.
+    const projection: Document = { _id: 1 };
+    for (const f of [path, table.cursorField ?? '']) if (f) projection[f.split('.')[0]] = 1;
     const documents = this.read(collection, plan.filter, projection, table.batchSize, request.signal);
     // Child rows carry their document's cursor value (unless they have a field of that name): the
     // lake reader orders a key's rows by it, and it says which version of the document they are from.
@@ -163,17 +168,19 @@ function lookBack(value: unknown, lookback: number): unknown {
   throw new MongoSourceError(`'loader.lookback' works with date, number and ObjectId cursors, not with ${(value as { _bsontype?: string })?._bsontype ?? typeof value} values; drop it`);
 }
 
-/** The largest cursor value of the documents read, from the previous state on. */
+/** The largest cursor value of the documents read, from the previous state on, and at most the run's bound. */
 class CursorMax {
   constructor(
     private readonly field: string | undefined,
     private max: CursorState | undefined,
+    private readonly bound: CursorState | undefined,
   ) {}
 
   see(document: Document): void {
     if (!this.field) return;
     const seen = encodeCursor(fieldValue(document, this.field));
-    if (seen && (!this.max || compareCursor(seen, this.max) > 0)) this.max = seen;
+    if (!seen || (this.bound && compareCursor(seen, this.bound) > 0)) return;
+    if (!this.max || compareCursor(seen, this.max) > 0) this.max = seen;
   }
 
   state(): Record<string, unknown> {
@@ -184,5 +191,7 @@ class CursorMax {
 interface ExtractPlan {
   filter: Filter<Document>;
   since?: CursorState;
+  /** The largest cursor value when the run began. */
+  bound?: CursorState;
   disposition: ExtractLoad['disposition'];
 }

@@ -5,6 +5,8 @@ import type { ExtractLoad, ExtractRequest, SourceConnection, SourceLoaderConfig 
 import type { CursorRange } from '../../../core/lake/lake-layout.js';
 import { readMySqlTableSettings, type MySqlSourceSettings, type MySqlTableSettings } from './mysql-settings.js';
 import { cursorParameter, fixValue, mapMySqlColumn, type MappedColumn, type MySqlColumnInfo } from './mysql-types.js';
+import { MySqlTextRows, type RowPacket } from './mysql-text-rows.js';
+import type { TextBatch } from '../../../core/lake/lake-writer.js';
 
 /** The state a MySQL table's manifest carries: the cursor reached, never a secret. */
 interface MySqlState {
@@ -37,9 +39,13 @@ export class MySqlConnection implements SourceConnection {
     if (cursor && /INT/.test(cursor.column.type) && !cursor.fix) cursor.fix = 'bigint';
     const previous = (request.state ?? {}) as MySqlState;
     const from = previous.cursor_field === cursorField ? (previous.cursor_value ?? tableSettings.initialValue) : tableSettings.initialValue;
-    const rows = this.rows(tableSettings, mapped, primaryKey, cursor, from, load.disposition === 'append' && !tableSettings.lookback, request.signal);
+    const strict = load.disposition === 'append' && !tableSettings.lookback;
+    // With a key, chunks go to the lake as text straight from the wire (mysql-text-rows.ts).
+    const batches = primaryKey.length && this.settings.textPath ? this.batches(tableSettings, mapped, primaryKey, cursor, from, strict, request.signal) : undefined;
+    const rows = batches ? noRows() : this.rows(tableSettings, mapped, primaryKey, cursor, from, strict, request.signal);
     yield {
       rows,
+      ...(batches ? { batches } : {}),
       schema: mapped.map((m) => m.column),
       format: load.format,
       disposition: load.disposition,
@@ -106,12 +112,8 @@ export class MySqlConnection implements SourceConnection {
     return (rows as { name: string }[]).map((r) => r.name);
   }
 
-  /**
-   * Streams the rows: by primary-key chunks (`where (pk) > (last) order by pk limit n`, so each
-   * query is an index range and memory stays flat), or one streamed query without a key.
-   */
-  private async *rows(settings: MySqlTableSettings, mapped: MappedColumn[], primaryKey: string[], cursor: MappedColumn | undefined, from: string | undefined, strictCursor: boolean, signal: AbortSignal): AsyncIterable<Record<string, unknown>> {
-    const q = (name: string) => mysql.escapeId(name);
+  /** The `where` conditions and parameters of every chunk: the loader's filter and the cursor window. */
+  private conditions(settings: MySqlTableSettings, cursor: MappedColumn | undefined, from: string | undefined, strictCursor: boolean): { conditions: string[]; params: unknown[] } {
     const conditions: string[] = [];
     const params: unknown[] = [];
     if (settings.where) conditions.push(`(${settings.where})`);
@@ -119,9 +121,55 @@ export class MySqlConnection implements SourceConnection {
       const value = cursorParameter(from, cursor.fix, this.settings.datetimeZone);
       const temporal = /TIMESTAMP|DATE/.test(cursor.column.type);
       const lookback = settings.lookback ? (temporal ? ` - interval ${Number(settings.lookback)} second` : ` - ${Number(settings.lookback)}`) : '';
-      conditions.push(`${q(cursor.column.name)} ${strictCursor ? '>' : '>='} ${temporal && lookback ? `cast(? as datetime(6))` : '?'}${lookback}`);
+      conditions.push(`${mysql.escapeId(cursor.column.name)} ${strictCursor ? '>' : '>='} ${temporal && lookback ? `cast(? as datetime(6))` : '?'}${lookback}`);
       params.push(value);
     }
+    return { conditions, params };
+  }
+
+  /**
+   * Primary-key chunks as text batches; the next chunk's query runs while the lake writer encodes
+   * the current one (DuckDB works off the main thread), so reading and writing overlap.
+   */
+  private async *batches(settings: MySqlTableSettings, mapped: MappedColumn[], primaryKey: string[], cursor: MappedColumn | undefined, from: string | undefined, strictCursor: boolean, signal: AbortSignal): AsyncIterable<TextBatch> {
+    const q = (name: string) => mysql.escapeId(name);
+    const { conditions, params } = this.conditions(settings, cursor, from, strictCursor);
+    const select = `select ${mapped.map((m) => q(m.column.name)).join(', ')} from ${q(this.settings.database)}.${q(settings.table)}`;
+    const keyList = primaryKey.map(q).join(', ');
+    const connection = await this.pool.getConnection();
+    const core = (connection as unknown as { connection: mysql.Connection }).connection;
+    const chunk = (last: (string | null)[] | undefined): Promise<MySqlTextRows> => {
+      const chunkConditions = [...conditions];
+      const chunkParams = [...params];
+      if (last) {
+        chunkConditions.push(primaryKey.length === 1 ? `${keyList} > ?` : `(${keyList}) > (${primaryKey.map(() => '?').join(', ')})`);
+        chunkParams.push(...last);
+      }
+      const where = chunkConditions.length ? ` where ${chunkConditions.join(' and ')}` : '';
+      const rows = new MySqlTextRows(mapped, { cursor: cursor?.column.name, primaryKey, datetimeZone: this.settings.datetimeZone });
+      return queryText(core, `${select}${where} order by ${keyList} limit ${settings.chunkSize}`, chunkParams, rows);
+    };
+    let pending: Promise<MySqlTextRows> | undefined = chunk(undefined);
+    try {
+      while (pending) {
+        const done: MySqlTextRows = await pending;
+        if (signal.aborted) throw signal.reason ?? new Error('interrupted');
+        pending = done.rows === settings.chunkSize ? chunk(done.lastKey) : undefined;
+        yield done.take();
+      }
+    } finally {
+      await pending?.catch(() => undefined);
+      connection.release();
+    }
+  }
+
+  /**
+   * Streams the rows: by primary-key chunks (`where (pk) > (last) order by pk limit n`, so each
+   * query is an index range and memory stays flat), or one streamed query without a key.
+   */
+  private async *rows(settings: MySqlTableSettings, mapped: MappedColumn[], primaryKey: string[], cursor: MappedColumn | undefined, from: string | undefined, strictCursor: boolean, signal: AbortSignal): AsyncIterable<Record<string, unknown>> {
+    const q = (name: string) => mysql.escapeId(name);
+    const { conditions, params } = this.conditions(settings, cursor, from, strictCursor);
     const fixes = mapped.filter((m) => m.fix).map((m) => [m.column.name, m.fix!] as const);
     const zone = this.settings.datetimeZone;
     const select = `select ${mapped.map((m) => q(m.column.name)).join(', ')} from ${q(this.settings.database)}.${q(settings.table)}`;
@@ -161,6 +209,20 @@ export class MySqlConnection implements SourceConnection {
     }
   }
 }
+
+/** Runs a query whose row packets go to `rows` as text, never parsed into JS values (see mysql-text-rows.ts). */
+function queryText(core: mysql.Connection, sql: string, params: unknown[], rows: MySqlTextRows): Promise<MySqlTextRows> {
+  return new Promise((resolve, reject) => {
+    const query = core.query(sql, params);
+    // mysql2 sets its row parser once the column definitions have arrived; this one takes its place.
+    const parser = { next: (packet: RowPacket) => rows.row(packet) };
+    Object.defineProperty(query, '_rowParser', { configurable: true, get: () => parser, set: () => undefined });
+    query.on('error', reject);
+    query.on('end', () => resolve(rows));
+  });
+}
+
+async function* noRows(): AsyncIterable<Record<string, unknown>> {}
 
 /** A query's rows as they arrive (mysql2 pauses the socket when the consumer is slow). */
 function stream(connection: PoolConnection, sql: string, params: unknown[]): AsyncIterable<Record<string, unknown>> {

@@ -15,6 +15,8 @@ export interface MySqlSourceSettings {
   datetimeZone?: string;
   /** Rows per primary-key chunk (one query each). */
   chunkSize: number;
+  /** Whether chunks go to the lake as text straight from the wire (default); `text_path: false` parses rows in JS. */
+  textPath: boolean;
 }
 
 /** One table's settings (`loader:` of the table). */
@@ -32,7 +34,7 @@ export interface MySqlTableSettings {
   chunkSize: number;
 }
 
-export const MYSQL_SOURCE_KEYS = ['host', 'port', 'user', 'username', 'password', 'database', 'ssl', 'connect_timeout', 'datetime_time_zone', 'chunk_size'] as const;
+export const MYSQL_SOURCE_KEYS = ['host', 'port', 'user', 'username', 'password', 'database', 'ssl', 'connect_timeout', 'datetime_time_zone', 'chunk_size', 'text_path'] as const;
 export const MYSQL_TABLE_KEYS = ['table', 'columns', 'where', 'lookback', 'initial_value', 'chunk_size'] as const;
 
 const UNITS: Record<string, number> = { second: 1, minute: 60, hour: 3600, day: 86400, week: 604800 };
@@ -83,6 +85,7 @@ export function readMySqlSettings(source: SourceLoaderConfig): MySqlSourceSettin
     connectTimeout,
     ...(text('datetime_time_zone') ? { datetimeZone: text('datetime_time_zone') } : {}),
     chunkSize,
+    textPath: s.text_path !== false,
   };
 }
 

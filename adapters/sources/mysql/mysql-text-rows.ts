@@ -1,0 +1,282 @@
+import type { TextBatch } from '../../../core/lake/lake-writer.js';
+import type { MappedColumn } from './mysql-types.js';
+
+/**
+ * The fast path of the MySQL source: the text protocol's row packets, transcoded byte by byte
+ * into the lake's delimited text (core/lake TextBatch) without making a JS string or object per
+ * value. DuckDB then parses and casts a whole part at once. Values get the same fixes as the row
+ * path (mysql-types.ts fixValue): TIMESTAMP gets `+00`, zero dates become null, BIT becomes a
+ * boolean or a number, binary strings become base64.
+ */
+
+type Mode = 'number' | 'text' | 'date' | 'zone-utc' | 'zone-local' | 'bit-boolean' | 'bit-integer' | 'blob';
+
+/** The part of a mysql2 row packet this reads: the payload is `buffer[offset, end)`. */
+export interface RowPacket {
+  buffer: Buffer;
+  offset: number;
+  end: number;
+}
+
+const TAB = 9;
+const LF = 10;
+const CR = 13;
+const QUOTE = 34;
+const NULL_FIELD = 0xfb;
+const PLUS_00 = Buffer.from('+00');
+const TRUE = Buffer.from('true');
+const FALSE = Buffer.from('false');
+
+function modeOf(column: MappedColumn): Mode {
+  switch (column.fix) {
+    case 'bit-boolean':
+    case 'bit-integer':
+    case 'zone-utc':
+    case 'zone-local':
+      return column.fix;
+    case 'zero-date':
+      return 'date';
+    case 'bigint':
+      return 'number';
+  }
+  const type = column.column.type.toUpperCase();
+  if (type === 'BLOB') return 'blob';
+  // Digits, sign, point and exponent only: nothing to quote.
+  if (/INT|DECIMAL|FLOAT|DOUBLE/.test(type)) return 'number';
+  return 'text';
+}
+
+/** A MySQL zero date (`0000-00-00`, month or day `00`): bytes at `start` of a DATE/DATETIME/TIMESTAMP text. */
+function isZeroDate(buf: Buffer, start: number, length: number): boolean {
+  if (length < 10) return false;
+  const zero = 48;
+  if (buf[start] === zero && buf[start + 1] === zero && buf[start + 2] === zero && buf[start + 3] === zero) return true;
+  return (buf[start + 5] === zero && buf[start + 6] === zero) || (buf[start + 8] === zero && buf[start + 9] === zero);
+}
+
+/** Collects rows of one chunk as a TextBatch, with the cursor range and the last row's key. */
+export class MySqlTextRows {
+  private out: Buffer;
+  private length = 0;
+  private longest = 0;
+  rows = 0;
+  private readonly modes: Mode[];
+  /** 1: the cursor column, 2: a key column, 3: both. */
+  private readonly roles: Uint8Array;
+  private readonly keyPositions: number[];
+  private readonly zoneSuffix: Buffer;
+  private readonly numericCursor: boolean;
+  private readonly cursorIndex: number;
+  /** Smallest and largest cursor value so far, as the bytes MySQL sent (decoded in take()). */
+  private cursorMin: Buffer | undefined;
+  private cursorMax: Buffer | undefined;
+  /** The key fields of the row just read, as bytes (null for SQL null). */
+  private readonly keyBytes: (Buffer | null)[] = [];
+  private readonly keyLengths: number[] = [];
+
+  constructor(columns: MappedColumn[], options: { cursor?: string; primaryKey: string[]; datetimeZone?: string; capacity?: number }) {
+    this.modes = columns.map(modeOf);
+    this.roles = new Uint8Array(columns.length);
+    this.keyPositions = new Array(columns.length).fill(-1);
+    columns.forEach((c, i) => {
+      if (c.column.name === options.cursor) this.roles[i] |= 1;
+      const k = options.primaryKey.indexOf(c.column.name);
+      if (k >= 0) {
+        this.roles[i] |= 2;
+        this.keyPositions[i] = k;
+      }
+    });
+    this.cursorIndex = columns.findIndex((c) => c.column.name === options.cursor);
+    const cursor = columns[this.cursorIndex];
+    this.numericCursor = Boolean(cursor && /INT/.test(cursor.column.type));
+    this.zoneSuffix = Buffer.from(` ${options.datetimeZone ?? 'UTC'}`);
+    this.out = Buffer.allocUnsafe(options.capacity ?? 1 << 20);
+  }
+
+  /** Appends one row packet. */
+  row(packet: RowPacket): void {
+    const buf = packet.buffer;
+    let pos = packet.offset;
+    const lineStart = this.length;
+    const modes = this.modes;
+    for (let i = 0; i < modes.length; i++) {
+      if (i) this.byte(TAB);
+      let len = buf[pos++];
+      if (len === NULL_FIELD) {
+        if (this.roles[i] & 2) this.keyBytes[this.keyPositions[i]] = null;
+        continue;
+      }
+      if (len === 0xfc) {
+        len = buf[pos] | (buf[pos + 1] << 8);
+        pos += 2;
+      } else if (len === 0xfd) {
+        len = buf[pos] | (buf[pos + 1] << 8) | (buf[pos + 2] << 16);
+        pos += 3;
+      } else if (len === 0xfe) {
+        len = buf.readUInt32LE(pos) + buf.readUInt32LE(pos + 4) * 2 ** 32;
+        pos += 8;
+      }
+      const start = pos;
+      pos += len;
+      if (this.roles[i]) this.track(i, buf, start, pos);
+      switch (modes[i]) {
+        case 'number':
+          this.copy(buf, start, pos);
+          break;
+        case 'text':
+          this.text(buf, start, pos);
+          break;
+        case 'date':
+          if (!isZeroDate(buf, start, len)) this.copy(buf, start, pos);
+          break;
+        case 'zone-utc':
+          if (!isZeroDate(buf, start, len)) {
+            this.copy(buf, start, pos);
+            this.copy(PLUS_00, 0, 3);
+          }
+          break;
+        case 'zone-local':
+          if (!isZeroDate(buf, start, len)) {
+            this.copy(buf, start, pos);
+            this.copy(this.zoneSuffix, 0, this.zoneSuffix.length);
+          }
+          break;
+        case 'bit-boolean':
+          if (buf[start] !== 0) this.copy(TRUE, 0, 4);
+          else this.copy(FALSE, 0, 5);
+          break;
+        case 'bit-integer': {
+          let n = 0n;
+          for (let j = start; j < pos; j++) n = (n << 8n) | BigInt(buf[j]);
+          this.ascii(n.toString());
+          break;
+        }
+        case 'blob':
+          if (len === 0) this.ascii('""');
+          else this.ascii(buf.toString('base64', start, pos));
+          break;
+      }
+    }
+    this.byte(LF);
+    this.rows++;
+    if (this.length - lineStart > this.longest) this.longest = this.length - lineStart;
+  }
+
+  /** The key values of the last row read, as text (for the next chunk's `where (pk) > (...)`). */
+  get lastKey(): (string | null)[] {
+    return this.keyBytes.map((bytes, k) => (bytes === null ? null : bytes.toString('utf8', 0, this.keyLengths[k])));
+  }
+
+  /** The batch so far; the collector starts empty again. */
+  take(): TextBatch {
+    const batch: TextBatch = {
+      text: this.out.subarray(0, this.length),
+      rows: this.rows,
+      longestLine: this.longest,
+      ...(this.cursorMin && this.cursorMax ? { cursor: { min: this.cursorValue(this.cursorMin), max: this.cursorValue(this.cursorMax) } } : {}),
+    };
+    this.out = Buffer.allocUnsafe(Math.max(1 << 20, this.length));
+    this.length = 0;
+    this.rows = 0;
+    this.longest = 0;
+    this.cursorMin = this.cursorMax = undefined;
+    return batch;
+  }
+
+  /** The value as the row path would carry it (mysql-types.ts fixValue), so that state reads the same. */
+  private cursorValue(bytes: Buffer): unknown {
+    const text = bytes.toString('latin1');
+    const mode = this.modes[this.cursorIndex];
+    if (this.numericCursor) return BigInt(text);
+    return mode === 'zone-utc' ? `${text}+00` : mode === 'zone-local' ? `${text}${this.zoneSuffix.toString()}` : text;
+  }
+
+  private track(i: number, buf: Buffer, start: number, end: number): void {
+    const role = this.roles[i];
+    if (role & 2) {
+      const k = this.keyPositions[i];
+      let bytes = this.keyBytes[k];
+      if (!bytes || bytes.length < end - start) bytes = this.keyBytes[k] = Buffer.allocUnsafe(Math.max(64, end - start));
+      for (let j = start; j < end; j++) bytes[j - start] = buf[j];
+      this.keyLengths[k] = end - start;
+    }
+    if (!(role & 1)) return;
+    const mode = this.modes[i];
+    if ((mode === 'date' || mode === 'zone-utc' || mode === 'zone-local') && isZeroDate(buf, start, end - start)) return;
+    if (!this.cursorMin || this.compareCursor(buf, start, end, this.cursorMin) < 0) this.cursorMin = Buffer.from(buf.subarray(start, end));
+    if (!this.cursorMax || this.compareCursor(buf, start, end, this.cursorMax) > 0) this.cursorMax = Buffer.from(buf.subarray(start, end));
+  }
+
+  /** Compares a cursor value's bytes with a kept one: as numbers for integer cursors, else as text (same-width dates). */
+  private compareCursor(buf: Buffer, start: number, end: number, kept: Buffer): number {
+    if (this.numericCursor) {
+      const negative = buf[start] === 45;
+      if (negative || kept[0] === 45) {
+        const a = BigInt(buf.toString('latin1', start, end));
+        const b = BigInt(kept.toString('latin1'));
+        return a < b ? -1 : a > b ? 1 : 0;
+      }
+      if (end - start !== kept.length) return end - start - kept.length;
+    }
+    return buf.compare(kept, 0, kept.length, start, end);
+  }
+
+  private ensure(extra: number): void {
+    if (this.length + extra <= this.out.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.out.length * 2, this.length + extra));
+    this.out.copy(bigger, 0, 0, this.length);
+    this.out = bigger;
+  }
+
+  private byte(b: number): void {
+    this.ensure(1);
+    this.out[this.length++] = b;
+  }
+
+  private copy(buf: Buffer, start: number, end: number): void {
+    this.ensure(end - start);
+    // Most fields are short: a plain loop beats Buffer#copy, which makes two views per call.
+    if (end - start < 96) {
+      const out = this.out;
+      let at = this.length;
+      for (let j = start; j < end; j++) out[at++] = buf[j];
+      this.length = at;
+    } else {
+      this.length += buf.copy(this.out, this.length, start, end);
+    }
+  }
+
+  private ascii(text: string): void {
+    this.ensure(text.length);
+    this.length += this.out.write(text, this.length, 'latin1');
+  }
+
+  /** A text value: as is, or quoted (quotes doubled) when it holds a tab, quote or line break; `""` when empty. */
+  private text(buf: Buffer, start: number, end: number): void {
+    if (start === end) {
+      this.ensure(2);
+      this.out[this.length++] = QUOTE;
+      this.out[this.length++] = QUOTE;
+      return;
+    }
+    let plain = true;
+    for (let j = start; j < end; j++) {
+      const b = buf[j];
+      if (b === TAB || b === LF || b === CR || b === QUOTE) {
+        plain = false;
+        break;
+      }
+    }
+    if (plain) return this.copy(buf, start, end);
+    this.ensure(2 * (end - start) + 2);
+    const out = this.out;
+    out[this.length++] = QUOTE;
+    for (let j = start; j < end; j++) {
+      const b = buf[j];
+      if (b === QUOTE) out[this.length++] = QUOTE;
+      out[this.length++] = b;
+    }
+    out[this.length++] = QUOTE;
+  }
+}
+
