@@ -102,6 +102,18 @@ describe('deferral and state selectors', () => {
     expect(fresher.output.trim().split('\n')).toEqual(['event_counts', 'stg_events']);
   });
 
+  it('secret-named --vars reach neither run_results.json nor the manifest', async () => {
+    const { ci } = await setUp();
+    const built = await strata(ci, 'run', '--select', 'other', '--vars', '{api_token: s3cr3t-value, start: 1}', '--target', 'ci');
+    expect(built.code, built.output).toBe(0);
+    const results = readFileSync(path.join(ci, 'target/run_results.json'), 'utf8');
+    const manifest = readFileSync(path.join(ci, 'target/manifest.json'), 'utf8');
+    expect(results).not.toContain('s3cr3t');
+    expect(manifest).not.toContain('s3cr3t');
+    expect(JSON.parse(results).args).toMatchObject({ vars: null, vars_omitted: true });
+    expect(JSON.parse(manifest).metadata.var_checksums.api_token).toBe('secret');
+  });
+
   it('result:error+ selects what failed last time and what is downstream', async () => {
     const { ci } = await setUp();
     writeFiles(ci, { 'models/stg_events.sql': 'select id, kind, missing_column from {{source "app" "events"}}' });

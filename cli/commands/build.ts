@@ -10,7 +10,8 @@ import { withTestGates } from '../../core/runner/test-gates.js';
 import { formatTable } from '../output/table.js';
 import { unitTestExecutor } from './unit-test-executor.js';
 import { RunReporter } from '../output/run-reporter.js';
-import type { SelectOptions, StateOptions } from '../options.js';
+import { varsLookSecret } from '../../core/state/var-checksums.js';
+import { parseVars, type SelectOptions, type StateOptions } from '../options.js';
 import { prepareDeferral } from './prepare-deferral.js';
 import { selectNodes, writeArtifact, writeManifest, type Session } from '../session.js';
 
@@ -101,7 +102,8 @@ export async function runBuild(session: Session, options: BuildOptions, resource
         fail_fast: Boolean(options.failFast),
         threads: session.threads,
         target: session.target.name,
-        vars: options.vars ?? null,
+        // Vars named like secrets stay out of the artifact; `strata retry` then asks for --vars again.
+        ...(options.vars && varsLookSecret(parseVars(options.vars)) ? { vars: null, vars_omitted: true } : { vars: options.vars ?? null }),
         // What `strata retry` needs to rerun with the same deferral.
         state: session.state ? path.resolve(session.state.previous.dir) : null,
         defer: Boolean(options.defer),

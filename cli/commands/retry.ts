@@ -25,6 +25,8 @@ export interface RetryPlan {
   ids: Set<string>;
   /** The last run's flags as options of the command (the CLI's own flags on top). */
   options: CommonOptions & BuildOptions;
+  /** The last run's --vars named secrets, so they were not recorded, and retry was given none. */
+  varsOmitted: boolean;
 }
 
 /** Reads the last run's run_results.json and turns it into the command, flags and nodes to rerun. */
@@ -61,7 +63,8 @@ export function planRetry(cli: CommonOptions): RetryPlan {
     // Flags given to retry itself win (a different --threads, --target or --vars).
     ...Object.fromEntries(Object.entries(cli).filter(([, v]) => v !== undefined)),
   };
-  return { command, ids, options };
+  const varsOmitted = args.vars_omitted === true && cli.vars === undefined;
+  return { command, ids, options, varsOmitted };
 }
 
 /** `strata retry`: reruns the nodes of the last run that errored, failed or were skipped, with its flags. */
@@ -74,6 +77,7 @@ export async function runRetry(session: Session, plan: RetryPlan): Promise<numbe
     logger.info(`Nothing to retry: every node of the last \`strata ${plan.command}\` succeeded`, 'retry_nothing');
     return 0;
   }
+  if (plan.varsOmitted) logger.warn("The last run's --vars named secret-like vars, which run_results.json does not keep: pass the same --vars to retry");
   logger.info(`Retrying ${ids.size} node${ids.size === 1 ? '' : 's'} of the last \`strata ${plan.command}\` (errored, failed or skipped)`, 'retry', { command: plan.command, ids: [...ids] });
   if (plan.command === 'clone') return runClone(session, { ...plan.options, onlyIds: ids });
   return runBuild(session, { ...plan.options, onlyIds: ids }, COMMAND_RESOURCE_TYPES[plan.command], plan.command);
