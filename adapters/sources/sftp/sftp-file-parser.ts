@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { parse } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
 import type { LakeColumn, LakeFormat } from '../../../core/lake/lake-layout.js';
 import type { SftpFileFormat } from './sftp-config.js';
 
@@ -120,20 +121,36 @@ async function* jsonLines(stream: () => Readable): AsyncIterable<Record<string, 
 
 /** CSV/TSV records; an unquoted empty field is null, a quoted "" stays an empty string. */
 async function* csvRows(stream: () => Readable, delimiter: string, header: boolean): AsyncIterable<Record<string, unknown>> {
-  const parser = pipe(
-    stream(),
-    parse({
-      delimiter,
-      columns: header ? (names: string[]) => names.map((n) => n.trim()) : false,
-      bom: true,
-      skip_empty_lines: true,
-      cast: (value, context) => (value === '' && !context.quoting ? null : value),
-    }),
-  ) as Readable;
-  for await (const record of parser) {
-    if (header) yield record as Record<string, unknown>;
-    else yield Object.fromEntries((record as unknown[]).map((v, i) => [`column${i}`, v]));
+  // Records come as arrays with their raw text: csv-parse's per-field `cast` hook is several times
+  // slower, so only a record holding a quoted "" is parsed again to tell it from an empty field.
+  const parser = pipe(stream(), parse({ delimiter, bom: true, skip_empty_lines: true, raw: true })) as Readable;
+  let names: string[] | undefined;
+  for await (const { record, raw } of parser as AsyncIterable<{ record: string[]; raw: string }>) {
+    if (!names) {
+      names = header ? headerNames(record) : record.map((_, i) => `column${i}`);
+      if (header) continue;
+    }
+    const values: (string | null)[] = record.includes('') ? withNulls(record, raw, delimiter) : record;
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i++) row[names[i]] = values[i];
+    yield row;
   }
+}
+
+function headerNames(record: string[]): string[] {
+  const names = record.map((n) => n.trim());
+  names.forEach((name, i) => {
+    if (!name) throw new Error(`the header has no name for column ${i + 1}`);
+    if (names.indexOf(name) !== i) throw new Error(`the header names column '${name}' twice`);
+  });
+  return names;
+}
+
+/** The record's empty fields as null, except those written as a quoted "". */
+function withNulls(record: string[], raw: string, delimiter: string): (string | null)[] {
+  if (!raw.includes('""')) return record.map((v) => (v === '' ? null : v));
+  const [again] = parseSync(raw, { delimiter, cast: (value, context) => (value === '' && !context.quoting ? null : value) }) as (string | null)[][];
+  return again;
 }
 
 function pipe<T extends NodeJS.ReadWriteStream>(from: Readable, to: T): T {
