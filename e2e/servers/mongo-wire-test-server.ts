@@ -4,7 +4,9 @@
  * first handshake) on 127.0.0.1 at a free port, and answers hello/isMaster, ping, buildInfo,
  * endSessions, listCollections, find, getMore, killCursors, aggregate ($match, $sort, $limit,
  * $skip, $project) and, when users are configured, SCRAM-SHA-256 saslStart/saslContinue. Data is
- * in-memory collections the test seeds. It is not a database: no writes over the wire, no indexes.
+ * in-memory collections the test seeds. It is not a database: no writes over the wire, no indexes;
+ * a query's results are fixed when it starts (a snapshot); projections keep or drop whole top-level
+ * fields (a dotted path keeps its top-level field whole).
  */
 
 import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';

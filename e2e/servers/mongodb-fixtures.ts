@@ -15,7 +15,7 @@ import { DuckDBParquetEncoder } from '../../adapters/duckdb/duckdb-parquet-encod
 import { mongoSourceAdapter } from '../../adapters/sources/mongodb/mongodb-source.js';
 import { runExtract, type ExtractTableResult } from '../../core/extract/run-extract.js';
 import type { SourceLoaderConfig } from '../../core/extract/source-adapter.js';
-import { tableGlobs, type LoadManifest } from '../../core/lake/lake-layout.js';
+import { tableGlobs, type LakeFormat, type LoadManifest } from '../../core/lake/lake-layout.js';
 import type { LakeStorage } from '../../core/lake/lake-storage.js';
 import { LakeWriter } from '../../core/lake/lake-writer.js';
 import { LocalLakeStorage } from '../../core/lake/local-lake-storage.js';
@@ -153,9 +153,9 @@ export class KilledAtManifest extends LocalLakeStorage {
 }
 
 /** The relation SQL over a landed table's committed loads, as the warehouse reads them (newest row per key when a key is given). */
-export function landedRelation(lake: TestLake, source: string, table: string, primaryKey?: string[], cursorField?: string): string {
-  const globs = tableGlobs(`${lake.root}/raw/${source}/${table}`, 'jsonl');
-  return new DuckDBDialect().externalRelation({ ...globs, format: 'jsonl', ...(primaryKey ? { primaryKey } : {}), ...(cursorField ? { cursorField } : {}) });
+export function landedRelation(lake: TestLake, source: string, table: string, primaryKey?: string[], cursorField?: string, format: LakeFormat = 'jsonl'): string {
+  const globs = tableGlobs(`${lake.root}/raw/${source}/${table}`, format);
+  return new DuckDBDialect().externalRelation({ ...globs, format, ...(primaryKey ? { primaryKey } : {}), ...(cursorField ? { cursorField } : {}) });
 }
 
 /** Rows of a landed table as the warehouse reads them (committed loads; newest row per key when a key is given). */

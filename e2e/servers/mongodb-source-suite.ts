@@ -115,6 +115,20 @@ export function describeMongoSource(label: string, makeTarget: () => Promise<Mon
       expect(row).toEqual({ decimal: '12345678901234567890.123456789', big: '9223372036854775807', same_instant: true, bytes: '000102FEFF' });
     });
 
+    it('format parquet lands the same documents, nested fields as JSON columns', async () => {
+      const name = collection();
+      await target.insert(name, [{ _id: oid(1), price: Decimal128.fromString('1.10'), variants: [{ sku: 'a' }], n: 5 }, { _id: oid(2), variants: [], n: 2.5, flag: true }]);
+      const lake = newLake();
+      const [load] = await extractTable(lake, mongoSource(target, { p: { collection: name, format: 'parquet' } }), 'p');
+      expect(load.format).toBe('parquet');
+      expect(load.schema).toEqual([{ name: '_id', type: 'VARCHAR' }, { name: 'price', type: 'VARCHAR' }, { name: 'variants', type: 'JSON' }, { name: 'n', type: 'DOUBLE' }, { name: 'flag', type: 'BOOLEAN' }]);
+      const relation = landedRelation(lake, 'shop_mongo', 'p', undefined, undefined, 'parquet');
+      expect(await queryDuckDB(`select _id, price, variants->>'$[0].sku' as sku, n, flag from ${relation} order by _id`)).toEqual([
+        { _id: oid(1).toHexString(), price: '1.10', sku: 'a', n: 5, flag: null },
+        { _id: oid(2).toHexString(), price: null, sku: null, n: 2.5, flag: true },
+      ]);
+    });
+
     it('incremental by updatedAt with merge lands only new and changed documents, each once, and keeps the max cursor as state', async () => {
       const name = collection();
       await target.insert(name, [1, 2, 3, 4, 5].map((n) => product(n, n)));
