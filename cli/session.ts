@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Adapter } from '../core/adapter/adapter.js';
-import { scrubSecrets, writeFileAtomic } from '../core/artifacts/artifact-metadata.js';
-import { manifestArtifact } from '../core/artifacts/manifest.js';
+import { scrubSecrets, writeFileAtomic, writeFileAtomicPieces } from '../core/artifacts/artifact-metadata.js';
+import { manifestArtifact, writeManifestJson } from '../core/artifacts/manifest.js';
 import { resolveLakeRoot } from '../core/lake/lake-root.js';
 import { loadProject, type Project } from '../core/project/load-project.js';
 import { readProjectFile, type ProjectFile } from '../core/project/project-file.js';
@@ -192,8 +192,11 @@ export function writeManifest(session: Session): void {
   const { adapter } = session;
   const file = adapter.canAttachDatabases?.() ? adapter.databaseLocation() : null;
   const databaseLocation = file && adapter.defaultDatabase ? { database: adapter.defaultDatabase, path: file } : null;
-  const manifest = manifestArtifact(session.project, { invocationId: session.invocationId, adapterType: adapter.type, databaseLocation });
-  writeArtifact(session, 'manifest.json', JSON.stringify(manifest));
+  const input = { invocationId: session.invocationId, adapterType: adapter.type, databaseLocation };
+  // Written in pieces as it is serialized: neither the manifest object nor its 45 MB text (at 10,000 models) is built whole.
+  writeFileAtomicPieces(path.join(session.targetDir, 'manifest.json'), (write) =>
+    writeManifestJson(session.project, input, (piece) => write(scrubSecrets(piece, session.target.secrets))),
+  );
 }
 
 /** Writes a file under target/ with every secret resolved from the environment masked. */

@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 /** Version of the shapes of our artifacts; bump on any incompatible change. */
@@ -11,6 +11,24 @@ export function writeFileAtomic(file: string, contents: string): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, contents);
+  renameSync(temp, file);
+}
+
+/** Like writeFileAtomic, for a text produced in pieces: each is written as it comes. */
+export function writeFileAtomicPieces(file: string, produce: (write: (piece: string) => void) => void): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  const fd = openSync(temp, 'w');
+  try {
+    produce((piece) => {
+      writeSync(fd, piece);
+    });
+  } catch (error) {
+    closeSync(fd);
+    rmSync(temp, { force: true });
+    throw error;
+  }
+  closeSync(fd);
   renameSync(temp, file);
 }
 

@@ -1,55 +1,108 @@
-import type { ManifestNode, SourceNode } from '../manifest/nodes.js';
 import type { Project } from '../project/load-project.js';
 import { varChecksums } from '../state/var-checksums.js';
 import { adjacency } from '../graph/dag.js';
 import { artifactMetadata } from './artifact-metadata.js';
 
-/** target/manifest.json in dbt's shape (v12), stamped with our own schema version. */
-export function manifestArtifact(
-  project: Project,
-  input: { invocationId: string; adapterType: string; generatedAt?: Date; /** Where the target's database lives (a DuckDB file), for deferral. */ databaseLocation?: { database: string; path: string } | null },
-): Record<string, unknown> {
-  const nodes: Record<string, ManifestNode> = {};
+export interface ManifestInput {
+  invocationId: string;
+  adapterType: string;
+  generatedAt?: Date;
+  /** Where the target's database lives (a DuckDB file), for deferral. */
+  databaseLocation?: { database: string; path: string } | null;
+}
+
+/** A large section of the manifest, kept as entries so that it can be written without building the object. */
+class Entries {
+  constructor(readonly list: () => Iterable<[string, unknown]>) {}
+}
+
+/** The manifest's top-level keys in order, the large sections as entries. */
+function manifestParts(project: Project, input: ManifestInput): [string, unknown][] {
   // Our private fields are non-enumerable (see setPrivate), so nodes go in as they are.
-  const unitTests: Record<string, ManifestNode> = {};
-  // dbt keeps unit tests in a section of their own.
-  for (const [id, node] of project.nodes) (node.resource_type === 'unit_test' ? unitTests : nodes)[id] = node;
-  const sources: Record<string, SourceNode> = {};
-  for (const [id, source] of project.sources) sources[id] = source;
-  const macros: Record<string, unknown> = {};
-  for (const [id, macro] of project.macros.nodes) macros[id] = macro;
-  const parentMap: Record<string, string[]> = {};
-  const childMap: Record<string, string[]> = {};
-  const { parents, children } = adjacency(project.all);
-  for (const id of project.all.keys()) {
-    parentMap[id] = parents.get(id)!;
-    childMap[id] = children.get(id)!;
-  }
-  const disabled: Record<string, unknown[]> = {};
-  for (const [id, node] of project.disabled) disabled[id] = [node];
-  return {
-    metadata: {
-      ...artifactMetadata('manifest/v12', input.invocationId, input.generatedAt),
-      project_name: project.file.name,
-      adapter_type: input.adapterType,
-      // Ours: what state comparison and deferral need from a previous run (values of vars are not written).
-      var_checksums: varChecksums(project.vars),
-      ...(input.databaseLocation ? { database_location: input.databaseLocation } : {}),
-    },
-    nodes,
-    sources,
-    macros,
-    docs: {},
-    exposures: {},
-    metrics: {},
-    groups: {},
-    selectors: {},
-    disabled,
-    parent_map: parentMap,
-    child_map: childMap,
-    group_map: {},
-    saved_queries: {},
-    semantic_models: {},
-    unit_tests: unitTests,
+  const ofType = (unitTests: boolean) =>
+    new Entries(function* () {
+      // dbt keeps unit tests in a section of their own.
+      for (const entry of project.nodes) if ((entry[1].resource_type === 'unit_test') === unitTests) yield entry;
+    });
+  let maps: ReturnType<typeof adjacency> | undefined;
+  const adjacent = () => (maps ??= adjacency(project.all));
+  return [
+    [
+      'metadata',
+      {
+        ...artifactMetadata('manifest/v12', input.invocationId, input.generatedAt),
+        project_name: project.file.name,
+        adapter_type: input.adapterType,
+        // Ours: what state comparison and deferral need from a previous run (values of vars are not written).
+        var_checksums: varChecksums(project.vars),
+        ...(input.databaseLocation ? { database_location: input.databaseLocation } : {}),
+      },
+    ],
+    ['nodes', ofType(false)],
+    ['sources', new Entries(() => project.sources)],
+    ['macros', new Entries(() => project.macros.nodes)],
+    ['docs', {}],
+    ['exposures', {}],
+    ['metrics', {}],
+    ['groups', {}],
+    ['selectors', {}],
+    ['disabled', new Entries(function* () {
+      for (const [id, node] of project.disabled) yield [id, [node]];
+    })],
+    ['parent_map', new Entries(() => adjacent().parents)],
+    ['child_map', new Entries(() => adjacent().children)],
+    ['group_map', {}],
+    ['saved_queries', {}],
+    ['semantic_models', {}],
+    ['unit_tests', ofType(true)],
+  ];
+}
+
+/** target/manifest.json in dbt's shape (v12), stamped with our own schema version. */
+export function manifestArtifact(project: Project, input: ManifestInput): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of manifestParts(project, input)) out[key] = value instanceof Entries ? Object.fromEntries(value.list()) : value;
+  return out;
+}
+
+/** Pieces of about this many characters, split between entries. */
+const PIECE = 1 << 22;
+
+/**
+ * The text of `JSON.stringify(manifestArtifact(...))`, handed to `write` in pieces of a few
+ * MB split between entries (so a secret is never cut in two), without building the big
+ * objects or the whole text: one stringify per node.
+ */
+export function writeManifestJson(project: Project, input: ManifestInput, write: (piece: string) => void, pieceSize = PIECE): void {
+  let parts: string[] = [];
+  let size = 0;
+  const emit = (text: string) => {
+    parts.push(text);
+    size += text.length;
+    if (size >= pieceSize) {
+      write(parts.join(''));
+      parts = [];
+      size = 0;
+    }
   };
+  let separator = '{';
+  for (const [key, value] of manifestParts(project, input)) {
+    if (!(value instanceof Entries)) {
+      emit(`${separator}${JSON.stringify(key)}:${JSON.stringify(value)}`);
+    } else {
+      emit(`${separator}${JSON.stringify(key)}:{`);
+      let comma = '';
+      for (const [id, entry] of value.list()) {
+        const json = JSON.stringify(entry);
+        // As in JSON.stringify of an object: a key whose value has no JSON form is left out.
+        if (json === undefined) continue;
+        emit(`${comma}${JSON.stringify(id)}:${json}`);
+        comma = ',';
+      }
+      emit('}');
+    }
+    separator = ',';
+  }
+  emit('}');
+  if (parts.length) write(parts.join(''));
 }
