@@ -12,11 +12,13 @@ export const MINUTE_MS = 60_000;
 export const HISTORY_START = Date.UTC(2024, 6, 1);
 export const HISTORY_END = Date.UTC(2026, 5, 30);
 export const HISTORY_DAYS = Math.round((HISTORY_END - HISTORY_START) / DAY_MS) + 1;
-/** Loads happen at 03:00 UTC and are stamped 15 minutes later. */
-const CUTOFF_HOUR = 3;
-const LOADED_AFTER_MS = 15 * MINUTE_MS;
+/**
+ * A load holds what changed up to midnight UTC and lands at 03:15. Midnight, so that a longer
+ * run (`--day 2`) creates nothing inside an earlier load's window: new rows of a day are born on it.
+ */
+const LOADED_AFTER_MS = 3 * HOUR_MS + 15 * MINUTE_MS;
 /** The backfill knows everything up to this cutoff; daily loads follow until the history ends. */
-const BACKFILL_CUTOFF = Date.UTC(2026, 5, 28, CUTOFF_HOUR);
+const BACKFILL_CUTOFF = Date.UTC(2026, 5, 28);
 
 /** One extract run of every table: what changed in (from, to]. */
 export interface LoadWindow {
@@ -33,9 +35,9 @@ export interface LoadWindow {
 /** Every load up to and including `--day` `day`, oldest first. */
 export function loadWindows(day: number): LoadWindow[] {
   const cutoffs: { at: number; day: number }[] = [{ at: BACKFILL_CUTOFF, day: 1 }];
-  // Day 1: daily loads up to the morning after the history's last day; day K adds one more.
-  for (let at = BACKFILL_CUTOFF + DAY_MS; at <= HISTORY_END + DAY_MS + CUTOFF_HOUR * HOUR_MS; at += DAY_MS) cutoffs.push({ at, day: 1 });
-  for (let k = 2; k <= day; k++) cutoffs.push({ at: HISTORY_END + k * DAY_MS + CUTOFF_HOUR * HOUR_MS, day: k });
+  // Day 1: daily loads up to the midnight after the history's last day; day K adds one more.
+  for (let at = BACKFILL_CUTOFF + DAY_MS; at <= HISTORY_END + DAY_MS; at += DAY_MS) cutoffs.push({ at, day: 1 });
+  for (let k = 2; k <= day; k++) cutoffs.push({ at: HISTORY_END + k * DAY_MS, day: k });
   return cutoffs.map((c, i) => ({
     name: i === 0 ? 'backfill' : isoDate(c.at),
     day: c.day,
@@ -45,7 +47,7 @@ export function loadWindows(day: number): LoadWindow[] {
   }));
 }
 
-/** The last calendar day whose orders `--day` `day` simulates (its last load's cutoff is the morning after). */
+/** The last calendar day whose orders `--day` `day` simulates (its last load's cutoff is the midnight after). */
 export function lastOrderDay(day: number): number {
   return HISTORY_END + (day - 1) * DAY_MS;
 }

@@ -175,7 +175,24 @@ export function addressRow(a: Address, at: number): Record<string, unknown> {
   };
 }
 
+/** `at` as ISO-8601 UTC text with milliseconds, like toISOString (the day's part is cached: this runs millions of times). */
 export function iso(at: number): string {
-  return new Date(at).toISOString();
+  const day = Math.floor(at / 86_400_000);
+  if (day !== isoDay) {
+    isoDay = day;
+    isoPrefix = new Date(day * 86_400_000).toISOString().slice(0, 11);
+  }
+  let ms = at - day * 86_400_000;
+  const h = Math.floor(ms / 3_600_000);
+  ms -= h * 3_600_000;
+  const m = Math.floor(ms / 60_000);
+  ms -= m * 60_000;
+  const sec = Math.floor(ms / 1000);
+  ms -= sec * 1000;
+  return `${isoPrefix}${PAD2[h]}:${PAD2[m]}:${PAD2[sec]}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
 }
+
+let isoDay = NaN;
+let isoPrefix = '';
+const PAD2 = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
 

@@ -15,7 +15,11 @@ import type { World } from './world.js';
 
 /** One event as landed, with when the API received it and, for duplicates, when it sent it again. */
 export interface TrackedEvent {
-  row: Record<string, unknown>;
+  type: string;
+  sessionId: string;
+  occurredAt: number;
+  /** The landed row; absent when only counting (`eventsOfDay(..., true)`). */
+  row?: Record<string, unknown>;
   receivedAt: number;
   redeliveredAt: number | null;
 }
@@ -33,13 +37,15 @@ interface Session {
   /** Added to every event's time: app events buffered offline arrive late. */
   lateBy: number;
   events: TrackedEvent[];
+  /** Counting only: the same random draws, no rows. */
+  light: boolean;
 }
 
-/** The events of sessions that started on day `index`. */
-export function eventsOfDay(world: World, index: number): TrackedEvent[] {
+/** The events of sessions that started on day `index`; `light` skips building rows (same events, for counting). */
+export function eventsOfDay(world: World, index: number, light = false): TrackedEvent[] {
   const day = dayAt(index);
   const events: TrackedEvent[] = [];
-  for (const order of world.ordersByDay[index] ?? []) if (order.sessionId) events.push(...buyingSession(world, order));
+  for (const order of world.ordersByDay[index] ?? []) if (order.sessionId) events.push(...buyingSession(world, order, light));
   const rng = stream(world.seed, 'browsing', index);
   const sessions = rng.poisson(BROWSING_SESSIONS_PER_ORDER * ORDERS_PER_DAY * world.scale * demand(day));
   const customers = world.customersAtDayStart[index] ?? 0;
@@ -47,12 +53,12 @@ export function eventsOfDay(world: World, index: number): TrackedEvent[] {
     const start = day + rng.weighted(HOUR_WEIGHTS) * HOUR_MS + rng.int(0, 3599) * 1000;
     const device = rng.weighted([['desktop', 35], ['mobile_web', 40], ['ios_app', 15], ['android_app', 10]] as const);
     const customerId = customers && rng.chance(0.25) ? rng.int(1, customers) : null;
-    events.push(...browsingSession(world, stream(world.seed, 'browsing', index, i), start, device, customerId));
+    events.push(...browsingSession(world, stream(world.seed, 'browsing', index, i), start, device, customerId, light));
   }
   return events;
 }
 
-function openSession(world: World, rng: Prng, device: string, customerId: number | null, loggedIn: boolean): Session {
+function openSession(world: World, rng: Prng, device: string, customerId: number | null, loggedIn: boolean, light: boolean): Session {
   const app = device.endsWith('_app');
   return {
     rng,
@@ -63,6 +69,7 @@ function openSession(world: World, rng: Prng, device: string, customerId: number
     device,
     lateBy: app && rng.chance(0.08) ? rng.int(1, 3) * DAY_MS + rng.int(0, 12) * HOUR_MS : 0,
     events: [],
+    light,
   };
 }
 
@@ -70,30 +77,32 @@ function track(s: Session, type: string, at: number, fields: Record<string, unkn
   const rng = s.rng;
   const receivedAt = at + s.lateBy + rng.int(0, 4000);
   const duplicate = rng.chance(0.01);
-  s.events.push({
-    receivedAt,
-    redeliveredAt: duplicate ? receivedAt + (rng.chance(0.5) ? 60_000 : DAY_MS) : null,
-    row: {
-      event_id: rng.hex(32),
-      event_type: type,
-      session_id: s.id,
-      anonymous_id: s.anonymousId,
-      customer_id: identified ? s.customerId : null,
-      occurred_at: iso(at),
-      received_at: iso(receivedAt),
-      device: s.device,
-      utm_source: null,
-      utm_medium: null,
-      utm_campaign: null,
-      page_path: null,
-      product_id: null,
-      sku: null,
-      order_id: null,
-      revenue: null,
-      currency: null,
-      ...fields,
-    },
-  });
+  const event: TrackedEvent = { type, sessionId: s.id, occurredAt: at, receivedAt, redeliveredAt: duplicate ? receivedAt + (rng.chance(0.5) ? 60_000 : DAY_MS) : null };
+  s.events.push(event);
+  if (s.light) {
+    rng.hex(32); // the event id's draws, so that both modes stay in step
+    return;
+  }
+  event.row = {
+    event_id: rng.hex(32),
+    event_type: type,
+    session_id: s.id,
+    anonymous_id: s.anonymousId,
+    customer_id: identified ? s.customerId : null,
+    occurred_at: iso(at),
+    received_at: iso(receivedAt),
+    device: s.device,
+    utm_source: null,
+    utm_medium: null,
+    utm_campaign: null,
+    page_path: null,
+    product_id: null,
+    sku: null,
+    order_id: null,
+    revenue: null,
+    currency: null,
+    ...fields,
+  };
 }
 
 function startSession(s: Session, at: number): void {
@@ -102,9 +111,9 @@ function startSession(s: Session, at: number): void {
 }
 
 /** The session that placed a web or app order: it ends with the purchase, at the order's time. */
-function buyingSession(world: World, order: Order): TrackedEvent[] {
+function buyingSession(world: World, order: Order, light: boolean): TrackedEvent[] {
   const rng = stream(world.seed, 'session', order.id);
-  const s = openSession(world, rng, order.device!, order.customer.id, rng.chance(0.5));
+  const s = openSession(world, rng, order.device!, order.customer.id, rng.chance(0.5), light);
   s.id = order.sessionId!;
   // The steps first, then their times counted back from the purchase.
   const steps: [string, Record<string, unknown>, boolean][] = [];
@@ -114,8 +123,13 @@ function buyingSession(world: World, order: Order): TrackedEvent[] {
     steps.push(['add_to_cart', { product_id: line.product.id, sku: line.sku }, s.loggedIn]);
   });
   steps.push(['checkout', { page_path: '/checkout' }, true]);
-  const gaps = steps.map(() => rng.int(15, 120) * 1000);
-  let at = order.placedAt - gaps.reduce((sum, g) => sum + g, 0) - rng.int(5, 60) * 1000;
+  let gaps = steps.map(() => rng.int(15, 120) * 1000);
+  const lead = rng.int(5, 60) * 1000;
+  // A session never starts the day before its order: every row of a day is born on that day.
+  const room = order.placedAt - Math.floor(order.placedAt / DAY_MS) * DAY_MS - lead;
+  const needed = gaps.reduce((sum, g) => sum + g, 0);
+  if (needed > room) gaps = gaps.map((g) => Math.floor((g * Math.max(0, room)) / needed));
+  let at = order.placedAt - gaps.reduce((sum, g) => sum + g, 0) - Math.min(lead, order.placedAt - Math.floor(order.placedAt / DAY_MS) * DAY_MS);
   startSession(s, at);
   steps.forEach(([type, fields, identified], i) => {
     at += gaps[i];
@@ -126,8 +140,8 @@ function buyingSession(world: World, order: Order): TrackedEvent[] {
 }
 
 /** A session that buys nothing: a few pages, sometimes a cart, rarely a checkout. */
-function browsingSession(world: World, rng: Prng, start: number, device: string, customerId: number | null): TrackedEvent[] {
-  const s = openSession(world, rng, device, customerId, customerId !== null);
+function browsingSession(world: World, rng: Prng, start: number, device: string, customerId: number | null, light: boolean): TrackedEvent[] {
+  const s = openSession(world, rng, device, customerId, customerId !== null, light);
   let at = start;
   const step = () => (at += rng.int(10, 150) * 1000);
   startSession(s, at);

@@ -39,7 +39,7 @@ export async function generateShop(options: GenerateShopOptions): Promise<Genera
   const { seed, scale, day } = options;
   checkNumber('--seed', seed, Number.isInteger(seed) && seed >= 0, 'a whole number >= 0, e.g. --seed 42');
   checkNumber('--scale', scale, scale > 0 && scale <= 1000, 'a number above 0, e.g. --scale 1 (10,000 customers) or --scale 0.1');
-  checkNumber('--day', day, Number.isInteger(day) && day >= 1 && day <= 366, 'a whole number from 1 to 366');
+  checkNumber('--day', day, Number.isInteger(day) && day >= 1 && day <= 365, 'a whole number from 1 to 365 (the exchange-rate seed covers a year after the history)');
   const log = options.log ?? (() => {});
   const storage = new LocalLakeStorage(options.lakeRoot);
   if (options.seedsDir && !existsSync(path.join(options.seedsDir, 'exchange_rates.csv'))) {

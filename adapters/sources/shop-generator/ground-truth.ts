@@ -99,14 +99,13 @@ export function computeGroundTruth(world: World): GroundTruth {
   const sessions = new Map<string, { date: string | null; types: Set<string> }>();
   let events = 0;
   for (let index = 0; index < world.ordersByDay.length; index++) {
-    for (const e of eventsOfDay(world, index)) {
+    for (const e of eventsOfDay(world, index, true)) {
       if (e.receivedAt > c) continue;
       events++;
-      const id = e.row.session_id as string;
-      let s = sessions.get(id);
-      if (!s) sessions.set(id, (s = { date: null, types: new Set() }));
-      s.types.add(e.row.event_type as string);
-      if (e.row.event_type === 'session_start') s.date = (e.row.occurred_at as string).slice(0, 10);
+      let s = sessions.get(e.sessionId);
+      if (!s) sessions.set(e.sessionId, (s = { date: null, types: new Set() }));
+      s.types.add(e.type);
+      if (e.type === 'session_start') s.date = isoDate(e.occurredAt);
     }
   }
   const funnelByDay = new Map<string, GroundTruth['funnel'][number]>();

@@ -43,20 +43,25 @@ export async function clearGeneratorData(storage: LakeStorage): Promise<void> {
 /** Lands `windows` of every table; returns the rows landed per `source.table`. */
 export async function landLoads(world: World, storage: LakeStorage, windows: LoadWindow[], onTable?: (table: string, rows: number) => void): Promise<Map<string, number>> {
   const writer = new LakeWriter(storage);
-  const parquet = new DuckDBParquetEncoder();
   const jsonl = new JsonLinesEncoder();
   const counts = new Map<string, number>();
-  try {
-    for (const spec of TABLES) {
-      let rows = 0;
-      for (const window of windows) rows += (await landLoad(writer, world, spec, window, spec.format === 'jsonl' ? jsonl : parquet)).rows;
-      counts.set(`${spec.source}.${spec.table}`, rows);
-      onTable?.(`${spec.source}.${spec.table}`, rows);
+  // Two lanes: while DuckDB writes one table's Parquet part, JS generates the other's rows.
+  const queue = [...TABLES];
+  const lane = async () => {
+    const parquet = new DuckDBParquetEncoder();
+    try {
+      for (let spec = queue.shift(); spec; spec = queue.shift()) {
+        let rows = 0;
+        for (const window of windows) rows += (await landLoad(writer, world, spec, window, spec.format === 'jsonl' ? jsonl : parquet)).rows;
+        counts.set(`${spec.source}.${spec.table}`, rows);
+        onTable?.(`${spec.source}.${spec.table}`, rows);
+      }
+    } finally {
+      await parquet.close();
     }
-  } finally {
-    await parquet.close();
-  }
-  return counts;
+  };
+  await Promise.all([lane(), lane()]);
+  return new Map(TABLES.map((t) => [`${t.source}.${t.table}`, counts.get(`${t.source}.${t.table}`) ?? 0]));
 }
 
 function landLoad(writer: LakeWriter, world: World, spec: TableSpec, window: LoadWindow, encoder: DuckDBParquetEncoder | JsonLinesEncoder): Promise<LoadManifest> {

@@ -79,10 +79,15 @@ export class Prng {
   /** `n` lower-case hex digits. */
   hex(n: number): string {
     let out = '';
-    while (out.length < n) out += Math.floor(this.next() * 4294967296).toString(16).padStart(8, '0');
-    return out.slice(0, n);
+    while (out.length < n) {
+      const x = Math.floor(this.next() * 4294967296);
+      out += HEX_BYTES[x >>> 24] + HEX_BYTES[(x >>> 16) & 255] + HEX_BYTES[(x >>> 8) & 255] + HEX_BYTES[x & 255];
+    }
+    return out.length === n ? out : out.slice(0, n);
   }
 }
+
+const HEX_BYTES = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** A stream for a seed and a label path; the same arguments always give the same numbers. */
 export function stream(seed: number, ...labels: (string | number)[]): Prng {

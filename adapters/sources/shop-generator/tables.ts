@@ -103,8 +103,8 @@ export const TABLES: readonly TableSpec[] = [
       const inWindow = within(w);
       for (let index = first; index < world.ordersByDay.length && dayAt(index) <= w.to; index++) {
         for (const e of eventsOfDay(world, index)) {
-          if (inWindow(e.receivedAt)) yield e.row;
-          if (e.redeliveredAt !== null && inWindow(e.redeliveredAt)) yield e.row;
+          if (inWindow(e.receivedAt)) yield e.row!;
+          if (e.redeliveredAt !== null && inWindow(e.redeliveredAt)) yield e.row!;
         }
       }
     },

@@ -18,7 +18,7 @@ export interface World {
   windows: LoadWindow[];
   /** The last load's cutoff: what the lake knows once every load is landed. */
   cutoff: number;
-  /** The last simulated day (its midnight); stock is reported up to the morning after. */
+  /** The last simulated day (its midnight). */
   lastDay: number;
   products: Product[];
   customers: Customer[];
@@ -80,7 +80,7 @@ export function simulateWorld(seed: number, scale: number, day: number): World {
       const lines = pickLines(rng, picker, inventory);
       if (!lines) continue; // everything wanted was out of stock: a lost sale
       const existing = customers.length && !rng.chance(NEW_BUYER_SHARE) ? pool.pick(rng) : undefined;
-      const customer = existing ?? signUp(Math.max(today - DAY_MS, moment.at - rng.int(60, 900) * 1000), true);
+      const customer = existing ?? signUp(Math.max(today, moment.at - rng.int(60, 900) * 1000), true);
       const currency = CURRENCY_OF_COUNTRY[customer.addresses[0].countryCode] ?? 'EUR';
       const priced = lines.map((l) => ({ ...l, unitCents: listPriceCents(l.product, currency, moment.at) }));
       const order = placeOrder(stream(seed, 'order', orders.length + 1), ids, { customer, placedAt: moment.at, channel: rng.weighted(channels), lines: priced, firstOrder: !ordered.has(customer.id) });
@@ -92,8 +92,6 @@ export function simulateWorld(seed: number, scale: number, day: number): World {
     ordersByDay.push(todays);
     inventory.endOfDay(today);
   }
-  // The suppliers' report of the morning after the last day.
-  inventory.startOfDay(lastDay + DAY_MS);
   const cutoff = windows[windows.length - 1].to;
   return { seed, scale, day, windows, cutoff, lastDay, products, customers, customersAtDayStart, orders, ordersByDay, inventory, reviews: drawReviews(seed, orders) };
 }
