@@ -56,10 +56,10 @@ export async function generateShop(options: GenerateShopOptions): Promise<Genera
   }
   const held = mine ? new Set(landed[0].map((g) => g.load)) : new Set<string>();
   const heldDay = mine ? Math.max(...landed.flat().map((g) => g.day)) : 0;
-  if (heldDay > day) {
+  const fresh = !mine || (day === 1 && !options.ifMissing);
+  if (!fresh && heldDay > day) {
     throw new UserError(`the lake already holds day ${heldDay} of seed ${seed} and scale ${scale}; cannot go back to day ${day}`, { hint: `run 'strata generate --day ${heldDay + 1}' to add a day, or 'strata generate' to start again from day 1` });
   }
-  const fresh = !mine || (day === 1 && !options.ifMissing);
   if (fresh) {
     await clearGeneratorData(storage);
     held.clear();
