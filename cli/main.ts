@@ -117,6 +117,7 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
     .option('--seed <n>', 'the random seed', '42')
     .option('--day <k>', 'land the loads up to day k (day 1 is the history; each later day adds one daily load)', '1')
     .option('--if-missing', 'do nothing when the lake already holds loads of this seed and scale')
+    .option('--write-rates-seed', 'only (re)write the exchange-rate seed, seeds/exchange_rates.csv')
     .option('-d, --debug', 'show stack traces')
     .action(async (options: Record<string, string | boolean | undefined>) => {
       exitCode = await runGenerate(options, logger);

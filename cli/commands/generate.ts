@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../core/errors/user-error.js';
 import { readProjectFile } from '../../core/project/project-file.js';
@@ -10,6 +11,7 @@ export interface GenerateOptions {
   seed?: string;
   day?: string;
   ifMissing?: boolean;
+  writeRatesSeed?: boolean;
 }
 
 /** `generate`: lands the synthetic shop's raw data in the project's lake (see adapters/sources/shop-generator). */
@@ -19,6 +21,14 @@ export async function runGenerate(options: GenerateOptions, logger: Logger): Pro
   const lakeRoot = path.resolve(root, project.lakePath);
   // Imported when used: the generator is an adapter, the CLI only wires it.
   const { generateShop } = await import('../../adapters/sources/shop-generator/generate-shop.js');
+  if (options.writeRatesSeed) {
+    const { exchangeRatesCsv } = await import('../../adapters/sources/shop-generator/exchange-rates.js');
+    const file = path.resolve(root, project.seedPaths[0] ?? 'seeds', 'exchange_rates.csv');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, exchangeRatesCsv());
+    logger.info(`Wrote ${path.relative(root, file)}`, 'generate');
+    return 0;
+  }
   const result = await generateShop({
     lakeRoot,
     seedsDir: path.resolve(root, project.seedPaths[0] ?? 'seeds'),
