@@ -31,14 +31,20 @@ export function bsonToJson(value: unknown): JsonValue {
       // Functions and symbols do not come out of BSON; refuse to guess.
       throw new Error(`cannot map a ${typeof value} to JSON`);
   }
-  if (Array.isArray(value)) return value.map(bsonToJson);
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
-  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
-  if (value instanceof RegExp) return `/${value.source}/${value.flags}`;
+  if (Array.isArray(value)) {
+    const out: JsonValue[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = bsonToJson(value[i]);
+    return out;
+  }
   const bson = value as BsonObject;
+  // Most values are plain sub-documents: test for those first (this runs for every field of every document).
+  if (bson._bsontype === undefined) {
+    if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+    if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+    if (value instanceof RegExp) return `/${value.source}/${value.flags}`;
+    return documentToJson(bson);
+  }
   switch (bson._bsontype) {
-    case undefined:
-      return documentToJson(bson);
     case 'ObjectId':
     case 'ObjectID':
       return (bson as unknown as { toHexString(): string }).toHexString();
@@ -75,7 +81,12 @@ export function bsonToJson(value: unknown): JsonValue {
 /** The JSON form of a document: every field mapped, in the document's order. */
 export function documentToJson(document: Record<string, unknown>): { [key: string]: JsonValue } {
   const out: { [key: string]: JsonValue } = {};
-  for (const [key, value] of Object.entries(document)) out[key] = bsonToJson(value);
+  for (const key in document) {
+    if (!Object.prototype.hasOwnProperty.call(document, key)) continue;
+    const value = document[key];
+    // Strings, numbers and booleans need no mapping.
+    out[key] = typeof value === 'string' || typeof value === 'boolean' ? value : bsonToJson(value);
+  }
   return out;
 }
 
