@@ -32,7 +32,15 @@ export interface LakeTableLoad {
   schema: LakeColumn[];
   /** New committed loads, oldest first. */
   loads: LakeLoadBatch[];
+  /** Columns the warehouse table has now (empty: it does not exist yet), so new ones can be added. */
+  existingColumns?: string[];
 }
+
+/** The metadata columns every landed row carries, as a warehouse table declares them. */
+export const LAKE_METADATA_COLUMNS: LakeColumn[] = [
+  { name: '_strata_load_id', type: 'VARCHAR' },
+  { name: '_strata_loaded_at', type: 'TIMESTAMPTZ' },
+];
 
 /** A dialect that can generate the statements that load landed lake files into the warehouse. */
 export interface LakeLoader {

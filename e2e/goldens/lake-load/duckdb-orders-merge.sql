@@ -1,0 +1,3 @@
+create schema if not exists "analytics"."shop_mysql";
+
+create or replace view "analytics"."shop_mysql"."orders" as select * from (with strata_loads as (select load_id, disposition from read_json('s3://acme-lake/prod/raw/shop_mysql/orders/load_id=*/_manifest.json', columns = {load_id: 'VARCHAR', disposition: 'VARCHAR'})) select * from read_parquet('s3://acme-lake/prod/raw/shop_mysql/orders/load_id=*/part-*.parquet', union_by_name = true, hive_partitioning = false) where "_strata_load_id" in (select load_id from strata_loads where load_id >= coalesce((select max(load_id) from strata_loads where disposition = 'replace'), '')) qualify row_number() over (partition by "order_id" order by "_strata_load_id" desc, "updated_at" desc nulls last) = 1) as strata_lake;

@@ -1,0 +1,18 @@
+create schema if not exists "analytics"."shop_mysql";
+
+create table if not exists "analytics"."shop_mysql"."rates" (
+  "order_id" NUMBER(38,0),
+  "amount" NUMBER(12,2),
+  "updated_at" TIMESTAMP_TZ,
+  "note" VARCHAR,
+  "_strata_load_id" VARCHAR,
+  "_strata_loaded_at" TIMESTAMP_TZ
+);
+
+truncate table "analytics"."shop_mysql"."rates";
+
+copy into "analytics"."shop_mysql"."rates"
+  from @raw.strata_lake/raw/shop_mysql/orders/load_id=20261102T000000Z-00000002/
+  pattern = '.*part-[0-9]+[.]parquet'
+  file_format = (type = parquet)
+  match_by_column_name = case_sensitive;
