@@ -98,15 +98,43 @@
     for (var e = 0; e < g.edges.length; e += 2) if (isTest(g.edges[e]) || isTest(g.edges[e + 1])) graph.mergeEdge(g.edges[e], g.edges[e + 1]);
   }
   // Level of detail: thousands of edges at once are a grey mass that costs most of a frame, so a
-  // big graph draws its edges once zoomed in, or for a selection of at most EDGE_LIMIT nodes.
+  // big graph draws edges only where at most EDGE_LIMIT of them can reach the screen: once zoomed
+  // in far enough, or for a selection of at most EDGE_LIMIT nodes. view is the box (the screen and
+  // a quarter screen around it, in graph coordinates) whose edges are drawn; null draws them all.
   var EDGE_LIMIT = 4000;
-  var ZOOMED_IN = 0.3;
   var edgesShown = true;
-  function wantEdges() {
+  var view = null;
+  function viewBox() {
+    if (!renderer || renderer.getCamera().getState().ratio >= 0.9) return null;
+    var d = renderer.getDimensions();
+    var a = renderer.viewportToGraph({ x: -d.width / 4, y: -d.height / 4 }), b = renderer.viewportToGraph({ x: d.width * 1.25, y: d.height * 1.25 });
+    return { x0: Math.min(a.x, b.x), x1: Math.max(a.x, b.x), y0: Math.min(a.y, b.y), y1: Math.max(a.y, b.y) };
+  }
+  // Both ends beyond the same side of the box: the edge cannot cross the screen.
+  function sameBox(a, b) {
+    return a === b || (a && b && a.x0 === b.x0 && a.x1 === b.x1 && a.y0 === b.y0 && a.y1 === b.y1);
+  }
+  function offScreen(box, s, t) {
+    return (g.x[s] < box.x0 && g.x[t] < box.x0) || (g.x[s] > box.x1 && g.x[t] > box.x1) || (g.y[s] < box.y0 && g.y[t] < box.y0) || (g.y[s] > box.y1 && g.y[t] > box.y1);
+  }
+  function wantEdges(box) {
     if (!graph || graph.size <= EDGE_LIMIT) return true;
     if (focus && focus.size <= EDGE_LIMIT) return true;
-    return renderer ? renderer.getCamera().getState().ratio < ZOOMED_IN : false;
+    if (!box) return false;
+    var near = 0;
+    for (var e = 0; e < g.edges.length; e += 2) {
+      var s = g.edges[e], t = g.edges[e + 1];
+      if ((showTests || (!isTest(s) && !isTest(t))) && !offScreen(box, s, t) && ++near > EDGE_LIMIT) return false;
+    }
+    return true;
   }
+  api.drawnEdges = function () {
+    var n = 0;
+    // An edge is drawn when neither it nor either of its ends is hidden.
+    var shown = function (key) { var d = renderer.getNodeDisplayData(key); return d && !d.hidden; };
+    if (graph) graph.forEachEdge(function (e, attributes, s, t) { var d = renderer.getEdgeDisplayData(e); if (d && !d.hidden && shown(s) && shown(t)) n++; });
+    return n;
+  };
 
   function nodeSize() { var n = g.id.length; return n < 200 ? 7 : n < 2000 ? 5 : 3; }
   function nodeAttributes(i, size) {
@@ -142,6 +170,8 @@
       labelDensity: n < 2000 ? 3 : 0.7,
       labelFont: 'system-ui, sans-serif',
       hideEdgesOnMove: g.id.length > 5000,
+      // Nodes grow as one zooms in (labels appear from about 4x), up to about three times their size.
+      zoomToSizeRatioFunction: big ? function (ratio) { return Math.max(Math.sqrt(ratio), 0.3); } : function (ratio) { return Math.sqrt(ratio); },
       zIndex: false,
       minCameraRatio: 0.002,
       maxCameraRatio: 4,
@@ -155,8 +185,9 @@
       },
       edgeReducer: function (key, data) {
         if (!edgesShown) return Object.assign({}, data, { hidden: true });
-        if (hovered === null) return data;
         var ends = graph.extremities(key);
+        if (view && offScreen(view, +ends[0], +ends[1])) return Object.assign({}, data, { hidden: true });
+        if (hovered === null) return data;
         return +ends[0] === hovered || +ends[1] === hovered ? Object.assign({}, data, { color: '#495057', size: 2 }) : Object.assign({}, data, { hidden: true });
       },
     }));
@@ -178,12 +209,20 @@
     });
     api.timings.sigmaReady = performance.now();
     renderer.on('clickNode', function (ev) { location.hash = 'node/' + encodeURIComponent(g.id[+ev.node]); });
-    edgesShown = wantEdges();
+    edgesShown = wantEdges(null);
+    var settling = null;
+    // Once the camera rests, draw the edges near the screen if there are few enough of them.
     renderer.getCamera().on('updated', function () {
-      if (wantEdges() === edgesShown) return;
-      edgesShown = !edgesShown;
-      renderer.refresh({ skipIndexation: true });
-      updateStatus();
+      if (!big) return;
+      clearTimeout(settling);
+      settling = setTimeout(function () {
+        var box = viewBox(), want = wantEdges(box);
+        if (want === edgesShown && (!want || sameBox(box, view))) return;
+        edgesShown = want;
+        view = want ? box : null;
+        renderer.refresh({ skipIndexation: true });
+        updateStatus();
+      }, 120);
     });
     renderer.setCustomBBox(framing(null));
     renderer.setGraph(graph);
@@ -226,7 +265,8 @@
 
   function fitTo(nodes) {
     if (!renderer) return;
-    edgesShown = wantEdges();
+    edgesShown = wantEdges(null);
+    view = null;
     renderer.setCustomBBox(framing(nodes));
     var camera = renderer.getCamera(), state = camera.getState();
     if (state.x !== 0.5 || state.y !== 0.5 || state.ratio !== 1 || state.angle !== 0) camera.setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
