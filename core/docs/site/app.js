@@ -455,9 +455,10 @@
       var x2 = e[0] === 'l' ? colX[1] - 8 : colX[2] - 8, y2 = e[0] === 'l' ? y(e[2]) : y(e[1]);
       svg += '<path d="M' + x1 + ' ' + (y1 - 4) + ' C' + (x1 + 40) + ' ' + (y1 - 4) + ' ' + (x2 - 40) + ' ' + (y2 - 4) + ' ' + x2 + ' ' + (y2 - 4) + '" stroke="#91a7ff" fill="none"/>';
     });
-    var label = function (x, k, r) { return '<a href="#node/' + encodeURIComponent(g.id[r[0]]) + '"><text x="' + x + '" y="' + y(k) + '"><tspan class="col-node">' + esc(g.name[r[0]]) + '.</tspan>' + esc(r[1]) + '</text></a>'; };
-    left.forEach(function (r, k) { svg += label(colX[0], k, r); });
-    right.forEach(function (r, k) { svg += label(colX[2], k, r); });
+    var label = function (x, k, r, anchor) { return '<a href="#node/' + encodeURIComponent(g.id[r[0]]) + '"><text x="' + x + '" y="' + y(k) + '" text-anchor="' + anchor + '"><tspan class="col-node">' + esc(g.name[r[0]]) + '.</tspan>' + esc(r[1]) + '</text></a>'; };
+    // Upstream labels end where their lines start.
+    left.forEach(function (r, k) { svg += label(colX[0] + 292, k, r, 'end'); });
+    right.forEach(function (r, k) { svg += label(colX[2], k, r, 'start'); });
     p.columns.forEach(function (c, k) { svg += '<text x="' + colX[1] + '" y="' + y(k) + '" font-weight="600">' + esc(c.name) + (c.unknown ? ' ?' : '') + '</text>'; });
     return svg + '</svg>';
   }
