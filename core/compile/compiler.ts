@@ -66,17 +66,21 @@ export function isIncrementalRun(node: ManifestNode, options: Pick<CompileOption
 
 /** Renders model templates to SQL. Never opens a connection. */
 export class Compiler {
-  private readonly helpers: Record<string, Helper>;
   private readonly partials: Record<string, Template>;
+  private readonly env: { helpers: Record<string, Helper>; partials: Record<string, Template> };
+  private readonly runStartedAt: string;
   private readonly ephemeralCache = new Map<string, CompiledNode>();
   private resolveYamlRef: ((expression: string) => string | undefined) | undefined;
+  /** The render under way: what the helpers act on. */
+  private frame: { template: Template; node: ManifestNode; ephemerals: string[] } | undefined;
 
   constructor(
     private readonly project: Project,
     private readonly options: CompileOptions,
   ) {
-    this.helpers = { ...project.macros.helpersFor(options.target.type) };
     this.partials = project.macros.partialsFor(options.target.type);
+    this.env = { helpers: this.makeHelpers(project.macros.helpersFor(options.target.type)), partials: this.partials };
+    this.runStartedAt = options.runStartedAt.toISOString();
   }
 
   /** Compiles a model (or any templated node) and records the result on the node. */
@@ -140,7 +144,6 @@ export class Compiler {
   }
 
   private render(template: Template, node: ManifestNode, ephemerals: string[], extra?: Record<string, unknown>): string {
-    const project = this.project;
     const relation = node.relation_name ?? `${EPHEMERAL_PREFIX}${node.name}`;
     // `{{this}}` renders the context itself, so the context's string form is the model's relation.
     // It is an own property: a partial called with key=value pairs gets a copy of own properties.
@@ -153,17 +156,40 @@ export class Compiler {
       target: this.options.target,
       model: { name: node.name, unique_id: node.unique_id, config: node.config, resource_type: node.resource_type },
       invocation_id: this.options.invocationId,
-      run_started_at: this.options.runStartedAt.toISOString(),
+      run_started_at: this.runStartedAt,
     };
-    const fail = (options: HelperOptions, message: string, hint?: string) =>
-      new UserError(message, { file: template.file, line: options?.loc?.start?.line, hint });
-    const helpers: Record<string, Helper> = {
-      ...this.helpers,
+    if (extra) Object.assign(context, extra);
+    // The helpers are made once; they read the node being rendered from the frame (restored after, should a render nest).
+    const outer = this.frame;
+    this.frame = { template, node, ephemerals };
+    try {
+      return renderTemplate(template, context, this.env);
+    } finally {
+      this.frame = outer;
+    }
+  }
+
+  /** The helpers of every render: the project's macros, then ref, source, var and the rest. */
+  private makeHelpers(macros: Record<string, Helper>): Record<string, Helper> {
+    const project = this.project;
+    const frame = () => this.frame!;
+    const fail = (options: HelperOptions, message: string, hint?: string) => new UserError(message, { file: frame().template.file, line: options?.loc?.start?.line, hint });
+    return {
+      ...macros,
       ref: (...args: unknown[]) => {
+        const { node, ephemerals } = frame();
         const name = String(args.length > 2 ? args[1] : args[0]);
         const override = this.options.overrides?.ref?.[name];
         if (override !== undefined) return override;
-        const target = [...node.depends_on.nodes].map((id) => project.nodes.get(id)).find((n) => n?.name === name) ?? findByName(project, name);
+        let target: ManifestNode | undefined;
+        for (const id of node.depends_on.nodes) {
+          const parent = project.nodes.get(id);
+          if (parent?.name === name) {
+            target = parent;
+            break;
+          }
+        }
+        target ??= findByName(project, name);
         if (!target) throw fail(args[args.length - 1] as HelperOptions, `'${name}' does not exist`, didYouMean(name, [...project.nodes.values()].map((n) => n.name)));
         if (target.config.materialized === 'ephemeral') {
           if (!ephemerals.includes(target.unique_id)) ephemerals.push(target.unique_id);
@@ -174,7 +200,7 @@ export class Compiler {
       source: (sourceName: unknown, table: unknown, options: unknown) => {
         const override = this.options.overrides?.source?.[`${sourceName}.${table}`];
         if (override !== undefined) return override;
-        const source = project.sources.get(`source.${node.package_name}.${sourceName}.${table}`);
+        const source = project.sources.get(`source.${frame().node.package_name}.${sourceName}.${table}`);
         if (!source) throw fail(options as HelperOptions, `source '${sourceName}.${table}' is not declared`);
         return source.relation_name;
       },
@@ -190,12 +216,10 @@ export class Compiler {
       },
       env: (...args: unknown[]) => this.envHelper(args, fail),
       env_var: (...args: unknown[]) => this.envHelper(args, fail),
-      is_incremental: () => this.options.overrides?.isIncremental ?? isIncrementalRun(node, this.options),
-      should_full_refresh: () => node.config.materialized === 'incremental' && !isIncrementalRun(node, this.options),
+      is_incremental: () => this.options.overrides?.isIncremental ?? isIncrementalRun(frame().node, this.options),
+      should_full_refresh: () => frame().node.config.materialized === 'incremental' && !isIncrementalRun(frame().node, this.options),
       sql_list: (values: unknown, quote: unknown) => sqlList(values, typeof quote === 'object' ? true : quote),
     };
-    if (extra) Object.assign(context, extra);
-    return renderTemplate(template, context, { helpers, partials: this.partials });
   }
 
   private envHelper(args: unknown[], fail: (options: HelperOptions, message: string, hint?: string) => UserError): unknown {
