@@ -48,6 +48,8 @@ export class DuckDBAdapter implements AttachingAdapter {
     }
     this.catalog = name;
     this.pool = pool;
+    // Attached databases belong to the instance: attaching once serves every connection.
+    for (const attachment of target.attach) await this.attachDatabase(attachment.path, attachment.alias, attachment.readOnly);
   }
 
   async close(): Promise<void> {
@@ -139,9 +141,13 @@ export class DuckDBAdapter implements AttachingAdapter {
   }
 
   async attachReadOnly(location: string, name: string): Promise<void> {
-    // An attached database belongs to the instance, so every connection of the pool sees it.
+    await this.attachDatabase(location, name, true);
+  }
+
+  /** ATTACH; an attached database belongs to the instance, so every connection of the pool sees it. */
+  private async attachDatabase(location: string, name: string, readOnly: boolean): Promise<void> {
     try {
-      await this.connections().run(`attach if not exists ${quoteLiteral(location)} as ${this.sql.quote(name)} (read_only)`);
+      await this.connections().run(`attach if not exists ${quoteLiteral(location)} as ${this.sql.quote(name)}${readOnly ? ' (read_only)' : ''}`);
     } catch (error) {
       throw new UserError(`cannot attach the DuckDB file ${location} as '${name}': ${firstLine(error)}`, {
         hint: /lock/i.test(firstLine(error)) ? 'another process has that file open for writing: let it finish, or copy the file and attach the copy' : 'check that the file exists and is a DuckDB database of this version',

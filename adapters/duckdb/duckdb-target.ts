@@ -18,10 +18,19 @@ export interface DuckDBTarget {
   extensions: string[];
   /** `SET key = value` on every connection. */
   settings: Record<string, string | number | boolean>;
+  /** Other database files to attach when opening (dbt-duckdb's `attach:`), e.g. production's for deferred refs. */
+  attach: DuckDBAttachment[];
+}
+
+/** One entry of `attach:`: a database file (path resolved from the project root) and the catalog name it gets. */
+export interface DuckDBAttachment {
+  path: string;
+  alias: string;
+  readOnly: boolean;
 }
 
 // lake_path, lake_s3 and sources are every target's: where the lake is, and per-source extract settings (strata extract).
-const KNOWN_KEYS = ['type', 'schema', 'database', 'threads', 'path', 'extensions', 'settings', 'lake_path', 'lake_s3', 'sources'];
+const KNOWN_KEYS = ['type', 'schema', 'database', 'threads', 'path', 'extensions', 'settings', 'lake_path', 'lake_s3', 'sources', 'attach'];
 const MEMORY = ':memory:';
 
 /** Reads and checks the settings of a `type: duckdb` target. */
@@ -62,6 +71,8 @@ export function readDuckDBTarget(options: AdapterOptions): DuckDBTarget {
     if (!['string', 'number', 'boolean'].includes(typeof value)) throw fail(`setting '${key}' must be a string, number or boolean, got ${JSON.stringify(value)}`);
   }
 
+  const attach = readAttachments(target.attach, projectRoot, fail);
+
   return {
     path: absolute,
     shownPath,
@@ -71,7 +82,28 @@ export function readDuckDBTarget(options: AdapterOptions): DuckDBTarget {
     threads: Math.max(1, Math.floor(options.threads || Number(target.threads) || 1)),
     extensions: extensions as string[],
     settings: settings as Record<string, string | number | boolean>,
+    attach,
   };
+}
+
+/** Checks `attach: [{path, alias, read_only}]`; the alias defaults to the file's catalog name, read_only to true. */
+function readAttachments(raw: unknown, projectRoot: string, fail: (message: string, hint?: string) => UserError): DuckDBAttachment[] {
+  if (raw === undefined) return [];
+  const example = 'e.g. attach: [{path: ../prod/target/prod.duckdb, alias: prod}]';
+  if (!Array.isArray(raw)) throw fail("'attach' must be a list of database files", example);
+  return raw.map((entry, i) => {
+    if (!entry || typeof entry !== 'object' || typeof (entry as { path?: unknown }).path !== 'string' || (entry as { path: string }).path.trim() === '') {
+      throw fail(`attach entry ${i + 1} needs a 'path'`, example);
+    }
+    const { path: file, alias, read_only: readOnly, ...rest } = entry as { path: string; alias?: unknown; read_only?: unknown };
+    const unknown = Object.keys(rest)[0];
+    if (unknown) throw fail(`attach entry ${i + 1}: unknown key '${unknown}'`, 'an attach entry takes path, alias and read_only');
+    if (alias !== undefined && (typeof alias !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(alias))) throw fail(`attach entry ${i + 1}: 'alias' must be a name`, example);
+    if (readOnly !== undefined && typeof readOnly !== 'boolean') throw fail(`attach entry ${i + 1}: 'read_only' must be true or false`);
+    // URLs (s3://, md:) go to DuckDB as written; files are relative to the project.
+    const resolved = /^[a-z][a-z0-9+]*:/i.test(file) && !path.isAbsolute(file) ? file : path.resolve(projectRoot, file);
+    return { path: resolved, alias: (alias as string | undefined) ?? catalogNameFor(resolved), readOnly: readOnly !== false };
+  });
 }
 
 /** The catalog name DuckDB gives a database file: its base name up to the first dot. */
