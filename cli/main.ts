@@ -44,7 +44,7 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
   const command = (name: string, description: string, select = true) => {
     const cmd = addCommonOptions(program.command(name).description(description));
     // Every selecting command takes --state (state: selection); those that build also take --defer.
-    return select ? addStateOptions(addSelectOptions(cmd), !['ls', 'show', 'clone'].includes(name)) : cmd;
+    return select ? addStateOptions(addSelectOptions(cmd), !['ls', 'clone'].includes(name)) : cmd;
   };
 
   command('parse', 'parse the project and write target/manifest.json', false).action(withSession((s) => runParse(s)));

@@ -90,6 +90,16 @@ describe('deferral and state selectors', () => {
     expect(compiled(ci, 'event_counts')).toContain('"shared"."prod"."stg_events"');
   });
 
+  it('show --defer previews a model over production\'s parents', async () => {
+    const { ci } = await setUp();
+    const without = await strata(ci, 'show', '--select', 'event_counts', '--target', 'ci');
+    expect(without.code).toBe(2);
+    const shown = await strata(ci, 'show', '--select', 'event_counts', '--defer', '--state', 'prod-artifacts', '--target', 'ci', '--output', 'json');
+    expect(shown.code, shown.output).toBe(0);
+    const json = JSON.parse(shown.output.slice(shown.output.indexOf('{')));
+    expect(json.show.map((r: { kind: string }) => r.kind).sort()).toEqual(['buy', 'view']);
+  });
+
   it('source_status:fresher+ selects what reads newly loaded data', async () => {
     const { ci, db } = await setUp();
     const before = await strata(ci, 'source', 'freshness', '--target', 'ci');

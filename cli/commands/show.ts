@@ -2,10 +2,12 @@ import { UserError } from '../../core/errors/user-error.js';
 import { Compiler } from '../../core/compile/compiler.js';
 import { RelationCache } from '../../core/runner/relation-cache.js';
 import { formatTable } from '../output/table.js';
-import type { SelectOptions } from '../options.js';
+import type { Deferral } from '../../core/state/deferral.js';
+import type { SelectOptions, StateOptions } from '../options.js';
+import { prepareDeferral } from './prepare-deferral.js';
 import { selectNodes, type Session } from '../session.js';
 
-export interface ShowOptions extends SelectOptions {
+export interface ShowOptions extends SelectOptions, StateOptions {
   inline?: string;
   limit?: string;
   output?: 'text' | 'json';
@@ -22,14 +24,21 @@ export async function runShow(session: Session, options: ShowOptions): Promise<n
     const cache = new RelationCache(adapter);
     let sql: string;
     let title: string;
+    // --defer: refs of the shown query to nodes this target lacks read the state's relations.
+    let deferral: Deferral | undefined;
+    const defer = async (shown: string[]) => {
+      if (options.defer) deferral = await prepareDeferral(session, options, new Set(shown), cache);
+    };
     const makeCompiler = () =>
       new Compiler(project, {
+        deferral,
         target: { name: session.target.name, type: adapter.type, schema: adapter.defaultSchema, database: adapter.defaultDatabase },
         state: cache,
         invocationId: session.invocationId,
         runStartedAt: session.startedAt,
       });
     if (options.inline) {
+      await defer([]);
       sql = makeCompiler().renderSnippet(options.inline, null, '--inline');
       title = 'inline query';
     } else {
@@ -42,6 +51,7 @@ export async function runShow(session: Session, options: ShowOptions): Promise<n
       if (node.resource_type === 'model') {
         const model = project.nodes.get(node.unique_id)!;
         await cache.load([{ database: model.database, schema: model.schema }]);
+        await defer([model.unique_id]);
         sql = makeCompiler().compile(model).sql;
       } else {
         sql = `select * from ${node.relation_name}`;
