@@ -129,9 +129,16 @@ for (let r = 0; r < runs; r++) {
     await page.fill('#search', 'm_0500');
     await page.waitForSelector('#results li[data-node]', { timeout: 30_000 });
     const searchMs = Date.now() - searchStarted;
+    // With the index loaded: a query matching names of many nodes, one matching only descriptions and columns.
+    const typed = await page.evaluate(() => ['m_09', 'updated_at'].map((q) => {
+      const t = performance.now();
+      const found = window.strataDocs.search(q, 20).length;
+      return { q, ms: performance.now() - t, found };
+    }));
     if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
-    loads.push({ ...load, selectMs: select.ms, selected: select.nodes, clearMs: clear, zoomMs: zoom, searchMs });
-    log(`  chromium run ${r + 1}: interactive at ${load.interactive.toFixed(0)} ms (data ${load.dataLoaded.toFixed(0)}, graph ${load.graphBuilt.toFixed(0)}, sigma ${load.sigmaReady.toFixed(0)}); select +${lastModelName(models)} (${select.nodes} nodes) ${select.ms.toFixed(0)} ms, show all ${clear.toFixed(0)} ms, zoom ${zoom.toFixed(0)} ms, first search ${searchMs} ms`);
+    const typedMs = Math.max(...typed.map((t) => t.ms));
+    loads.push({ ...load, selectMs: select.ms, selected: select.nodes, clearMs: clear, zoomMs: zoom, searchMs, typedMs });
+    log(`  chromium run ${r + 1}: interactive at ${load.interactive.toFixed(0)} ms (data ${load.dataLoaded.toFixed(0)}, graph ${load.graphBuilt.toFixed(0)}, sigma ${load.sigmaReady.toFixed(0)}); select +${lastModelName(models)} (${select.nodes} nodes) ${select.ms.toFixed(0)} ms, show all ${clear.toFixed(0)} ms, zoom ${zoom.toFixed(0)} ms, first search ${searchMs} ms, then a search ${typedMs.toFixed(1)} ms`);
   } finally {
     await context.close();
     rmSync(profile, { recursive: true, force: true });
@@ -146,9 +153,9 @@ log(`| models | nodes | docs generate | CPU | peak RSS | compile | catalog | lin
 log(`|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`);
 log(`| ${models.toLocaleString('en')} | ${nodeCount.toLocaleString('en')} | ${med('seconds', generations).toFixed(2)} s | ${med('cpuSeconds', generations).toFixed(2)} s | ${Math.max(...generations.map((g) => g.peakRssMb)).toFixed(0)} MB | ${med('compile', generations).toFixed(2)} s | ${med('catalog', generations).toFixed(2)} s | ${med('lineage', generations).toFixed(2)} s (${generations[0].threads} threads) | ${mb(sizes.bytes)} | ${sizes.files} | ${mb(firstLoad)} | ${mb(graphBytes)} | ${mb(searchBytes)} |`);
 log('');
-log(`| interactive (median) | runs | data loaded | graph built | sigma ready | select | show all | zoom | first search |`);
-log(`|---:|---|---:|---:|---:|---:|---:|---:|---:|`);
-log(`| ${(interactive / 1000).toFixed(2)} s | ${loads.map((l) => (l.interactive / 1000).toFixed(2)).join(', ')} | ${med('dataLoaded', loads).toFixed(0)} ms | ${med('graphBuilt', loads).toFixed(0)} ms | ${med('sigmaReady', loads).toFixed(0)} ms | ${med('selectMs', loads).toFixed(0)} ms | ${med('clearMs', loads).toFixed(0)} ms | ${med('zoomMs', loads).toFixed(0)} ms | ${med('searchMs', loads).toFixed(0)} ms |`);
+log(`| interactive (median) | runs | data loaded | graph built | sigma ready | select | show all | zoom | first search | next search |`);
+log(`|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|`);
+log(`| ${(interactive / 1000).toFixed(2)} s | ${loads.map((l) => (l.interactive / 1000).toFixed(2)).join(', ')} | ${med('dataLoaded', loads).toFixed(0)} ms | ${med('graphBuilt', loads).toFixed(0)} ms | ${med('sigmaReady', loads).toFixed(0)} ms | ${med('selectMs', loads).toFixed(0)} ms | ${med('clearMs', loads).toFixed(0)} ms | ${med('zoomMs', loads).toFixed(0)} ms | ${med('searchMs', loads).toFixed(0)} ms | ${med('typedMs', loads).toFixed(1)} ms |`);
 log('');
 log(`load average (1, 5, 15 min) before: ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.availableParallelism()} cores)`);
 log(`Target, graph interactive in under 2 s at ${models.toLocaleString('en')} models: ${interactive < TARGET_MS ? 'PASS' : 'FAIL'} (${(interactive / 1000).toFixed(2)} s)`);

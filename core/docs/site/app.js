@@ -24,6 +24,8 @@
     visibleCount: function () { return visibleCount(); },
     renderer: function () { return renderer; },
     select: function (text) { return applySelection(text); },
+    search: function (text, limit) { return searchMatches(text, limit || 20).map(function (i) { return g.id[i]; }); },
+    searchReady: function () { return search !== null; },
   });
 
   function $(id) { return document.getElementById(id); }
