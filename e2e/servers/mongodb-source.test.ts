@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mongoSourceAdapter } from '../../adapters/sources/mongodb/mongodb-source.js';
+import { UserError } from '../../core/errors/user-error.js';
 import { extractResults, extractTable, mongoSource, readLanded, realTarget, TestLake, wireTarget, type MongoTarget } from './mongodb-fixtures.js';
 import { describeMongoSource, oid } from './mongodb-source-suite.js';
 
@@ -64,6 +65,19 @@ describe('MongoDB source failures (wire test server)', () => {
     const [load] = await extractTable(lake, good, 'products');
     expect(load.rows).toBe(1);
     expect(JSON.stringify(load)).not.toContain('right-password');
+  });
+
+  it('a connection string the driver cannot read is found by validate, one line without its password', async () => {
+    const source = mongoSource({ ...target, url: 'mongodb://strata:hunter2@127.0.0.1:notaport/shop' }, { products: {} });
+    let error: unknown;
+    try {
+      mongoSourceAdapter.validate(source);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).format()).toMatch(/^models\/sources\.yml: source 'shop_mongo': the MongoDB connection settings are not valid: .+\n  hint: /);
+    expect((error as UserError).format()).not.toContain('hunter2');
   });
 
   it('one failing table does not stop the others of the source', async () => {
