@@ -48,12 +48,12 @@ select
     d.sales_channel,
     d.country_code,
     c.region,
-    d.orders,
-    d.items_sold,
-    d.gross_revenue_eur,
-    d.refunds,
-    d.refunds_eur,
-    d.gross_revenue_eur - d.refunds_eur as net_revenue_eur,
-    {{safe_divide "d.gross_revenue_eur" "d.orders" 2}} as average_order_value_eur
+    cast(d.orders as bigint) as orders,
+    cast(d.items_sold as bigint) as items_sold,
+    cast(d.gross_revenue_eur as decimal(18, 2)) as gross_revenue_eur,
+    cast(d.refunds as bigint) as refunds,
+    cast(d.refunds_eur as decimal(18, 2)) as refunds_eur,
+    cast(d.gross_revenue_eur - d.refunds_eur as decimal(18, 2)) as net_revenue_eur,
+    cast({{safe_divide "d.gross_revenue_eur" "d.orders" 2}} as decimal(18, 2)) as average_order_value_eur
 from days as d
 left join {{ref "countries"}} as c on c.country_code = d.country_code
