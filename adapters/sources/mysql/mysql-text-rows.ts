@@ -68,8 +68,8 @@ export class MySqlTextRows {
   private readonly numericCursor: boolean;
   private readonly cursorIndex: number;
   /** Smallest and largest cursor value so far, as the bytes MySQL sent (decoded in take()). */
-  private cursorMin: Buffer | undefined;
-  private cursorMax: Buffer | undefined;
+  private readonly cursorMin = new CursorBytes();
+  private readonly cursorMax = new CursorBytes();
   /** The key fields of the row just read, as bytes (null for SQL null). */
   private readonly keyBytes: (Buffer | null)[] = [];
   private readonly keyLengths: number[] = [];
@@ -173,19 +173,18 @@ export class MySqlTextRows {
       text: this.out.subarray(0, this.length),
       rows: this.rows,
       longestLine: this.longest,
-      ...(this.cursorMin && this.cursorMax ? { cursor: { min: this.cursorValue(this.cursorMin), max: this.cursorValue(this.cursorMax) } } : {}),
+      ...(this.cursorMin.length >= 0 ? { cursor: { min: this.cursorValue(this.cursorMin.text()), max: this.cursorValue(this.cursorMax.text()) } } : {}),
     };
     this.out = Buffer.allocUnsafe(Math.max(1 << 20, this.length));
     this.length = 0;
     this.rows = 0;
     this.longest = 0;
-    this.cursorMin = this.cursorMax = undefined;
+    this.cursorMin.length = this.cursorMax.length = -1;
     return batch;
   }
 
   /** The value as the row path would carry it (mysql-types.ts fixValue), so that state reads the same. */
-  private cursorValue(bytes: Buffer): unknown {
-    const text = bytes.toString('latin1');
+  private cursorValue(text: string): unknown {
     const mode = this.modes[this.cursorIndex];
     if (this.numericCursor) return BigInt(text);
     return mode === 'zone-utc' ? `${text}+00` : mode === 'zone-local' ? `${text}${this.zoneSuffix.toString()}` : text;
@@ -203,22 +202,8 @@ export class MySqlTextRows {
     if (!(role & 1)) return;
     const mode = this.modes[i];
     if ((mode === 'date' || mode === 'zone-utc' || mode === 'zone-local') && isZeroDate(buf, start, end - start)) return;
-    if (!this.cursorMin || this.compareCursor(buf, start, end, this.cursorMin) < 0) this.cursorMin = Buffer.from(buf.subarray(start, end));
-    if (!this.cursorMax || this.compareCursor(buf, start, end, this.cursorMax) > 0) this.cursorMax = Buffer.from(buf.subarray(start, end));
-  }
-
-  /** Compares a cursor value's bytes with a kept one: as numbers for integer cursors, else as text (same-width dates). */
-  private compareCursor(buf: Buffer, start: number, end: number, kept: Buffer): number {
-    if (this.numericCursor) {
-      const negative = buf[start] === 45;
-      if (negative || kept[0] === 45) {
-        const a = BigInt(buf.toString('latin1', start, end));
-        const b = BigInt(kept.toString('latin1'));
-        return a < b ? -1 : a > b ? 1 : 0;
-      }
-      if (end - start !== kept.length) return end - start - kept.length;
-    }
-    return buf.compare(kept, 0, kept.length, start, end);
+    if (this.cursorMin.length < 0 || this.cursorMin.compare(buf, start, end, this.numericCursor) > 0) this.cursorMin.set(buf, start, end);
+    if (this.cursorMax.length < 0 || this.cursorMax.compare(buf, start, end, this.numericCursor) < 0) this.cursorMax.set(buf, start, end);
   }
 
   private ensure(extra: number): void {
@@ -280,3 +265,39 @@ export class MySqlTextRows {
   }
 }
 
+/** A kept cursor value's bytes, compared and replaced in place (no allocation per row). */
+class CursorBytes {
+  private bytes = Buffer.allocUnsafe(64);
+  /** -1: none yet. */
+  length = -1;
+
+  set(buf: Buffer, start: number, end: number): void {
+    if (end - start > this.bytes.length) this.bytes = Buffer.allocUnsafe(2 * (end - start));
+    for (let j = start; j < end; j++) this.bytes[j - start] = buf[j];
+    this.length = end - start;
+  }
+
+  text(): string {
+    return this.bytes.toString('latin1', 0, this.length);
+  }
+
+  /** This value against `buf[start, end)`: as numbers for integer cursors, else as text (dates of one width). */
+  compare(buf: Buffer, start: number, end: number, numeric: boolean): number {
+    const n = this.length;
+    const m = end - start;
+    if (numeric) {
+      if (this.bytes[0] === 45 || buf[start] === 45) {
+        const a = BigInt(this.text());
+        const b = BigInt(buf.toString('latin1', start, end));
+        return a < b ? -1 : a > b ? 1 : 0;
+      }
+      if (n !== m) return n - m;
+    }
+    const len = n < m ? n : m;
+    for (let j = 0; j < len; j++) {
+      const d = this.bytes[j] - buf[start + j];
+      if (d) return d;
+    }
+    return n - m;
+  }
+}
