@@ -95,6 +95,13 @@ describe('MongoDB source failures (wire test server)', () => {
     );
   });
 
+  it('a user who may read the collection but not list the database still extracts it', async () => {
+    target.insert('payments', [{ _id: oid(1) }, { _id: oid(2) }]);
+    target.wire!.failCommand('listCollections', { code: 13, codeName: 'Unauthorized', errmsg: 'not authorized on shop to execute command { listCollections: 1 }' });
+    const [load] = await extractTable(lake, mongoSource(target, { payments: {} }), 'payments');
+    expect(load.rows).toBe(2);
+  });
+
   it('an aborted extract stops reading and closes its server cursor', async () => {
     target.insert('big', Array.from({ length: 100 }, (_, i) => ({ _id: oid(i + 1) })));
     const controller = new AbortController();

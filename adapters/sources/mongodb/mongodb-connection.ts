@@ -5,7 +5,7 @@ import { bsonToJson, documentToJson, idToText } from './bson-to-json.js';
 import { childRows } from './child-tables.js';
 import { hostsOfUrl, type MongoSourceSettings, type MongoTableSettings } from './mongodb-config.js';
 import { compareCursor, decodeCursor, encodeCursor, fieldValue, type CursorState } from './mongodb-cursor.js';
-import { describeMongoError, MongoSourceError } from './mongodb-errors.js';
+import { describeMongoError, MongoSourceError, UNAUTHORIZED } from './mongodb-errors.js';
 
 /** The state a MongoDB table's loads leave in the lake. */
 export interface MongoTableState {
@@ -52,7 +52,14 @@ export class MongoSourceConnection implements SourceConnection {
 
   /** The collection, after checking it exists: MongoDB reads a missing one as empty. */
   private async collection(table: MongoTableSettings): Promise<Collection> {
-    const names = (await this.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name as string);
+    let names: string[];
+    try {
+      names = (await this.db.listCollections({}, { nameOnly: true, authorizedCollections: true }).toArray()).map((c) => c.name as string);
+    } catch (error) {
+      // A user allowed to read the collection but not to list the database's: read without the check.
+      if ((error as { code?: unknown }).code === UNAUTHORIZED) return this.db.collection(table.collection);
+      throw error;
+    }
     if (!names.includes(table.collection)) {
       const close = nearest(table.collection, names);
       const hint = close ? `did you mean '${close}'?` : names.length ? `it has ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''}` : 'it has no collections';

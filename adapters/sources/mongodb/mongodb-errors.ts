@@ -16,7 +16,8 @@ export class MongoSourceError extends Error {
 
 // https://www.mongodb.com/docs/manual/reference/error-codes/
 const AUTHENTICATION_FAILED = 18;
-const UNAUTHORIZED = 13;
+/** The server's code for a command the user may not run. */
+export const UNAUTHORIZED = 13;
 
 /** What went wrong (unreachable, bad credentials, not allowed...); the runner names the source and table. */
 export function describeMongoError(error: unknown, context: { hosts: string; database: string; username?: string; file?: string; reading?: boolean }): Error {
