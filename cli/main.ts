@@ -101,6 +101,7 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
     .description('serve target/docs/ on http://127.0.0.1:PORT until stopped (Ctrl-C)')
     .option('--port <n>', 'port to listen on (0: any free port)', '8080')
     .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--no-browser', "accepted as in dbt; strata never opens a browser itself")
     .option('--project-dir <dir>', 'the project folder')
     .action(async (options: DocsServeOptions) => {
       exitCode = await runDocsServe(options, logger);
