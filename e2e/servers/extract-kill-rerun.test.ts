@@ -15,7 +15,8 @@ import { startMariaDb, type MariaDbServer } from './mariadb-server.js';
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = path.join(repo, 'dist/cli/bin.js');
 const PASSWORD = 'kill-test-pw-1234';
-const ROWS = 250_000;
+// Two parts per table (a part is a 100,000-row chunk), so a kill can fall between them.
+const ROWS = 150_000;
 let db: MariaDbServer;
 
 beforeAll(async () => {
