@@ -115,7 +115,8 @@ describe('strata extract from MongoDB (wire test server)', () => {
     expect((await strata(dir, 'extract')).code).toBe(0);
     server.replace(db, 'products', product(2, '2026-06-29T08:00:00Z', '44.90'));
     server.insert(db, 'reviews', [{ _id: id(101), product_id: hex(2), customer_id: 8, rating: 3, title: 'ok', updated_at: new Date('2026-06-29T09:00:00Z') }]);
-    const rerun = await strata(dir, 'extract');
+    // Three tables of one source at once, on one client.
+    const rerun = await strata(dir, 'extract', '--threads', '3');
     expect(rerun.code, rerun.output).toBe(0);
     expect(rerun.output).toMatch(/OK extracted shop_mongo\.products: 1 rows/);
     expect(rerun.output).toMatch(/OK extracted shop_mongo\.product_variants: 2 rows/);
