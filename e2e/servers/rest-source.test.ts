@@ -156,6 +156,13 @@ describe('REST source against a local HTTP API', () => {
     expect(messages[2]).toMatch(/^GET .* has no records at 'data\.items' \(the body is a list\)$/);
     expect(messages[3]).toMatch(/^GET .*\/no\/such\/endpoint\?api_key=\*\*\* returned HTTP 404/);
     for (const message of messages) expect(message).not.toContain('sekrit');
+    // A paginator that does not fit the API (the cursor never moves) stops instead of looping; max_pages caps a run.
+    const [loop, capped] = await extract(source('loop_api', {}, [
+      { name: 'loop', settings: { path: '/link/orders', paginator: { type: 'link_header', rel: 'first' } } },
+      { name: 'capped', settings: { path: '/link/orders', paginator: { type: 'link_header', max_pages: 2 } } },
+    ]));
+    expect((loop.error as Error).message).toMatch(/^the paginator asks for http:\/\/127\.0\.0\.1:\d+\/link\/orders\?page=1 again; its settings do not fit this API$/);
+    expect(capped.manifests.map((m) => m.rows)).toEqual([4]);
     expect(await lake.writer.committedLoads('broken_api', 'html')).toEqual([]);
   });
 

@@ -176,6 +176,8 @@ describe('SFTP source against OpenSSH', () => {
       expect((returns.error as Error).message).toMatch(/^a file could not be loaded: .*returns\/r1\.jsonl: line 2 is not valid JSON/);
       expect(returns.manifests).toEqual([]);
       expect((await lake.extract(connection, 'sftp', 'partner_sftp', tables[2])).manifests.map((m) => m.rows)).toEqual([1]);
+      const missing = await lake.extract(connection, 'sftp', 'partner_sftp', { name: 'missing', settings: { pattern: '*.csv', folder: 'no/such/folder' } });
+      expect((missing.error as Error).message).toMatch(new RegExp(`^cannot list the remote folder '${sshd.files}/no/such/folder': .*No such file`));
       // Fixed on the server: the next run loads it, and only it.
       put('orders/o2.csv', 'id,total\n2,20\n', new Date('2026-11-05T00:00:00Z'));
       const rerun = await lake.extract(connection, 'sftp', 'partner_sftp', tables[0]);
