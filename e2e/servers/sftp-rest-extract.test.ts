@@ -125,3 +125,44 @@ describe('strata extract from SFTP and a REST API', () => {
     }
   });
 });
+
+describe('strata extract: REST and SFTP loader mistakes', () => {
+  it('an API key or password written in the YAML is refused before anything runs, naming file and line', async () => {
+    const dir = project({
+      'project.yml': projectYml(),
+      'models/sources.yml': `sources:
+  - name: shop_api
+    loader:
+      type: rest
+      base_url: ${api.url}
+      auth: {type: api_key, name: X-API-Key, api_key: key-456}
+    tables:
+      - name: orders
+`,
+    });
+    const result = await strata(dir, 'extract');
+    expect(result.code).toBe(2);
+    expect(result.output).toMatch(/models\/sources\.yml:6: 'api_key' of source 'shop_api' is written in the file; secrets come only from the environment or the profile/);
+    expect(api.requests.some((r) => r.path === '/offset/orders')).toBe(false);
+  });
+
+  it('a mistyped SFTP key is one error naming the file, line and the key it probably meant', async () => {
+    const dir = project({
+      'project.yml': projectYml(),
+      'models/sources.yml': `sources:
+  - name: partner_sftp
+    loader:
+      type: sftp
+      host: 127.0.0.1
+      username: root
+      key_file: /tmp/none
+    tables:
+      - name: stock
+        loader: {patern: "*.csv"}
+`,
+    });
+    const result = await strata(dir, 'extract');
+    expect(result.code).toBe(2);
+    expect(result.output).toMatch(/models\/sources\.yml:10: table 'partner_sftp\.stock': unknown loader key 'patern'\n.*hint: did you mean 'pattern'\?/);
+  });
+});
