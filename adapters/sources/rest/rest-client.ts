@@ -1,3 +1,4 @@
+import { parseJsonExact } from '../parse-json-exact.js';
 import type { RestAuth, RestSourceSettings } from './rest-config.js';
 
 /** A response body parsed as JSON, with the URL and headers it came with. */
@@ -79,7 +80,7 @@ export class RestClient {
       if (isHtml(text, response)) throw new RestApiError(`GET ${shown} returned an HTML page instead of JSON (HTTP ${response.status})${snippet(text, response)}`);
       if (!text.trim()) return { url: new URL(response.url || request.url), headers: response.headers, body: null };
       try {
-        return { url: new URL(response.url || request.url), headers: response.headers, body: JSON.parse(text) };
+        return { url: new URL(response.url || request.url), headers: response.headers, body: parseJsonExact(text) };
       } catch (error) {
         throw new RestApiError(`GET ${shown} returned malformed JSON (${(error as Error).message}): ${JSON.stringify(text.slice(0, 120))}`);
       }

@@ -47,6 +47,6 @@ describe('SFTP file parser', () => {
   });
 
   it('NDJSON keeps nested values and skips blank lines', async () => {
-    expect(await rows('{"id":1,"tags":["a"],"m":{"k":null}}\r\n\r\n{"id":2}\n', { format: 'jsonl' })).toEqual([{ id: 1, tags: ['a'], m: { k: null } }, { id: 2 }]);
+    expect(await rows('{"id":1,"tags":["a"],"m":{"k":null}}\r\n\r\n{"id":2}\n{"id":9007199254740993}\n', { format: 'jsonl' })).toEqual([{ id: 1, tags: ['a'], m: { k: null } }, { id: 2 }, { id: '9007199254740993' }]);
   });
 });

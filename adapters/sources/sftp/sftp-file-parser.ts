@@ -7,6 +7,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import type { LakeColumn, LakeFormat } from '../../../core/lake/lake-layout.js';
+import { parseJsonExact } from '../parse-json-exact.js';
 import type { SftpFileFormat } from './sftp-config.js';
 
 /** How to read one downloaded file. */
@@ -110,7 +111,7 @@ async function* jsonLines(stream: () => Readable): AsyncIterable<Record<string, 
     if (!line.trim()) continue;
     let value: unknown;
     try {
-      value = JSON.parse(line);
+      value = parseJsonExact(line);
     } catch (error) {
       throw new Error(`line ${n} is not valid JSON: ${(error as Error).message}`);
     }
