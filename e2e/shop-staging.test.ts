@@ -46,4 +46,21 @@ describe('the shop project on generated raw data', () => {
       (select count(*) - count(distinct event_id) from main_staging.stg_web_api__events)::int as duplicate_events`);
     expect(clean).toEqual({ dirty_emails: 0, dirty_skus: 0, duplicate_events: 0 });
   }, 600_000);
+
+  it('after --day 2, the incremental events model equals a full refresh (late and resent events included)', async () => {
+    const events = `select count(*)::int as n, sum(hash(event_id, event_type, session_id, occurred_at, received_at, loaded_at))::varchar as h from main_staging.stg_web_api__events`;
+    const [before] = await queryProject(dir, events);
+    const day2 = await strata(dir, 'generate', '--scale', SCALE, '--day', '2');
+    expect(day2.code, day2.output).toBe(0);
+    expect(day2.output).toContain('Landing 1 load per table');
+    const incremental = await strata(dir, 'build', '--select', 'stg_web_api__events');
+    expect(incremental.code, incremental.output).toBe(0);
+    const [after] = await queryProject(dir, events);
+    expect(after.n).toBeGreaterThan(before.n as number);
+    const summary = JSON.parse(readFileSync(path.join(dir, 'lake/ground_truth/summary.json'), 'utf8')) as { staging_rows: Record<string, number> };
+    expect(after.n).toBe(summary.staging_rows.stg_web_api__events);
+    const full = await strata(dir, 'build', '--select', 'stg_web_api__events', '--full-refresh');
+    expect(full.code, full.output).toBe(0);
+    expect(await queryProject(dir, events)).toEqual([after]);
+  }, 600_000);
 });

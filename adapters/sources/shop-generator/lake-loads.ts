@@ -82,6 +82,6 @@ function landLoad(writer: LakeWriter, world: World, spec: TableSpec, window: Loa
     ...(spec.fileSource ? { sourceFile: `${spec.table === 'inventory_snapshots' ? 'inventory' : 'settlements'}/` } : {}),
     loadedAt,
     loadId: newLoadId(loadedAt, () => random.next()),
-    maxRowsPerPart: 250_000,
+    maxRowsPerPart: 100_000,
   });
 }

@@ -21,6 +21,7 @@ export function inventoryFiles(seed: number, inventory: Inventory, within: (deli
   const { day, sku, onHand, inbound } = inventory.snapshots;
   const files = new Map<string, PartnerFile>();
   const wanted = new Map<number, boolean>();
+  const dates = new Map<number, string>();
   const isWanted = (index: number) => {
     let hit = wanted.get(index);
     if (hit === undefined) {
@@ -34,7 +35,7 @@ export function inventoryFiles(seed: number, inventory: Inventory, within: (deli
     if (!isWanted(day[i])) continue;
     const state = inventory.skus[sku[i]];
     const supplier = state.variant.supplier;
-    const date = isoDate(dayAt(day[i]));
+    const date = dates.get(day[i]) ?? dates.set(day[i], isoDate(dayAt(day[i]))).get(day[i])!;
     const key = `${date}|${supplier}`;
     let file = files.get(key);
     if (!file) {
