@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
-import type { Adapter, AdapterFactory, AdapterOptions, AttachingAdapter, ColumnDef, QueryResult, RelationInfo, RelationRef, RelationType } from '../../core/adapter/adapter.js';
+import type { Adapter, AdapterFactory, AdapterOptions, AttachingAdapter, ColumnDef, ColumnListingAdapter, QueryResult, RelationInfo, RelationRef, RelationType } from '../../core/adapter/adapter.js';
 import { UserError } from '../../core/errors/user-error.js';
 import { DuckDBConnectionPool, inTransaction, runOn } from './duckdb-connection.js';
 import { DuckDBDialect } from './duckdb-dialect.js';
@@ -11,7 +11,7 @@ import { catalogNameFor, readDuckDBTarget, type DuckDBTarget } from './duckdb-ta
 const INSERT_BATCH = 500;
 
 /** The embedded DuckDB warehouse: one database file (or memory) shared by a pool of connections. */
-export class DuckDBAdapter implements AttachingAdapter {
+export class DuckDBAdapter implements AttachingAdapter, ColumnListingAdapter {
   readonly type = 'duckdb';
   readonly sql = new DuckDBDialect();
   readonly defaultSchema: string;
@@ -93,6 +93,28 @@ export class DuckDBAdapter implements AttachingAdapter {
       [rel.database ?? this.catalog, rel.schema, rel.identifier],
     );
     return result.rows.map(([name, dataType]) => ({ name: name as string, dataType: dataType as string }));
+  }
+
+  canListSchemaColumns(): this is ColumnListingAdapter {
+    return true;
+  }
+
+  async listSchemaColumns(database: string | null, schema: string): Promise<Map<string, ColumnDef[]>> {
+    // One scan of the catalog instead of one per relation: 10,000 getColumns calls each scan it all.
+    const result = await this.connections().run(
+      `select table_name, column_name, data_type from duckdb_columns()
+        where lower(database_name) = lower($1) and lower(schema_name) = lower($2)
+        order by table_name, column_index`,
+      [database ?? this.catalog, schema],
+    );
+    const out = new Map<string, ColumnDef[]>();
+    for (const [table, name, dataType] of result.rows) {
+      const key = (table as string).toLowerCase();
+      const list = out.get(key) ?? [];
+      list.push({ name: name as string, dataType: dataType as string });
+      out.set(key, list);
+    }
+    return out;
   }
 
   async createSchema(database: string | null, schema: string): Promise<void> {

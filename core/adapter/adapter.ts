@@ -184,6 +184,14 @@ export interface Adapter {
   canAttachDatabases?(): this is AttachingAdapter;
   /** Whether this adapter can zero-copy clone a table (absent: it cannot; `strata clone` then creates views). */
   canCloneRelations?(): this is CloningAdapter;
+  /** Whether this adapter can read a whole schema's columns in one query (absent: the docs catalog asks getColumns per relation). */
+  canListSchemaColumns?(): this is ColumnListingAdapter;
+}
+
+/** An adapter that reads every column of a schema at once, for the docs catalog of large projects. */
+export interface ColumnListingAdapter extends Adapter {
+  /** Columns of each relation in a schema, in order, keyed by the relation's name in lower case. */
+  listSchemaColumns(database: string | null, schema: string): Promise<Map<string, ColumnDef[]>>;
 }
 
 /** An adapter whose databases are files it can open next to its own (DuckDB's ATTACH). */

@@ -61,3 +61,28 @@ describe('readCatalog', () => {
     expect(catalog.errors).toEqual(['columns of model.shop.secret: permission denied']);
   });
 });
+
+describe('readCatalog with an adapter that lists a schema at once', () => {
+  it('asks once per schema instead of once per relation', async () => {
+    const base = fakeAdapter({ 'main.a': { type: 'table', columns: [] }, 'main.b': { type: 'view', columns: [] } });
+    let schemaCalls = 0;
+    const adapter = Object.assign(base, {
+      canListSchemaColumns: () => true,
+      async listSchemaColumns(_database: string | null, schema: string) {
+        schemaCalls++;
+        return new Map([
+          ['a', [{ name: 'x', dataType: 'INTEGER' }]],
+          ['b', [{ name: 'y', dataType: 'VARCHAR' }, { name: 'z', dataType: 'DATE' }]],
+        ].map(([k, v]) => [`${k}`, v as ColumnDef[]]).filter(() => schema === 'main'));
+      },
+    }) as unknown as Adapter & { columnCalls: number };
+    const catalog = await readCatalog(
+      adapter,
+      ['a', 'b'].map((name) => ({ uniqueId: `model.shop.${name}`, isSource: false, database: null, schema: 'main', identifier: name })),
+      { invocationId: 'x', threads: 4 },
+    );
+    expect(schemaCalls).toBe(1);
+    expect(base.columnCalls).toBe(0);
+    expect(Object.values(catalog.nodes['model.shop.b'].columns).map((c) => [c.name, c.type, c.index])).toEqual([['y', 'VARCHAR', 1], ['z', 'DATE', 2]]);
+  });
+});

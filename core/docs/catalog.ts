@@ -1,4 +1,4 @@
-import type { Adapter, RelationInfo } from '../adapter/adapter.js';
+import type { Adapter, ColumnDef, RelationInfo } from '../adapter/adapter.js';
 import { artifactMetadata } from '../artifacts/artifact-metadata.js';
 
 /** One column of catalog.json, as dbt writes it. */
@@ -38,8 +38,9 @@ const NO_STATS = { has_stats: { id: 'has_stats', label: 'Has Stats?', value: fal
 
 /**
  * Reads the columns and types of every relation from the warehouse, through the adapter: one
- * listing per schema finds which relations exist, then their columns on up to `threads`
- * connections. Relations not built yet are left out, as dbt does.
+ * listing per schema finds which relations exist, then their columns, a schema at a time where
+ * the adapter can list them so, else relation by relation on up to `threads` connections.
+ * Relations not built yet are left out, as dbt does.
  */
 export async function readCatalog(adapter: Adapter, relations: CatalogRelation[], input: { invocationId: string; threads: number }): Promise<Catalog> {
   const catalog: Catalog = { metadata: artifactMetadata('catalog/v1', input.invocationId), nodes: {}, sources: {}, errors: null };
@@ -55,13 +56,21 @@ export async function readCatalog(adapter: Adapter, relations: CatalogRelation[]
     }
   }
   const todo = relations.filter((rel) => existing.has(relationKey(rel.database, rel.schema, rel.identifier)));
+  // Where the adapter can, one query per schema; else one per relation.
+  const bySchema = new Map<string, Promise<Map<string, ColumnDef[]>>>();
+  const columnsOf = (rel: CatalogRelation, identifier: string): Promise<ColumnDef[]> => {
+    if (!adapter.canListSchemaColumns?.()) return adapter.getColumns({ database: rel.database, schema: rel.schema, identifier });
+    const key = schemaKey(rel.database, rel.schema);
+    if (!bySchema.has(key)) bySchema.set(key, adapter.listSchemaColumns(rel.database, rel.schema));
+    return bySchema.get(key)!.then((all) => all.get(identifier.toLowerCase()) ?? []);
+  };
   let next = 0;
   const worker = async () => {
     while (next < todo.length) {
       const rel = todo[next++];
       const info = existing.get(relationKey(rel.database, rel.schema, rel.identifier))!;
       try {
-        const columns = await adapter.getColumns({ database: rel.database, schema: rel.schema, identifier: info.identifier });
+        const columns = await columnsOf(rel, info.identifier);
         const entry: CatalogEntry = {
           metadata: { type: info.type === 'view' ? 'VIEW' : 'BASE TABLE', schema: info.schema, name: info.identifier, database: info.database, comment: null, owner: null },
           columns: Object.fromEntries(columns.map((c, i) => [c.name, { type: c.dataType, index: i + 1, name: c.name, comment: null }])),
