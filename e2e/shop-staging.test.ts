@@ -63,4 +63,14 @@ describe('the shop project on generated raw data', () => {
     expect(full.code, full.output).toBe(0);
     expect(await queryProject(dir, events)).toEqual([after]);
   }, 600_000);
+
+  it('a bad flag is one message and exit code 2', async () => {
+    const zero = await strata(dir, 'generate', '--scale', '0');
+    expect(zero.code).toBe(2);
+    expect(zero.output).toMatch(/--scale must be a number above 0, got 0/);
+    const text = await strata(dir, 'generate', '--day', 'two');
+    expect(text.code).toBe(2);
+    expect(text.output).toContain("--day must be a number, got 'two'");
+    expect(text.output).not.toContain('internal error');
+  });
 });
