@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +12,27 @@ describe('FileWriter', () => {
     await writer.flush();
     expect(readFileSync(path.join(dir, 'f3', 'm1200.sql'), 'utf8')).toBe('select 1200');
     expect(readFileSync(path.join(dir, 'f0', 'm0.sql'), 'utf8')).toBe('select 0');
+  });
+
+  it('leaves a file that already holds the same text alone, and rewrites one that differs', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'strata-writer-'));
+    mkdirSync(path.join(dir, 'm'));
+    const same = path.join(dir, 'm', 'same.sql');
+    const changed = path.join(dir, 'm', 'changed.sql');
+    writeFileSync(same, 'select 1');
+    writeFileSync(changed, 'select 2');
+    const past = new Date('2001-01-01T00:00:00Z');
+    utimesSync(same, past, past);
+    utimesSync(changed, past, past);
+    const writer = new FileWriter();
+    writer.write(same, 'select 1');
+    writer.write(changed, 'select 22');
+    writer.write(path.join(dir, 'm', 'new.sql'), 'select 3');
+    await writer.flush();
+    expect(statSync(same).mtime.getTime()).toBe(past.getTime());
+    expect(readFileSync(changed, 'utf8')).toBe('select 22');
+    expect(statSync(changed).mtime.getTime()).toBeGreaterThan(past.getTime());
+    expect(readFileSync(path.join(dir, 'm', 'new.sql'), 'utf8')).toBe('select 3');
   });
 
   it('reports a file that cannot be written', async () => {

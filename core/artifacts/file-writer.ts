@@ -1,16 +1,28 @@
 import { Worker } from 'node:worker_threads';
 
 // Runs on a second thread: writing thousands of small files costs the main thread nothing.
+// A file that already holds the same text is left alone: on this kind of disk, reading and
+// comparing 30,000 small files takes 1.5-2 s where overwriting them took 6-100 s. Files in a
+// folder this writer created are new, so they are written without looking.
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
-const { mkdirSync, writeFileSync } = require('node:fs');
+const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 const folders = new Set();
+const created = new Set();
 parentPort.on('message', (batch) => {
   try {
     for (const [file, contents] of batch) {
       const dir = path.dirname(file);
-      if (!folders.has(dir)) { mkdirSync(dir, { recursive: true }); folders.add(dir); }
+      if (!folders.has(dir)) {
+        if (mkdirSync(dir, { recursive: true }) !== undefined) created.add(dir);
+        folders.add(dir);
+      }
+      if (!created.has(dir)) {
+        let old;
+        try { old = readFileSync(file, 'utf8'); } catch {}
+        if (old === contents) continue;
+      }
       writeFileSync(file, contents);
     }
     parentPort.postMessage({ ok: true });
