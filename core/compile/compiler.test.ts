@@ -40,4 +40,22 @@ describe('Compiler', () => {
     const compiler = new Compiler(p, { ...options, overrides: { ref: { a: '__input_a' }, source: { 'shop.orders': '__input_orders' }, vars: { d: '2030' }, isIncremental: true } });
     expect(compiler.compile(p.nodes.get('model.shop.b')!).sql).toBe("select * from __input_a, __input_orders where d > '2030' and incr");
   });
+
+  it('a partial argument named like the source or ref helper is one clear error naming the line', async () => {
+    const p = await project({
+      'macros/channel.sql': 'coalesce({{mapping}}.channel_group, {{source}})',
+      'models/a.sql': 'select 1 as id',
+      'models/b.sql': 'select\n  {{> channel mapping="cm" source="s.utm_source"}} as channel\nfrom {{ref "a"}}',
+      'macros/upstream.sql': 'select * from {{ref}}',
+      'models/c.sql': '{{> upstream ref="a"}}',
+    });
+    const compiler = new Compiler(p, options);
+    expect(() => compiler.compile(p.nodes.get('model.shop.b')!)).toThrow(/source needs literal names, as in \{\{source "shop_mysql" "orders"\}\}/);
+    try {
+      compiler.compile(p.nodes.get('model.shop.b')!);
+    } catch (error) {
+      expect((error as { hint?: string }).hint).toContain("a partial argument or variable called 'source'");
+    }
+    expect(() => compiler.compile(p.nodes.get('model.shop.c')!)).toThrow(/ref needs literal names/);
+  });
 });

@@ -174,10 +174,15 @@ export class Compiler {
     const project = this.project;
     const frame = () => this.frame!;
     const fail = (options: HelperOptions, message: string, hint?: string) => new UserError(message, { file: frame().template.file, line: options?.loc?.start?.line, hint });
+    // Helpers win over same-named variables, as in Handlebars: a partial argument `source="..."`
+    // read back as {{source}} calls the source helper with no names.
+    const shadowed = (options: HelperOptions, helper: string, example: string) =>
+      fail(options, `${helper} needs literal names, as in ${example}`, `a partial argument or variable called '${helper}' cannot be read as {{${helper}}}: the ${helper} helper wins; rename it`);
     return {
       ...macros,
       ref: (...args: unknown[]) => {
         const { node, ephemerals } = frame();
+        if (args.length < 2 || typeof args[args.length - 2] !== 'string') throw shadowed(args[args.length - 1] as HelperOptions, 'ref', '{{ref "stg_orders"}}');
         const name = String(args.length > 2 ? args[1] : args[0]);
         const override = this.options.overrides?.ref?.[name];
         if (override !== undefined) return override;
@@ -197,7 +202,10 @@ export class Compiler {
         }
         return this.relationOf(target);
       },
-      source: (sourceName: unknown, table: unknown, options: unknown) => {
+      source: (...args: unknown[]) => {
+        const options = args.pop();
+        const [sourceName, table] = args;
+        if (typeof sourceName !== 'string' || typeof table !== 'string') throw shadowed(options as HelperOptions, 'source', '{{source "shop_mysql" "orders"}}');
         const override = this.options.overrides?.source?.[`${sourceName}.${table}`];
         if (override !== undefined) return override;
         const source = project.sources.get(`source.${frame().node.package_name}.${sourceName}.${table}`);
