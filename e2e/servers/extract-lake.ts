@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { DuckDBParquetEncoder } from '../../adapters/duckdb/duckdb-parquet-encoder.js';
+import { DuckDBParquetAppender } from '../../adapters/duckdb/duckdb-parquet-appender.js';
 import type { SourceConnection, SourceTableConfig } from '../../core/extract/source-adapter.js';
 import type { LakeStorage } from '../../core/lake/lake-storage.js';
 import type { LoadManifest } from '../../core/lake/lake-layout.js';
@@ -19,7 +19,7 @@ export interface ExtractOutcome {
 /**
  * A local lake for source tests: drives a SourceConnection through the contract the way the
  * extract runner does (state from the newest committed load, each load committed before the next
- * is asked for) with the real LakeWriter and Parquet encoder, and reads committed loads with DuckDB.
+ * is asked for) with the real LakeWriter and the Parquet encoder the CLI uses, and reads committed loads with DuckDB.
  */
 export class ExtractLake {
   readonly root = mkdtempSync(path.join(os.tmpdir(), 'strata-lake-'));
@@ -32,7 +32,7 @@ export class ExtractLake {
     const state = options.fullRefresh ? undefined : await this.writer.latestState(source, table.name);
     const manifests: LoadManifest[] = [];
     // One encoder per table, as the runner does: tables may be extracted at the same time.
-    const parquet = new DuckDBParquetEncoder();
+    const parquet = new DuckDBParquetAppender();
     try {
       for await (const load of connection.extract({ table, state, fullRefresh: options.fullRefresh ?? false, signal: new AbortController().signal })) {
         const encoder = load.format === 'jsonl' ? new JsonLinesEncoder() : parquet;

@@ -129,6 +129,17 @@ describe('SFTP source against OpenSSH', () => {
     }
   });
 
+  it('CSV values land exactly on the text path: tabs, quotes, newlines, spaces, unicode, empty text and null', async () => {
+    put('tricky/t.csv', 'id,v\n1,"a\tb"\n2,"say ""hi"""\n3,"two\nlines"\n4,  padded  \n5,ünïcödé €\n6,""\n7,\n8,\\N\n');
+    const table: SourceTableConfig = { name: 'tricky', settings: { pattern: 'tricky/*.csv', column_types: { id: 'INTEGER' } } };
+    await withConnection(sourceConfig([table]), async (connection) => {
+      expect((await lake.extract(connection, 'sftp', 'partner_sftp', table)).manifests.map((m) => m.rows)).toEqual([8]);
+    });
+    expect(await lake.query('partner_sftp', 'tricky', 'select id, v from t order by id')).toEqual([
+      { id: 1, v: 'a\tb' }, { id: 2, v: 'say "hi"' }, { id: 3, v: 'two\nlines' }, { id: 4, v: '  padded  ' }, { id: 5, v: 'ünïcödé €' }, { id: 6, v: '' }, { id: 7, v: null }, { id: 8, v: '\\N' },
+    ]);
+  });
+
   it('a rerun lands only new and changed files; unchanged files are not loaded again', async () => {
     const table: SourceTableConfig = { name: 'stock', settings: { pattern: 'stock/*.{csv,tsv,csv.gz}', disposition: 'merge', primary_key: 'sku' } };
     await withConnection(sourceConfig([table]), async (connection) => {

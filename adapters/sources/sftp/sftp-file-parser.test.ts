@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
 import { SftpFileParser, type ParseOptions } from './sftp-file-parser.js';
+import { spoolCsvText, spooledBatches } from './sftp-csv-reader.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'strata-sftp-parse-'));
 const parser = new SftpFileParser();
@@ -44,6 +46,18 @@ describe('SFTP file parser', () => {
     await expect(rows(gzipSync('a\n1\n').subarray(0, 12), { gzip: true })).rejects.toThrow(/unexpected end of file/);
     await expect(rows('{"a":1}\n[1]\n', { format: 'jsonl' })).rejects.toThrow(/line 2 is not a JSON object/);
     await expect(rows('not parquet', { format: 'parquet' })).rejects.toThrow(/parquet/i);
+  });
+
+  it('CSV re-written as the lake\'s delimited text: tab separated, quoted where needed, null empty, "" kept, cut into parts', async () => {
+    const spool = path.join(dir, 'spool.tsv');
+    const csv = 'a,b\n1,"tab\there"\n2,"say ""hi"""\n3,\n4,""\n5,"two\nlines"\n';
+    const { names, batches } = await spoolCsvText(Readable.from([csv]), ',', true, spool, 2);
+    expect(names).toEqual(['a', 'b']);
+    expect(batches.map((b) => b.rows)).toEqual([2, 2, 1]);
+    const texts: string[] = [];
+    for await (const batch of spooledBatches(spool, batches)) texts.push(Buffer.from(batch.text).toString());
+    expect(texts).toEqual(['1\t"tab\there"\n2\t"say ""hi"""\n', '3\t\n4\t""\n', '5\t"two\nlines"\n']);
+    expect(batches[1].longestLine).toBe(5);
   });
 
   it('NDJSON keeps nested values and skips blank lines', async () => {

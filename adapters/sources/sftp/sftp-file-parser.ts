@@ -4,11 +4,11 @@ import { pipeline as pipelineStreams, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { parse } from 'csv-parse';
-import { parse as parseSync } from 'csv-parse/sync';
 import type { LakeColumn, LakeFormat } from '../../../core/lake/lake-layout.js';
+import type { TextBatch } from '../../../core/lake/lake-writer.js';
 import { parseJsonExact } from '../parse-json-exact.js';
 import type { SftpFileFormat } from './sftp-config.js';
+import { csvRows, spoolCsvText, spooledBatches } from './sftp-csv-reader.js';
 
 /** How to read one downloaded file. */
 export interface ParseOptions {
@@ -25,6 +25,13 @@ export interface ParsedFile {
   /** Exact column types where the file declares them (Parquet). */
   schema?: LakeColumn[];
   rows(): AsyncIterable<Record<string, unknown>>;
+  /** Reads the file through once: a malformed file throws here, before its load starts. */
+  check(): Promise<void>;
+  /**
+   * CSV/TSV landing as Parquet, after check(): the column names in file order and the file as the
+   * lake's delimited text parts (the lake writer's fast path: DuckDB parses each part at once).
+   */
+  text?(): { names: string[]; batches: AsyncIterable<TextBatch> };
 }
 
 /**
@@ -34,7 +41,10 @@ export interface ParsedFile {
 export class SftpFileParser {
   private duckdb?: Promise<DuckDBInstance>;
 
-  /** The file's rows; for Parquet also its schema (a gzipped Parquet file is first unpacked to `scratch`). */
+  /**
+   * The file's rows; for Parquet also its schema. `scratch` is a temporary path beside the file: a
+   * gzipped Parquet file is unpacked there, a CSV file re-written there as delimited text parts.
+   */
   async open(file: string, options: ParseOptions, scratch: string): Promise<ParsedFile> {
     if (options.format === 'parquet') {
       let local = file;
@@ -42,13 +52,25 @@ export class SftpFileParser {
         local = scratch;
         await pipeline(createReadStream(file), createGunzip(), createWriteStream(local));
       }
-      return this.openParquet(local, options.landAs);
+      return withCheck(await this.openParquet(local, options.landAs));
     }
     // pipeline() passes a read or gunzip error on to the last stream, so the row iterator throws it.
     const stream = (): Readable => (options.gzip ? pipe(createReadStream(file), createGunzip()) : createReadStream(file));
-    if (options.format === 'jsonl') return { rows: () => jsonLines(stream) };
+    if (options.format === 'jsonl') return withCheck({ rows: () => jsonLines(stream) });
     const delimiter = options.delimiter ?? (options.format === 'tsv' ? '\t' : ',');
-    return { rows: () => csvRows(stream, delimiter, options.header) };
+    const rows = () => csvRows(stream(), delimiter, options.header);
+    if (options.landAs !== 'parquet') return withCheck({ rows });
+    let spool: Awaited<ReturnType<typeof spoolCsvText>> | undefined;
+    return {
+      rows,
+      check: async () => {
+        spool = await spoolCsvText(stream(), delimiter, options.header, scratch);
+      },
+      text: () => {
+        if (!spool) throw new Error('check() the file before reading its text');
+        return { names: spool.names, batches: spooledBatches(scratch, spool.batches) };
+      },
+    };
   }
 
   async close(): Promise<void> {
@@ -57,7 +79,7 @@ export class SftpFileParser {
     this.duckdb = undefined;
   }
 
-  private async openParquet(file: string, landAs: LakeFormat): Promise<ParsedFile> {
+  private async openParquet(file: string, landAs: LakeFormat): Promise<Omit<ParsedFile, 'check'>> {
     const from = `read_parquet(${literal(file)})`;
     // A connection per query: the tables of a source may be read at once (--threads), and a DuckDB
     // connection runs one streaming query at a time.
@@ -102,6 +124,16 @@ export class SftpFileParser {
   }
 }
 
+/** A parsed file whose check reads every row once. */
+function withCheck(file: Omit<ParsedFile, 'check'>): ParsedFile {
+  return {
+    ...file,
+    check: async () => {
+      for await (const _row of file.rows());
+    },
+  };
+}
+
 /** NDJSON: one object per line; blank lines are skipped. */
 async function* jsonLines(stream: () => Readable): AsyncIterable<Record<string, unknown>> {
   const lines = createInterface({ input: stream(), crlfDelay: Infinity });
@@ -118,40 +150,6 @@ async function* jsonLines(stream: () => Readable): AsyncIterable<Record<string, 
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`line ${n} is not a JSON object`);
     yield value as Record<string, unknown>;
   }
-}
-
-/** CSV/TSV records; an unquoted empty field is null, a quoted "" stays an empty string. */
-async function* csvRows(stream: () => Readable, delimiter: string, header: boolean): AsyncIterable<Record<string, unknown>> {
-  // Records come as arrays with their raw text: csv-parse's per-field `cast` hook is several times
-  // slower, so only a record holding a quoted "" is parsed again to tell it from an empty field.
-  const parser = pipe(stream(), parse({ delimiter, bom: true, skip_empty_lines: true, raw: true })) as Readable;
-  let names: string[] | undefined;
-  for await (const { record, raw } of parser as AsyncIterable<{ record: string[]; raw: string }>) {
-    if (!names) {
-      names = header ? headerNames(record) : record.map((_, i) => `column${i}`);
-      if (header) continue;
-    }
-    const values: (string | null)[] = record.includes('') ? withNulls(record, raw, delimiter) : record;
-    const row: Record<string, unknown> = {};
-    for (let i = 0; i < names.length; i++) row[names[i]] = values[i];
-    yield row;
-  }
-}
-
-function headerNames(record: string[]): string[] {
-  const names = record.map((n) => n.trim());
-  names.forEach((name, i) => {
-    if (!name) throw new Error(`the header has no name for column ${i + 1}`);
-    if (names.indexOf(name) !== i) throw new Error(`the header names column '${name}' twice`);
-  });
-  return names;
-}
-
-/** The record's empty fields as null, except those written as a quoted "". */
-function withNulls(record: string[], raw: string, delimiter: string): (string | null)[] {
-  if (!raw.includes('""')) return record.map((v) => (v === '' ? null : v));
-  const [again] = parseSync(raw, { delimiter, cast: (value, context) => (value === '' && !context.quoting ? null : value) }) as (string | null)[][];
-  return again;
 }
 
 function pipe<T extends NodeJS.ReadWriteStream>(from: Readable, to: T): T {
