@@ -187,6 +187,11 @@ describe('SFTP source against OpenSSH', () => {
       expect((returns.error as Error).message).toMatch(/^a file could not be loaded: .*returns\/r1\.jsonl: line 2 is not valid JSON/);
       expect(returns.manifests).toEqual([]);
       expect((await lake.extract(connection, 'sftp', 'partner_sftp', tables[2])).manifests.map((m) => m.rows)).toEqual([1]);
+      // A file modified a moment ago may still be uploading: min_age_seconds leaves it for a later run.
+      put('fresh/f1.csv', 'id\n1\n', new Date());
+      put('fresh/f0.csv', 'id\n0\n', new Date(Date.now() - 7_200_000));
+      expect((await lake.extract(connection, 'sftp', 'partner_sftp', { name: 'fresh', settings: { pattern: 'fresh/*.csv', min_age_seconds: 3600 } })).manifests.map((m) => m.rows)).toEqual([1]);
+      expect(await lake.query('partner_sftp', 'fresh', 'select id from t')).toEqual([{ id: '0' }]);
       const missing = await lake.extract(connection, 'sftp', 'partner_sftp', { name: 'missing', settings: { pattern: '*.csv', folder: 'no/such/folder' } });
       expect((missing.error as Error).message).toMatch(new RegExp(`^cannot list the remote folder '${sshd.files}/no/such/folder': .*No such file`));
       // Fixed on the server: the next run loads it, and only it.

@@ -39,12 +39,14 @@ export interface SftpTableSettings {
   delimiter?: string;
   /** CSV/TSV: whether the first line names the columns (default true; else column0, column1...). */
   header: boolean;
+  /** Files modified less than this long ago are left for a later run (they may still be uploading). */
+  minAgeMs: number;
   landing: TableLanding;
 }
 
 // `key_file` is a path, not a secret: a name without "private_key" in it, so it may be written in the file.
 export const SFTP_SOURCE_KEYS = ['host', 'port', 'username', 'password', 'private_key', 'key_file', 'private_key_passphrase', 'host_key_sha256', 'folder', 'timeout_seconds'];
-export const SFTP_TABLE_KEYS = ['pattern', 'folder', 'file_format', 'compression', 'delimiter', 'header', 'column_types'];
+export const SFTP_TABLE_KEYS = ['pattern', 'folder', 'file_format', 'compression', 'delimiter', 'header', 'column_types', 'min_age_seconds'];
 
 /** Reads and checks a source's server settings. */
 export function readSftpServerSettings(source: SourceLoaderConfig): SftpServerSettings {
@@ -95,6 +97,7 @@ export function readSftpTableSettings(source: SourceLoaderConfig, table: SourceT
     compression: reader.oneOf('compression', ['auto', 'gzip', 'none'] as const) ?? 'auto',
     delimiter: delimiter === '\\t' ? '\t' : delimiter,
     header: reader.boolean('header') ?? true,
+    minAgeMs: (reader.number('min_age_seconds', { min: 0 }) ?? 0) * 1000,
     // Files accumulate: each lands once, so the default is append (replace would keep only the newest snapshot).
     landing: readTableLanding(source, table, 'append'),
   };

@@ -196,7 +196,8 @@ export class SftpConnection implements SourceConnection {
     } catch (error) {
       throw new SftpSourceError(`cannot list the remote folder '${table.folder}': ${(error as Error).message.replace(/^list: /, '')}; check the folder and pattern, and that the user may read them`);
     }
-    return files.sort((a, b) => a.modified_at.localeCompare(b.modified_at) || a.path.localeCompare(b.path));
+    const settled = Date.now() - table.minAgeMs;
+    return files.filter((f) => !table.minAgeMs || Date.parse(f.modified_at) <= settled).sort((a, b) => a.modified_at.localeCompare(b.modified_at) || a.path.localeCompare(b.path));
   }
 
   private scratchFolder(): Promise<string> {
