@@ -146,6 +146,33 @@ describe('strata extract: REST and SFTP loader mistakes', () => {
     expect(api.requests.some((r) => r.path === '/offset/orders')).toBe(false);
   });
 
+  it('an HTML error page and malformed JSON are one message each naming source and table; the other table lands', async () => {
+    process.env.SHOP_API_TOKEN = API_CREDENTIALS.bearer;
+    const dir = project({
+      'project.yml': projectYml(),
+      'models/sources.yml': `sources:
+  - name: shop_api
+    loader:
+      type: rest
+      base_url: ${api.url}
+      auth: {type: bearer, token: '{{env "SHOP_API_TOKEN"}}'}
+    tables:
+      - name: status
+        loader: {path: /html}
+      - name: broken
+        loader: {path: /malformed, records_path: data}
+      - name: orders
+        loader: {path: /page/orders, records_path: data, paginator: {type: page_number, page_size_param: per_page, page_size: 2}}
+`,
+    });
+    const result = await strata(dir, 'extract');
+    expect(result.code).toBe(1);
+    expect(result.output).toMatch(/source shop_api, table status: GET http:\/\/127\.0\.0\.1:\d+\/html returned an HTML page instead of JSON \(HTTP 200\): an HTML page "Service Unavailable - maintenance"/);
+    expect(result.output).toMatch(/source shop_api, table broken: GET http:\/\/127\.0\.0\.1:\d+\/malformed returned malformed JSON/);
+    expect(result.output).toMatch(/OK extracted shop_api\.orders: \d+ rows/);
+    expect(result.output).not.toContain(API_CREDENTIALS.bearer);
+  });
+
   it('a mistyped SFTP key is one error naming the file, line and the key it probably meant', async () => {
     const dir = project({
       'project.yml': projectYml(),
