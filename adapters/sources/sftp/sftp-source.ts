@@ -57,6 +57,7 @@ export class SftpSource implements SourceAdapter {
 export class SftpConnection implements SourceConnection {
   private readonly parser = new SftpFileParser();
   private scratch?: Promise<string>;
+  private downloads = 0;
 
   constructor(
     readonly source: SourceLoaderConfig,
@@ -132,6 +133,7 @@ export class SftpConnection implements SourceConnection {
       format: table.landing.format,
       disposition,
       primaryKey: table.landing.primaryKey,
+      cursorField: table.landing.cursorField,
       state: () => state() as unknown as Record<string, unknown>,
       // Set even for a snapshot load, so the lake's schema always has the column.
       sourceFile: single ?? files[0]?.path ?? '',
@@ -159,7 +161,8 @@ export class SftpConnection implements SourceConnection {
     const kind = fileKind(file.path, table);
     if (!kind) throw new Error(`cannot tell its format from the name; set file_format (${['csv', 'tsv', 'jsonl', 'parquet'].join(', ')}) in the table's loader block`);
     const dir = await this.scratchFolder();
-    const id = createHash('sha1').update(file.path).digest('hex').slice(0, 16);
+    // Unique per download: tables whose patterns overlap may fetch one file at the same time.
+    const id = `${createHash('sha1').update(file.path).digest('hex').slice(0, 16)}-${++this.downloads}`;
     const local = path.join(dir, id);
     const cleanup = async () => {
       await Promise.allSettled([rm(local, { force: true }), rm(`${local}.scratch`, { force: true })]);
