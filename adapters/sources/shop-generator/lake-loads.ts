@@ -1,4 +1,4 @@
-import { DuckDBParquetEncoder } from '../../duckdb/duckdb-parquet-encoder.js';
+import { DuckDBParquetAppender } from '../../duckdb/duckdb-parquet-appender.js';
 import { newLoadId, type LoadManifest } from '../../../core/lake/lake-layout.js';
 import type { LakeStorage } from '../../../core/lake/lake-storage.js';
 import { LakeWriter } from '../../../core/lake/lake-writer.js';
@@ -48,7 +48,7 @@ export async function landLoads(world: World, storage: LakeStorage, windows: Loa
   // Two lanes: while DuckDB writes one table's Parquet part, JS generates the other's rows.
   const queue = [...TABLES];
   const lane = async () => {
-    const parquet = new DuckDBParquetEncoder();
+    const parquet = new DuckDBParquetAppender();
     try {
       for (let spec = queue.shift(); spec; spec = queue.shift()) {
         let rows = 0;
@@ -64,7 +64,7 @@ export async function landLoads(world: World, storage: LakeStorage, windows: Loa
   return new Map(TABLES.map((t) => [`${t.source}.${t.table}`, counts.get(`${t.source}.${t.table}`) ?? 0]));
 }
 
-function landLoad(writer: LakeWriter, world: World, spec: TableSpec, window: LoadWindow, encoder: DuckDBParquetEncoder | JsonLinesEncoder): Promise<LoadManifest> {
+function landLoad(writer: LakeWriter, world: World, spec: TableSpec, window: LoadWindow, encoder: DuckDBParquetAppender | JsonLinesEncoder): Promise<LoadManifest> {
   const loadedAt = new Date(window.loadedAt);
   const random = stream(world.seed, 'load-id', spec.source, spec.table, window.name);
   const generator: GeneratorState = { seed: world.seed, scale: world.scale, day: window.day, load: window.name };
