@@ -6,7 +6,7 @@
 //
 // Starts its own mariadbd on 127.0.0.1 (a free port, data under the work folder) and stops it.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { measureProcess, measurementUnavailable, median, tailOfLogs } from './measure-process.mjs';
@@ -59,6 +59,11 @@ async function startMariaDb(dir) {
   return {
     port,
     sql,
+    /** CPU seconds mariadbd has used so far (user + system), from /proc. */
+    cpuSeconds: () => {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    },
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', resolve);
@@ -106,6 +111,21 @@ function projectFiles(dir, port) {
 }
 
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
+
+/**
+ * Runs a command under measureProcess (wall time, peak RSS of the process tree), inside GNU time
+ * for its CPU seconds, and reads mariadbd's CPU seconds around it: on a busy machine CPU time
+ * says more than wall time.
+ */
+async function measured(name, command, commandArgs, env, cwd) {
+  const cpuFile = path.join(work, `logs/${name}.cpu`);
+  const serverBefore = db.cpuSeconds();
+  const result = await measureProcess('/usr/bin/time', ['-f', '%U %S', '-o', cpuFile, command, ...commandArgs], { cwd, env, timeoutMs: 1_800_000, logPrefix: path.join(work, `logs/${name}`) });
+  if (result.code !== 0) throw new Error(`${name} failed:\n${tailOfLogs(result.logPrefix)}`);
+  const [user, system] = existsSync(cpuFile) ? readFileSync(cpuFile, 'utf8').trim().split('\n').at(-1).split(' ').map(Number) : [NaN, NaN];
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
+  return { ...result, cpuSeconds: user + system, serverCpuSeconds: db.cpuSeconds() - serverBefore, load };
+}
 const cli = strataCliPath();
 const db = await startMariaDb(path.join(work, 'mariadb'));
 const results = [];
@@ -119,33 +139,30 @@ try {
     const extracts = [];
     for (let run = 0; run < runs; run++) {
       const dumpFile = path.join(work, `dump-${rows}.tsv`);
-      const dump = await measureProcess('/bin/sh', ['-c', `mariadb --batch --quick -h127.0.0.1 -P${db.port} -ustrata -p"$BENCH_MYSQL_PASSWORD" shop -e 'select * from orders' > ${dumpFile}`], {
-        cwd: work, env: { BENCH_MYSQL_PASSWORD: PASSWORD }, timeoutMs: 1_800_000, logPrefix: path.join(work, `logs/dump-${rows}-${run}`),
-      });
-      if (dump.code !== 0) throw new Error(`the client dump failed:\n${tailOfLogs(dump.logPrefix)}`);
+      const dump = await measured(`dump-${rows}-${run}`, '/bin/sh', ['-c', `mariadb --batch --quick -h127.0.0.1 -P${db.port} -ustrata -p"$BENCH_MYSQL_PASSWORD" shop -e 'select * from orders' > ${dumpFile}`], { BENCH_MYSQL_PASSWORD: PASSWORD }, work);
       dumps.push({ ...dump, bytes: statSync(dumpFile).size });
       rmSync(dumpFile, { force: true });
       const project = path.join(work, `project-${rows}`);
       projectFiles(project, db.port);
-      const extract = await measureProcess(process.execPath, [cli, 'extract', '--project-dir', project], {
-        cwd: project, env: { BENCH_MYSQL_PASSWORD: PASSWORD, CI: 'true' }, timeoutMs: 1_800_000, logPrefix: path.join(work, `logs/extract-${rows}-${run}`),
-      });
-      if (extract.code !== 0) throw new Error(`strata extract failed:\n${tailOfLogs(extract.logPrefix)}`);
+      const extract = await measured(`extract-${rows}-${run}`, process.execPath, [cli, 'extract', '--project-dir', project], { BENCH_MYSQL_PASSWORD: PASSWORD, CI: 'true' }, project);
       const lakeBytes = Number(spawnSync('du', ['-sb', path.join(project, 'lake')], { encoding: 'utf8' }).stdout.split('\t')[0]);
       extracts.push({ ...extract, bytes: lakeBytes });
     }
-    const pick = (list) => ({ seconds: median(list.map((r) => r.seconds)), peakRssMb: Math.max(...list.map((r) => r.peakRssMb)), bytes: list[0].bytes });
+    const pick = (list) => ({
+      seconds: median(list.map((r) => r.seconds)), peakRssMb: Math.max(...list.map((r) => r.peakRssMb)), bytes: list[0].bytes,
+      cpu: median(list.map((r) => r.cpuSeconds)), serverCpu: median(list.map((r) => r.serverCpuSeconds)), load: list.map((r) => r.load).join('/'),
+    });
     results.push({ rows, dump: pick(dumps), extract: pick(extracts) });
   }
 } finally {
   await db.stop();
 }
 
-console.log(`\n| rows | mariadb --batch --quick > file | rows/s | peak RSS | output | strata extract (Parquet lake) | rows/s | peak RSS | lake | extract / dump time |`);
-console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log(`\n| rows | dump wall | dump rows/s | dump CPU (client + server) | dump peak RSS | dump output | extract wall | extract rows/s | extract CPU (strata + server) | extract peak RSS | lake | wall ratio | load avg |`);
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const { rows, dump, extract } of results) {
   console.log(
-    `| ${fmt(rows)} | ${dump.seconds.toFixed(2)} s | ${fmt(rows / dump.seconds)} | ${fmt(dump.peakRssMb)} MB | ${fmt(dump.bytes / 2 ** 20)} MB | ` +
-      `${extract.seconds.toFixed(2)} s | ${fmt(rows / extract.seconds)} | ${fmt(extract.peakRssMb)} MB | ${fmt(extract.bytes / 2 ** 20)} MB | ${(extract.seconds / dump.seconds).toFixed(2)}x |`,
+    `| ${fmt(rows)} | ${dump.seconds.toFixed(2)} s | ${fmt(rows / dump.seconds)} | ${dump.cpu.toFixed(1)} + ${dump.serverCpu.toFixed(1)} s | ${fmt(dump.peakRssMb)} MB | ${fmt(dump.bytes / 2 ** 20)} MB | ` +
+      `${extract.seconds.toFixed(2)} s | ${fmt(rows / extract.seconds)} | ${extract.cpu.toFixed(1)} + ${extract.serverCpu.toFixed(1)} s | ${fmt(extract.peakRssMb)} MB | ${fmt(extract.bytes / 2 ** 20)} MB | ${(extract.seconds / dump.seconds).toFixed(2)}x | ${dump.load} / ${extract.load} |`,
   );
 }

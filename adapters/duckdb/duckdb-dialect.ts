@@ -197,6 +197,10 @@ export class DuckDBDialect implements ConstraintDialect, FileReadingDialect, Lak
     return true;
   }
 
+  loadsInPlace(): boolean {
+    return true;
+  }
+
   /** A view over the table's committed lake files (read in place, so every load is in it at once). */
   loadFromLakeSql(load: LakeTableLoad): string[] {
     const globs = tableGlobs(lakeUrl(load.lakeRoot, load.folder), load.format);

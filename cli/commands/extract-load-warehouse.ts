@@ -1,7 +1,8 @@
 import { canLoadFromLake, type LakeTableLoad } from '../../core/adapter/lake-loading.js';
 import { lakeNames, type ExtractTableResult } from '../../core/extract/run-extract.js';
 import { combinedSchema } from '../../core/extract/schema-evolution.js';
-import { tableKey } from '../../core/lake/lake-layout.js';
+import { LOAD_ID_COLUMN, tableKey } from '../../core/lake/lake-layout.js';
+import type { LakeWriter } from '../../core/lake/lake-writer.js';
 import { isRemoteLakeRoot } from '../../core/lake/lake-root.js';
 import type { Session } from '../session.js';
 
@@ -10,14 +11,15 @@ import type { Session } from '../session.js';
  * the dialect's "load from lake" (a view over the lake files on DuckDB). A failure here is the
  * table's error; the data stays committed in the lake, and the next run loads it again.
  */
-export async function loadIntoWarehouse(session: Session, results: ExtractTableResult[], lakeRoot: string): Promise<void> {
+export async function loadIntoWarehouse(session: Session, results: ExtractTableResult[], lakeRoot: string, writer: LakeWriter): Promise<void> {
   const { adapter, logger, project } = session;
   const sql = adapter.sql;
   if (!canLoadFromLake(sql)) {
     logger.info(`The ${adapter.type} target cannot load from the lake yet: the tables are in the lake only.`, 'lake_load_unsupported');
     return;
   }
-  const landed = results.filter((r) => r.status === 'success' && r.loads.length);
+  // A view over the lake needs redoing only when loads came; a copying warehouse may owe older loads.
+  const landed = results.filter((r) => r.status === 'success' && (r.loads.length || !sql.loadsInPlace?.()));
   if (!landed.length) return;
   if (adapter.type === 'duckdb' && isRemoteLakeRoot(lakeRoot)) {
     // DuckDB reads s3:// only through its httpfs extension, which it downloads on first use.
@@ -29,17 +31,38 @@ export async function loadIntoWarehouse(session: Session, results: ExtractTableR
     const node = project.sources.get(result.task.uniqueId);
     if (!node) continue;
     const names = lakeNames(result.task);
-    const last = result.loads.at(-1)!;
+    const relation = { database: node.database, schema: node.schema, identifier: node.identifier };
+    let loads = result.loads;
+    let existingColumns: string[] = [];
+    try {
+      if (!sql.loadsInPlace?.()) {
+        // Copying warehouses take every committed load newer than the newest they hold, so a load
+        // whose copy failed on an earlier run is copied now: each load goes in exactly once.
+        existingColumns = (await adapter.getColumns(relation)).map((c) => c.name);
+        if (existingColumns.includes(LOAD_ID_COLUMN)) {
+          const newest = (await adapter.execute(`select max(${sql.quote(LOAD_ID_COLUMN)}) from ${sql.relation(relation)}`)).rows[0]?.[0];
+          const committed = await writer.committedLoads(names.source, names.table);
+          loads = committed.filter((l) => typeof newest !== 'string' || l.load_id > newest);
+        }
+      }
+    } catch (error) {
+      result.status = 'error';
+      result.message = `source ${result.task.source.name}, table ${result.task.table.name}: landed in the lake, but the warehouse table could not be read: ${error instanceof Error ? error.message : String(error)}`;
+      continue;
+    }
+    if (!loads.length) continue;
+    const last = loads.at(-1)!;
     const load: LakeTableLoad = {
-      relation: { database: node.database, schema: node.schema, identifier: node.identifier },
+      relation,
       lakeRoot,
       folder: tableKey(names.source, names.table),
       format: last.format,
       disposition: last.disposition,
       primaryKey: last.primary_key,
       ...(result.task.table.load?.cursorField ? { cursorField: result.task.table.load.cursorField } : {}),
-      schema: combinedSchema(result.loads.map((l) => l.schema)),
-      loads: result.loads.map((l) => ({ loadId: l.load_id, folder: `${tableKey(names.source, names.table)}/load_id=${l.load_id}`, schema: l.schema })),
+      schema: combinedSchema(loads.map((l) => l.schema)),
+      loads: loads.map((l) => ({ loadId: l.load_id, folder: `${tableKey(names.source, names.table)}/load_id=${l.load_id}`, schema: l.schema })),
+      existingColumns,
     };
     try {
       await adapter.transaction(sql.loadFromLakeSql(load));

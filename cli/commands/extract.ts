@@ -68,11 +68,12 @@ export async function runExtractCommand(session: Session, options: ExtractOption
     const onSigint = () => interrupt.abort(new Error('interrupted (Ctrl-C)'));
     process.once('SIGINT', onSigint);
     let results: ExtractTableResult[];
+    const writer = new LakeWriter(storage);
     try {
       results = await runExtract({
         tasks,
         adapterFor: (type) => sourceAdapterFor({ type, name: type, file: '' }),
-        writer: new LakeWriter(storage),
+        writer,
         encoderFor,
         threads: session.threads,
         fullRefresh: options.fullRefresh,
@@ -80,12 +81,13 @@ export async function runExtractCommand(session: Session, options: ExtractOption
         reporter,
         signal: interrupt.signal,
       });
+      reporter.stop();
+      await loadIntoWarehouse(session, results, lakeRoot, writer);
     } finally {
+      reporter.stop();
       process.removeListener('SIGINT', onSigint);
       storage.close?.();
     }
-    reporter.stop();
-    await loadIntoWarehouse(session, results, lakeRoot);
     summarize(logger, results, (performance.now() - started) / 1000);
     writeResults(results);
     return results.some((r) => r.status === 'error') ? 1 : 0;
@@ -170,6 +172,7 @@ class ExtractProgress implements ExtractReporter {
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
     this.logger.clearProgress();
   }
 

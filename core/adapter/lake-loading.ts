@@ -46,6 +46,8 @@ export const LAKE_METADATA_COLUMNS: LakeColumn[] = [
 export interface LakeLoader {
   /** Whether this dialect loads from the lake (for the type guard). */
   canLoadFromLake(): boolean;
+  /** Whether the raw table reads the lake files in place (a view): every committed load is in it at once. */
+  loadsInPlace?(): boolean;
   /** The statements, run in order in one transaction, that bring the table's new loads in. */
   loadFromLakeSql(load: LakeTableLoad): string[];
 }
