@@ -133,6 +133,32 @@ describe('strata extract from MySQL', () => {
     expect(viaText.find((r) => r.order_id === '8')).toMatchObject({ doc: '"line\\nbreak"', payload: '22' });
   });
 
+  it('datetime_time_zone: DATETIME values are wall time in that zone and land as instants, on both paths, incrementally too', async () => {
+    const zoned = sourcesYml('', '      datetime_time_zone: Europe/Berlin\n');
+    const text = projectFor(zoned);
+    const rowsPath = projectFor(zoned.replace('      datetime_time_zone', '      text_path: false\n      datetime_time_zone'));
+    for (const dir of [text, rowsPath]) {
+      expect((await strata(dir, 'extract', '--select', 'source:shop_mysql.orders')).code).toBe(0);
+      expect((await strata(dir, 'build', '--select', 'stg_orders')).code).toBe(0);
+      expect(await queryProject(dir, "select order_id, typeof(updated_at) t, strftime(updated_at at time zone 'UTC', '%Y-%m-%d %H:%M:%S.%f') utc from stg_orders where order_id = 1")).toEqual([
+        { order_id: '1', t: 'TIMESTAMP WITH TIME ZONE', utc: '2026-11-01 09:00:00.123456' },
+      ]);
+    }
+    // The cursor state carries the zone; the next run strips it to query MySQL: the changed row 2 and,
+    // within the 1 hour lookback of the last cursor (row 3 at 12:00), row 3 again; not row 1 (10:00).
+    db.sql("update orders set status = 'shipped', updated_at = '2026-11-02 00:00:00' where order_id = 2;", 'shop');
+    for (const dir of [text, rowsPath]) {
+      const again = await strata(dir, 'extract', '--select', 'source:shop_mysql.orders');
+      expect(again.output).toMatch(/OK extracted shop_mysql\.orders: 2 rows/);
+      expect((await strata(dir, 'build', '--select', 'stg_orders')).code).toBe(0);
+      expect(await queryProject(dir, 'select order_id, status from stg_orders order by order_id')).toEqual([
+        { order_id: '1', status: 'placed' },
+        { order_id: '2', status: 'shipped' },
+        { order_id: '3', status: 'placed' },
+      ]);
+    }
+  });
+
   it('incremental: merge keeps the newest row per key within the lookback; append adds only new rows; replace reloads', async () => {
     const dir = projectFor();
     expect((await strata(dir, 'extract')).code).toBe(0);
