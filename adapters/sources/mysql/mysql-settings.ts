@@ -74,6 +74,7 @@ export function readMySqlSettings(source: SourceLoaderConfig): MySqlSourceSettin
   if (!(connectTimeout > 0)) throw fail('connect_timeout', `'connect_timeout' must be a number of seconds`);
   const chunkSize = positiveInt(s.chunk_size, 100_000);
   if (chunkSize === undefined) throw fail('chunk_size', `'chunk_size' must be a whole number of rows above 0`);
+  if (s.text_path !== undefined && typeof s.text_path !== 'boolean') throw fail('text_path', `'text_path' must be true or false`);
   if (s.ssl !== undefined && typeof s.ssl !== 'boolean' && (typeof s.ssl !== 'object' || s.ssl === null)) throw fail('ssl', `'ssl' must be true, false or a mapping of TLS options`);
   return {
     host: text('host') ?? '127.0.0.1',
