@@ -92,18 +92,31 @@
   // draws only what can be seen.
   var graph = null;
   var testsAdded = false;
+  var edgesAdded = false;
+  function addEdges(keep) {
+    for (var e = 0; e < g.edges.length; e += 2) if (keep(g.edges[e], g.edges[e + 1])) graph.mergeEdge(g.edges[e], g.edges[e + 1]);
+  }
+  var touchesTest = function (s, t) { return isTest(s) || isTest(t); };
   function ensureTests() {
     if (testsAdded || !graph) return;
     testsAdded = true;
     var n = g.id.length, size = nodeSize();
     for (var i = 0; i < n; i++) if (isTest(i)) graph.addNode(i, nodeAttributes(i, size * 0.6));
-    for (var e = 0; e < g.edges.length; e += 2) if (isTest(g.edges[e]) || isTest(g.edges[e + 1])) graph.mergeEdge(g.edges[e], g.edges[e + 1]);
+    if (edgesAdded) addEdges(touchesTest);
   }
+  // A big graph's edges join the rendered graph the first time any are to be drawn.
+  function ensureEdges() {
+    if (edgesAdded || !graph) return;
+    edgesAdded = true;
+    addEdges(function (s, t) { return !touchesTest(s, t) || testsAdded; });
+  }
+
   // Level of detail: thousands of edges at once are a grey mass that costs most of a frame, so a
   // big graph draws edges only where at most EDGE_LIMIT of them can reach the screen: once zoomed
   // in far enough, or for a selection of at most EDGE_LIMIT nodes. view is the box (the screen and
   // a quarter screen around it, in graph coordinates) whose edges are drawn; null draws them all.
   var EDGE_LIMIT = 4000;
+  var mainEdges = 0;
   var edgesShown = true;
   var view = null;
   function viewBox() {
@@ -120,7 +133,7 @@
     return (g.x[s] < box.x0 && g.x[t] < box.x0) || (g.x[s] > box.x1 && g.x[t] > box.x1) || (g.y[s] < box.y0 && g.y[t] < box.y0) || (g.y[s] > box.y1 && g.y[t] > box.y1);
   }
   function wantEdges(box) {
-    if (!graph || graph.size <= EDGE_LIMIT) return true;
+    if (!graph || mainEdges <= EDGE_LIMIT) return true;
     if (focus && focus.size <= EDGE_LIMIT) return true;
     if (!box) return false;
     var near = 0;
@@ -153,7 +166,8 @@
     graph = new graphology.DirectedGraph();
     var n = g.id.length, size = nodeSize();
     for (var i = 0; i < n; i++) if (!isTest(i)) graph.addNode(i, nodeAttributes(i, size));
-    for (var e = 0; e < g.edges.length; e += 2) if (!isTest(g.edges[e]) && !isTest(g.edges[e + 1])) graph.mergeEdge(g.edges[e], g.edges[e + 1]);
+    for (var e = 0; e < g.edges.length; e += 2) if (!touchesTest(g.edges[e], g.edges[e + 1])) mainEdges++;
+    if (mainEdges <= EDGE_LIMIT) ensureEdges();
     api.timings.graphBuilt = performance.now();
     var hovered = null;
     var neighbours = new Set();
@@ -222,6 +236,7 @@
         if (want === edgesShown && (!want || sameBox(box, view))) return;
         edgesShown = want;
         view = want ? box : null;
+        if (want) ensureEdges();
         renderer.refresh({ skipIndexation: true });
         updateStatus();
       }, 120);
@@ -268,6 +283,7 @@
   function fitTo(nodes) {
     if (!renderer) return;
     edgesShown = wantEdges(null);
+    if (edgesShown) ensureEdges();
     view = null;
     renderer.setCustomBBox(framing(nodes));
     var camera = renderer.getCamera(), state = camera.getState();
