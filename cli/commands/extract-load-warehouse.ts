@@ -4,15 +4,25 @@ import { combinedSchema } from '../../core/extract/schema-evolution.js';
 import { LOAD_ID_COLUMN, tableKey } from '../../core/lake/lake-layout.js';
 import type { LakeWriter } from '../../core/lake/lake-writer.js';
 import { isRemoteLakeRoot } from '../../core/lake/lake-root.js';
-import type { Session } from '../session.js';
+import type { Adapter } from '../../core/adapter/adapter.js';
+import type { SourceNode } from '../../core/manifest/nodes.js';
+import type { Logger } from '../output/logger.js';
+
+/** The warehouse side of a run: its adapter (connected on demand) and the source nodes naming the raw tables. */
+export interface LoadTarget {
+  adapter: Adapter;
+  logger: Pick<Logger, 'info' | 'warn'>;
+  connect(): Promise<void>;
+  sources: Map<string, SourceNode>;
+}
 
 /**
  * After landing: makes each extracted table queryable in the warehouse as its raw table, through
  * the dialect's "load from lake" (a view over the lake files on DuckDB). A failure here is the
  * table's error; the data stays committed in the lake, and the next run loads it again.
  */
-export async function loadIntoWarehouse(session: Session, results: ExtractTableResult[], lakeRoot: string, writer: LakeWriter): Promise<void> {
-  const { adapter, logger, project } = session;
+export async function loadIntoWarehouse(warehouse: LoadTarget, results: ExtractTableResult[], lakeRoot: string, writer: LakeWriter): Promise<void> {
+  const { adapter, logger, sources } = warehouse;
   const sql = adapter.sql;
   if (!canLoadFromLake(sql)) {
     logger.info(`The ${adapter.type} target cannot load from the lake yet: the tables are in the lake only.`, 'lake_load_unsupported');
@@ -26,9 +36,9 @@ export async function loadIntoWarehouse(session: Session, results: ExtractTableR
     logger.warn(`DuckDB reads ${lakeRoot} only with its httpfs extension (downloaded on first use, not bundled): no raw views were created for the extracted tables.`, 'lake_load_skipped');
     return;
   }
-  await session.connect();
+  await warehouse.connect();
   for (const result of landed) {
-    const node = project.sources.get(result.task.uniqueId);
+    const node = sources.get(result.task.uniqueId);
     if (!node) continue;
     const names = lakeNames(result.task);
     const relation = { database: node.database, schema: node.schema, identifier: node.identifier };

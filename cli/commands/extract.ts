@@ -82,7 +82,7 @@ export async function runExtractCommand(session: Session, options: ExtractOption
         signal: interrupt.signal,
       });
       reporter.stop();
-      await loadIntoWarehouse(session, results, lakeRoot, writer);
+      await loadIntoWarehouse({ adapter: session.adapter, logger, connect: session.connect, sources: project.sources }, results, lakeRoot, writer);
     } finally {
       reporter.stop();
       process.removeListener('SIGINT', onSigint);
