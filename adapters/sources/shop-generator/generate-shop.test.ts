@@ -177,4 +177,23 @@ describe('strata generate (determinism on disk and --day)', () => {
     await expect(generateShop({ lakeRoot: b, seed: 5, scale: 0.01, day: 1, ifMissing: false })).resolves.toMatchObject({ loads: ['backfill', '2026-06-29', '2026-06-30', '2026-07-01'] });
     expect(lakeFiles(b)).toEqual(day1);
   }, 300_000);
+
+  it('a --day run killed halfway lands, on rerun, the day only for the tables that lack it', async () => {
+    const lake = path.join(tempDir(), 'lake');
+    await generateShop({ lakeRoot: lake, seed: 6, scale: 0.01, day: 2, ifMissing: false });
+    const complete = lakeFiles(lake);
+    // As if the run had died after the MySQL tables: the other tables' day-2 loads never committed.
+    for (const source of ['shop_mongo', 'partner_sftp', 'web_api']) {
+      for (const table of readdirSync(path.join(lake, 'raw', source))) {
+        for (const load of readdirSync(path.join(lake, 'raw', source, table))) {
+          if (load.startsWith('load_id=20260702')) rmSync(path.join(lake, 'raw', source, table, load), { recursive: true });
+        }
+      }
+    }
+    const rerun = await generateShop({ lakeRoot: lake, seed: 6, scale: 0.01, day: 2, ifMissing: false });
+    expect(rerun.loads).toEqual(['2026-07-02']);
+    expect(rerun.rows.get('shop_mysql.orders')).toBe(0);
+    expect(rerun.rows.get('web_api.events')).toBeGreaterThan(0);
+    expect(lakeFiles(lake)).toEqual(complete);
+  }, 300_000);
 });

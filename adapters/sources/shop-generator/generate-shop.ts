@@ -6,6 +6,7 @@ import { loadWindows } from './calendar.js';
 import { exchangeRatesCsv } from './exchange-rates.js';
 import { computeGroundTruth, type GroundTruth } from './ground-truth.js';
 import { clearGeneratorData, landedLoads, landLoads } from './lake-loads.js';
+import { TABLES } from './tables.js';
 import { simulateWorld } from './world.js';
 
 /** What `strata generate` is asked to do. */
@@ -48,13 +49,13 @@ export async function generateShop(options: GenerateShopOptions): Promise<Genera
     log(`Wrote ${path.join(options.seedsDir, 'exchange_rates.csv')}`);
   }
 
-  const landed = [...(await landedLoads(storage)).values()];
+  const byTable = await landedLoads(storage);
+  const landed = [...byTable.values()];
   const mine = landed.every((loads) => loads.length > 0 && loads.every((g) => g.seed === seed && g.scale === scale));
   if (options.ifMissing && mine) {
     log(`The lake already holds generated loads for seed ${seed} and scale ${scale}: nothing to do.`);
     return { skipped: true, rows: new Map(), loads: [], seconds: (performance.now() - started) / 1000 };
   }
-  const held = mine ? new Set(landed[0].map((g) => g.load)) : new Set<string>();
   const heldDay = mine ? Math.max(...landed.flat().map((g) => g.day)) : 0;
   const fresh = !mine || (day === 1 && !options.ifMissing);
   if (!fresh && heldDay > day) {
@@ -62,13 +63,14 @@ export async function generateShop(options: GenerateShopOptions): Promise<Genera
   }
   if (fresh) {
     await clearGeneratorData(storage);
-    held.clear();
+    byTable.clear();
   }
-  const windows = loadWindows(day).filter((w) => !held.has(w.name) || !landed.every((loads) => loads.some((g) => g.load === w.name)));
+  // The windows some table still lacks; each table lands only the ones it lacks.
+  const windows = loadWindows(day).filter((w) => TABLES.some((t) => !(byTable.get(`${t.source}.${t.table}`) ?? []).some((g) => g.load === w.name)));
   log(`Simulating the shop (seed ${seed}, scale ${scale}, day ${day})...`);
   const world = simulateWorld(seed, scale, day);
   log(`Landing ${windows.length} load${windows.length === 1 ? '' : 's'} per table into ${storage.root}/raw`);
-  const rows = await landLoads(world, storage, windows, (table, n) => log(`  ${table.padEnd(36)} ${n.toLocaleString('en-US').padStart(10)} rows`));
+  const rows = await landLoads(world, storage, windows, byTable, (table, n) => log(`  ${table.padEnd(36)} ${n.toLocaleString('en-US').padStart(10)} rows`));
   const groundTruth = computeGroundTruth(world);
   for (const [name, value] of Object.entries(groundTruth)) {
     await storage.put(`${GROUND_TRUTH_FOLDER}/${name}.json`, Buffer.from(`${JSON.stringify(value, null, 1)}\n`));

@@ -40,8 +40,11 @@ export async function clearGeneratorData(storage: LakeStorage): Promise<void> {
   }
 }
 
-/** Lands `windows` of every table; returns the rows landed per `source.table`. */
-export async function landLoads(world: World, storage: LakeStorage, windows: LoadWindow[], onTable?: (table: string, rows: number) => void): Promise<Map<string, number>> {
+/**
+ * Lands `windows` of every table, skipping a table's windows it already holds (a run killed
+ * halfway through a day left some tables with that day's load); returns the rows landed per `source.table`.
+ */
+export async function landLoads(world: World, storage: LakeStorage, windows: LoadWindow[], held: Map<string, GeneratorState[]> = new Map(), onTable?: (table: string, rows: number) => void): Promise<Map<string, number>> {
   const writer = new LakeWriter(storage);
   const jsonl = new JsonLinesEncoder();
   const counts = new Map<string, number>();
@@ -52,7 +55,8 @@ export async function landLoads(world: World, storage: LakeStorage, windows: Loa
     try {
       for (let spec = queue.shift(); spec; spec = queue.shift()) {
         let rows = 0;
-        for (const window of windows) rows += (await landLoad(writer, world, spec, window, spec.format === 'jsonl' ? jsonl : parquet)).rows;
+        const landed = new Set((held.get(`${spec.source}.${spec.table}`) ?? []).map((g) => g.load));
+        for (const window of windows) if (!landed.has(window.name)) rows += (await landLoad(writer, world, spec, window, spec.format === 'jsonl' ? jsonl : parquet)).rows;
         counts.set(`${spec.source}.${spec.table}`, rows);
         onTable?.(`${spec.source}.${spec.table}`, rows);
       }
