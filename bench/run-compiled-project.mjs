@@ -3,7 +3,8 @@
 // through DuckDB on one connection, in DAG order: seeds loaded with read_csv and the seed's column
 // types, views and tables created from each model's compiled SQL (ephemerals are already inlined),
 // snapshots as a first run (the select plus dbt's validity columns), and every data test's query counted.
-//   node bench/run-compiled-project.mjs --project-dir P --db DIR/shop.duckdb
+//   node bench/run-compiled-project.mjs --project-dir P --db DIR/shop.duckdb [--threads 1]
+// --threads N runs up to N nodes at once (each on its own connection) once their parents are done, as strata does.
 // Needs target/manifest.json from a `strata build` (or compile) of P. Prints one JSON line:
 // { nodes: {seed, model, snapshot, test}, failingTests, seconds (SQL only) }.
 import { readFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 
-const { values } = parseArgs({ options: { 'project-dir': { type: 'string' }, db: { type: 'string' } } });
+const { values } = parseArgs({ options: { 'project-dir': { type: 'string' }, db: { type: 'string' }, threads: { type: 'string', default: '1' } } });
 const projectDir = path.resolve(values['project-dir']);
 const manifest = JSON.parse(readFileSync(path.join(projectDir, 'target', 'manifest.json'), 'utf8'));
 const nodes = Object.values(manifest.nodes).filter((n) => ['seed', 'model', 'snapshot', 'test'].includes(n.resource_type));
@@ -51,12 +52,14 @@ function statementFor(node) {
 const ordered = dagOrder().filter((n) => !(n.resource_type === 'model' && n.config.materialized === 'ephemeral'));
 const statements = ordered.map((node) => ({ node, sql: statementFor(node) }));
 const instance = await DuckDBInstance.create(values.db);
-const connection = await instance.connect();
+const threads = Math.max(1, Number(values.threads));
+const connections = await Promise.all(Array.from({ length: threads }, () => instance.connect()));
 const counts = { seed: 0, model: 0, snapshot: 0, test: 0 };
 let failingTests = 0;
 const started = performance.now();
-for (const schema of new Set(ordered.filter((n) => n.resource_type !== 'test').map((n) => n.schema))) await connection.run(`create schema if not exists "${schema}"`);
-for (const { node, sql } of statements) {
+for (const schema of new Set(ordered.filter((n) => n.resource_type !== 'test').map((n) => n.schema))) await connections[0].run(`create schema if not exists "${schema}"`);
+
+async function execute(connection, { node, sql }) {
   if (node.resource_type === 'test') {
     const reader = await connection.runAndReadAll(sql);
     if (Number(reader.getRows()[0][0]) > 0 && node.config.severity?.toLowerCase() !== 'warn') failingTests++;
@@ -65,7 +68,34 @@ for (const { node, sql } of statements) {
   }
   counts[node.resource_type]++;
 }
+
+// A node starts once the nodes it reads are done; an ephemeral parent is inlined, so its own parents count.
+const pending = new Map(statements.map((s) => [s.node.unique_id, s]));
+const done = new Set();
+const isEphemeral = (id) => byId.get(id)?.resource_type === 'model' && byId.get(id).config.materialized === 'ephemeral';
+const parentsOf = (node) => (node.depends_on?.nodes ?? []).filter((id) => byId.has(id)).flatMap((id) => (isEphemeral(id) ? parentsOf(byId.get(id)) : [id]));
+await new Promise((resolve, reject) => {
+  let running = 0;
+  const idle = [...connections];
+  const pump = () => {
+    if (!pending.size && !running) return resolve();
+    for (const [id, statement] of pending) {
+      if (!idle.length) break;
+      if (!parentsOf(statement.node).every((p) => done.has(p))) continue;
+      pending.delete(id);
+      const connection = idle.pop();
+      running++;
+      execute(connection, statement).then(() => {
+        running--;
+        done.add(id);
+        idle.push(connection);
+        pump();
+      }, reject);
+    }
+  };
+  pump();
+});
 const seconds = (performance.now() - started) / 1000;
-connection.closeSync();
+for (const connection of connections) connection.closeSync();
 instance.closeSync();
-process.stdout.write(`${JSON.stringify({ nodes: counts, failingTests, seconds })}\n`);
+process.stdout.write(`${JSON.stringify({ nodes: counts, threads, failingTests, seconds })}\n`);
