@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../core/errors/user-error.js';
 import { readProjectFile } from '../../core/project/project-file.js';
+import { loadShopGenerator } from '../generator-registry.js';
 import type { Logger } from '../output/logger.js';
 
 /** Options of `strata generate`. */
@@ -19,10 +20,8 @@ export async function runGenerate(options: GenerateOptions, logger: Logger): Pro
   const root = path.resolve(options.projectDir ?? process.cwd());
   const project = readProjectFile(root);
   const lakeRoot = path.resolve(root, project.lakePath);
-  // Imported when used: the generator is an adapter, the CLI only wires it.
-  const { generateShop } = await import('../../adapters/sources/shop-generator/generate-shop.js');
+  const { generateShop, exchangeRatesCsv, encoderFor } = await loadShopGenerator();
   if (options.writeRatesSeed) {
-    const { exchangeRatesCsv } = await import('../../adapters/sources/shop-generator/exchange-rates.js');
     const file = path.resolve(root, project.seedPaths[0] ?? 'seeds', 'exchange_rates.csv');
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, exchangeRatesCsv());
@@ -31,6 +30,7 @@ export async function runGenerate(options: GenerateOptions, logger: Logger): Pro
   }
   const result = await generateShop({
     lakeRoot,
+    encoderFor,
     seedsDir: path.resolve(root, project.seedPaths[0] ?? 'seeds'),
     seed: number('--seed', options.seed, 42),
     scale: number('--scale', options.scale, 1),

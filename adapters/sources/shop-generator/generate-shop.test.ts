@@ -4,7 +4,9 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exchangeRatesCsv } from './exchange-rates.js';
-import { generateShop } from './generate-shop.js';
+import { DuckDBParquetAppender } from '../../duckdb/duckdb-parquet-appender.js';
+import { JsonLinesEncoder } from '../../../core/lake/part-encoders.js';
+import { generateShop, type GenerateShopOptions } from './generate-shop.js';
 
 // Generates small lakes on disk and checks them with DuckDB SQL written independently of the
 // generator's JS: the ground truth it wrote must be what the landed files say.
@@ -50,6 +52,9 @@ function merged(lake: string, source: string, table: string, key: string): strin
     qualify row_number() over (partition by ${key} order by _strata_load_id desc, updated_at desc) = 1)`;
 }
 
+/** generateShop with the encoders the CLI gives it. */
+const generate = (options: Omit<GenerateShopOptions, 'encoderFor'>) => generateShop({ ...options, encoderFor: (format) => (format === 'parquet' ? new DuckDBParquetAppender() : new JsonLinesEncoder()) });
+
 const truth = (lake: string, name: string) => JSON.parse(readFileSync(path.join(lake, 'ground_truth', `${name}.json`), 'utf8'));
 
 describe('strata generate (lake)', () => {
@@ -57,7 +62,7 @@ describe('strata generate (lake)', () => {
   const lake = path.join(dir, 'lake');
   const rates = path.join(dir, 'rates.csv');
   writeFileSync(rates, exchangeRatesCsv());
-  const generated = generateShop({ lakeRoot: lake, seed: 11, scale: 0.03, day: 1, ifMissing: false });
+  const generated = generate({ lakeRoot: lake, seed: 11, scale: 0.03, day: 1, ifMissing: false });
 
   it('lands one backfill and three daily loads per table, with generator state in every manifest', async () => {
     const result = await generated;
@@ -144,10 +149,10 @@ describe('strata generate (lake)', () => {
   it('--if-missing does nothing when the lake holds this seed and scale, and regenerates for another seed', async () => {
     await generated;
     const before = lakeFiles(lake);
-    const again = await generateShop({ lakeRoot: lake, seed: 11, scale: 0.03, day: 1, ifMissing: true });
+    const again = await generate({ lakeRoot: lake, seed: 11, scale: 0.03, day: 1, ifMissing: true });
     expect(again.skipped).toBe(true);
     expect(lakeFiles(lake)).toEqual(before);
-    const other = await generateShop({ lakeRoot: lake, seed: 12, scale: 0.03, day: 1, ifMissing: true });
+    const other = await generate({ lakeRoot: lake, seed: 12, scale: 0.03, day: 1, ifMissing: true });
     expect(other.skipped).toBe(false);
     expect(truth(lake, 'summary')).toMatchObject({ seed: 12 });
     const orders = readdirSync(path.join(lake, 'raw/shop_mysql/orders'));
@@ -159,28 +164,28 @@ describe('strata generate (determinism on disk and --day)', () => {
   it('the same seed writes byte-identical lakes; --day 2 adds one load per table and keeps the others', async () => {
     const a = path.join(tempDir(), 'lake');
     const b = path.join(tempDir(), 'lake');
-    await generateShop({ lakeRoot: a, seed: 5, scale: 0.01, day: 1, ifMissing: false });
-    await generateShop({ lakeRoot: b, seed: 5, scale: 0.01, day: 1, ifMissing: false });
+    await generate({ lakeRoot: a, seed: 5, scale: 0.01, day: 1, ifMissing: false });
+    await generate({ lakeRoot: b, seed: 5, scale: 0.01, day: 1, ifMissing: false });
     const day1 = lakeFiles(a);
     expect(lakeFiles(b)).toEqual(day1);
-    const next = await generateShop({ lakeRoot: a, seed: 5, scale: 0.01, day: 2, ifMissing: false });
+    const next = await generate({ lakeRoot: a, seed: 5, scale: 0.01, day: 2, ifMissing: false });
     expect(next.loads).toEqual(['2026-07-02']);
     const day2 = lakeFiles(a);
     for (const [file, bytes] of day1) if (file.startsWith('raw/')) expect(day2.get(file), file).toBe(bytes);
     const added = [...day2.keys()].filter((f) => !day1.has(f) && f.endsWith('_manifest.json'));
     expect(added).toHaveLength(12);
     expect(JSON.parse(readFileSync(path.join(a, 'ground_truth/summary.json'), 'utf8'))).toMatchObject({ day: 2, last_date: '2026-07-01' });
-    await expect(generateShop({ lakeRoot: a, seed: 5, scale: 0.01, day: 1, ifMissing: true })).resolves.toMatchObject({ skipped: true });
+    await expect(generate({ lakeRoot: a, seed: 5, scale: 0.01, day: 1, ifMissing: true })).resolves.toMatchObject({ skipped: true });
     // Going back a day is refused, naming what to run instead; plain day 1 starts again.
-    await expect(generateShop({ lakeRoot: b, seed: 5, scale: 0.01, day: 3, ifMissing: false })).resolves.toMatchObject({ loads: ['2026-07-02', '2026-07-03'] });
-    await expect(generateShop({ lakeRoot: b, seed: 5, scale: 0.01, day: 2, ifMissing: false })).rejects.toThrow(/already holds day 3 .*cannot go back to day 2/);
-    await expect(generateShop({ lakeRoot: b, seed: 5, scale: 0.01, day: 1, ifMissing: false })).resolves.toMatchObject({ loads: ['backfill', '2026-06-29', '2026-06-30', '2026-07-01'] });
+    await expect(generate({ lakeRoot: b, seed: 5, scale: 0.01, day: 3, ifMissing: false })).resolves.toMatchObject({ loads: ['2026-07-02', '2026-07-03'] });
+    await expect(generate({ lakeRoot: b, seed: 5, scale: 0.01, day: 2, ifMissing: false })).rejects.toThrow(/already holds day 3 .*cannot go back to day 2/);
+    await expect(generate({ lakeRoot: b, seed: 5, scale: 0.01, day: 1, ifMissing: false })).resolves.toMatchObject({ loads: ['backfill', '2026-06-29', '2026-06-30', '2026-07-01'] });
     expect(lakeFiles(b)).toEqual(day1);
   }, 300_000);
 
   it('a --day run killed halfway lands, on rerun, the day only for the tables that lack it', async () => {
     const lake = path.join(tempDir(), 'lake');
-    await generateShop({ lakeRoot: lake, seed: 6, scale: 0.01, day: 2, ifMissing: false });
+    await generate({ lakeRoot: lake, seed: 6, scale: 0.01, day: 2, ifMissing: false });
     const complete = lakeFiles(lake);
     // As if the run had died after the MySQL tables: the other tables' day-2 loads never committed.
     for (const source of ['shop_mongo', 'partner_sftp', 'web_api']) {
@@ -190,7 +195,7 @@ describe('strata generate (determinism on disk and --day)', () => {
         }
       }
     }
-    const rerun = await generateShop({ lakeRoot: lake, seed: 6, scale: 0.01, day: 2, ifMissing: false });
+    const rerun = await generate({ lakeRoot: lake, seed: 6, scale: 0.01, day: 2, ifMissing: false });
     expect(rerun.loads).toEqual(['2026-07-02']);
     expect(rerun.rows.get('shop_mysql.orders')).toBe(0);
     expect(rerun.rows.get('web_api.events')).toBeGreaterThan(0);

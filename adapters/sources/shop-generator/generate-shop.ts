@@ -1,7 +1,9 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../../core/errors/user-error.js';
+import type { LakeFormat } from '../../../core/lake/lake-layout.js';
 import { LocalLakeStorage } from '../../../core/lake/local-lake-storage.js';
+import type { PartEncoder } from '../../../core/lake/part-encoders.js';
 import { loadWindows } from './calendar.js';
 import { exchangeRatesCsv } from './exchange-rates.js';
 import { computeGroundTruth, type GroundTruth } from './ground-truth.js';
@@ -15,6 +17,8 @@ export interface GenerateShopOptions {
   lakeRoot: string;
   /** Where `exchange_rates.csv` goes when it is missing (the project's first seed path). */
   seedsDir?: string;
+  /** A new encoder for parts of a format (the CLI passes DuckDB's Parquet appender). */
+  encoderFor: (format: LakeFormat) => PartEncoder;
   seed: number;
   scale: number;
   day: number;
@@ -70,7 +74,7 @@ export async function generateShop(options: GenerateShopOptions): Promise<Genera
   log(`Simulating the shop (seed ${seed}, scale ${scale}, day ${day})...`);
   const world = simulateWorld(seed, scale, day);
   log(`Landing ${windows.length} load${windows.length === 1 ? '' : 's'} per table into ${storage.root}/raw`);
-  const rows = await landLoads(world, storage, windows, byTable, (table, n) => log(`  ${table.padEnd(36)} ${n.toLocaleString('en-US').padStart(10)} rows`));
+  const rows = await landLoads(world, storage, windows, options.encoderFor, byTable, (table, n) => log(`  ${table.padEnd(36)} ${n.toLocaleString('en-US').padStart(10)} rows`));
   const groundTruth = computeGroundTruth(world);
   for (const [name, value] of Object.entries(groundTruth)) {
     await storage.put(`${GROUND_TRUTH_FOLDER}/${name}.json`, Buffer.from(`${JSON.stringify(value, null, 1)}\n`));

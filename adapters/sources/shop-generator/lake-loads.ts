@@ -1,8 +1,7 @@
-import { DuckDBParquetAppender } from '../../duckdb/duckdb-parquet-appender.js';
-import { newLoadId, type LoadManifest } from '../../../core/lake/lake-layout.js';
+import { newLoadId, type LakeFormat, type LoadManifest } from '../../../core/lake/lake-layout.js';
 import type { LakeStorage } from '../../../core/lake/lake-storage.js';
 import { LakeWriter } from '../../../core/lake/lake-writer.js';
-import { JsonLinesEncoder } from '../../../core/lake/part-encoders.js';
+import type { PartEncoder } from '../../../core/lake/part-encoders.js';
 import type { LoadWindow } from './calendar.js';
 import { stream } from './prng.js';
 import { TABLES, type TableSpec } from './tables.js';
@@ -44,31 +43,31 @@ export async function clearGeneratorData(storage: LakeStorage): Promise<void> {
  * Lands `windows` of every table, skipping a table's windows it already holds (a run killed
  * halfway through a day left some tables with that day's load); returns the rows landed per `source.table`.
  */
-export async function landLoads(world: World, storage: LakeStorage, windows: LoadWindow[], held: Map<string, GeneratorState[]> = new Map(), onTable?: (table: string, rows: number) => void): Promise<Map<string, number>> {
+export async function landLoads(world: World, storage: LakeStorage, windows: LoadWindow[], encoderFor: (format: LakeFormat) => PartEncoder, held: Map<string, GeneratorState[]> = new Map(), onTable?: (table: string, rows: number) => void): Promise<Map<string, number>> {
   const writer = new LakeWriter(storage);
-  const jsonl = new JsonLinesEncoder();
   const counts = new Map<string, number>();
   // Two lanes: while DuckDB writes one table's Parquet part, JS generates the other's rows.
   const queue = [...TABLES];
   const lane = async () => {
-    const parquet = new DuckDBParquetAppender();
+    const encoders = new Map<LakeFormat, PartEncoder>();
+    const encoder = (format: LakeFormat) => encoders.get(format) ?? encoders.set(format, encoderFor(format)).get(format)!;
     try {
       for (let spec = queue.shift(); spec; spec = queue.shift()) {
         let rows = 0;
         const landed = new Set((held.get(`${spec.source}.${spec.table}`) ?? []).map((g) => g.load));
-        for (const window of windows) if (!landed.has(window.name)) rows += (await landLoad(writer, world, spec, window, spec.format === 'jsonl' ? jsonl : parquet)).rows;
+        for (const window of windows) if (!landed.has(window.name)) rows += (await landLoad(writer, world, spec, window, encoder(spec.format))).rows;
         counts.set(`${spec.source}.${spec.table}`, rows);
         onTable?.(`${spec.source}.${spec.table}`, rows);
       }
     } finally {
-      await parquet.close();
+      await Promise.all([...encoders.values()].map((e) => e.close?.()));
     }
   };
   await Promise.all([lane(), lane()]);
   return new Map(TABLES.map((t) => [`${t.source}.${t.table}`, counts.get(`${t.source}.${t.table}`) ?? 0]));
 }
 
-function landLoad(writer: LakeWriter, world: World, spec: TableSpec, window: LoadWindow, encoder: DuckDBParquetAppender | JsonLinesEncoder): Promise<LoadManifest> {
+function landLoad(writer: LakeWriter, world: World, spec: TableSpec, window: LoadWindow, encoder: PartEncoder): Promise<LoadManifest> {
   const loadedAt = new Date(window.loadedAt);
   const random = stream(world.seed, 'load-id', spec.source, spec.table, window.name);
   const generator: GeneratorState = { seed: world.seed, scale: world.scale, day: window.day, load: window.name };
