@@ -275,6 +275,10 @@ describe('strata extract from MySQL', () => {
     expect(result.code).toBe(2);
     expect(result.output).toMatch(/models\/sources\.yml:13: unknown key 'lookbak' in the loader of table 'shop_mysql\.orders' \(type mysql\)/);
     expect(result.output).toContain("did you mean 'lookback'?");
+    const appendLookback = projectFor(sourcesYml().replace('{cursor_field: event_id, disposition: append}', '{cursor_field: event_id, disposition: append, lookback: 10}'));
+    const lookbackResult = await strata(appendLookback, 'extract');
+    expect(lookbackResult.code).toBe(2);
+    expect(lookbackResult.output).toMatch(/models\/sources\.yml:15: table 'shop_mysql\.order_events': 'lookback' re-reads rows, which an append table would land twice/);
     const badType = projectFor(sourcesYml().replace('type: mysql', 'type: mysqll'));
     const typeResult = await strata(badType, 'extract');
     expect(typeResult.code).toBe(2);

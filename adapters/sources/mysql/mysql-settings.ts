@@ -101,6 +101,8 @@ export function readMySqlTableSettings(source: SourceLoaderConfig, table: Source
   if (lookback === undefined) throw fail('lookback', `'lookback' must be a number of seconds or a duration like '2 hours'`, `got ${JSON.stringify(s.lookback)}`);
   const chunkSize = positiveInt(s.chunk_size, defaults.chunkSize);
   if (chunkSize === undefined) throw fail('chunk_size', `'chunk_size' must be a whole number of rows above 0`);
+  // A lookback re-reads rows: merge folds them by key, append would land them twice.
+  if (lookback && table.load?.disposition === 'append') throw fail('lookback', `'lookback' re-reads rows, which an append table would land twice`, "use disposition: merge with a primary_key, or drop the lookback");
   return {
     table: (s.table as string | undefined) ?? table.name,
     ...(s.columns ? { columns: s.columns as string[] } : {}),
