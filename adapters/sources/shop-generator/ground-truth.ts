@@ -96,28 +96,33 @@ export function computeGroundTruth(world: World): GroundTruth {
   const stock = { snapshot_date: isoDate(dayAt(lastIndex)), skus, products: [...perProduct.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([product_id, quantity_on_hand]) => ({ product_id, quantity_on_hand })) };
 
   // Funnel and events: each event once (duplicates share the event id), as received by the cutoff.
-  const sessions = new Map<string, { date: string | null; types: Set<string> }>();
+  // A session's events all come from one day's generator call, so sessions are counted day by day
+  // and forgotten (memory stays flat at scale 10).
+  const funnelByDay = new Map<string, GroundTruth['funnel'][number]>();
+  const STEPS: Record<string, number> = { page_view: 1, add_to_cart: 2, checkout: 4, purchase: 8 };
   let events = 0;
+  let sessionCount = 0;
   for (let index = 0; index < world.ordersByDay.length; index++) {
+    const sessions = new Map<string, { date: string | null; steps: number }>();
     for (const e of eventsOfDay(world, index, true)) {
       if (e.receivedAt > c) continue;
       events++;
       let s = sessions.get(e.sessionId);
-      if (!s) sessions.set(e.sessionId, (s = { date: null, types: new Set() }));
-      s.types.add(e.type);
+      if (!s) sessions.set(e.sessionId, (s = { date: null, steps: 0 }));
+      s.steps |= STEPS[e.type] ?? 0;
       if (e.type === 'session_start') s.date = isoDate(e.occurredAt);
     }
-  }
-  const funnelByDay = new Map<string, GroundTruth['funnel'][number]>();
-  for (const s of sessions.values()) {
-    if (s.date === null) continue;
-    let f = funnelByDay.get(s.date);
-    if (!f) funnelByDay.set(s.date, (f = { date: s.date, sessions: 0, page_view_sessions: 0, add_to_cart_sessions: 0, checkout_sessions: 0, purchase_sessions: 0 }));
-    f.sessions++;
-    if (s.types.has('page_view')) f.page_view_sessions++;
-    if (s.types.has('add_to_cart')) f.add_to_cart_sessions++;
-    if (s.types.has('checkout')) f.checkout_sessions++;
-    if (s.types.has('purchase')) f.purchase_sessions++;
+    sessionCount += sessions.size;
+    for (const s of sessions.values()) {
+      if (s.date === null) continue;
+      let f = funnelByDay.get(s.date);
+      if (!f) funnelByDay.set(s.date, (f = { date: s.date, sessions: 0, page_view_sessions: 0, add_to_cart_sessions: 0, checkout_sessions: 0, purchase_sessions: 0 }));
+      f.sessions++;
+      if (s.steps & 1) f.page_view_sessions++;
+      if (s.steps & 2) f.add_to_cart_sessions++;
+      if (s.steps & 4) f.checkout_sessions++;
+      if (s.steps & 8) f.purchase_sessions++;
+    }
   }
   const funnel = [...funnelByDay.values()].sort((a, b) => (a.date < b.date ? -1 : 1));
 
@@ -155,7 +160,7 @@ export function computeGroundTruth(world: World): GroundTruth {
     cutoff: new Date(c).toISOString(),
     price_changed_product_id: world.products[0].id,
     staging_rows,
-    totals: { valid_orders: valid.length, completed_refunds: refundCount, gross_revenue_eur: money(gross), refunds_eur: money(refunds), net_revenue_eur: money(gross - refunds), customers_with_orders: perCustomer.size, sessions: sessions.size },
+    totals: { valid_orders: valid.length, completed_refunds: refundCount, gross_revenue_eur: money(gross), refunds_eur: money(refunds), net_revenue_eur: money(gross - refunds), customers_with_orders: perCustomer.size, sessions: sessionCount },
   };
   return { daily_revenue, orders_per_customer, cohort_retention, stock, funnel, summary };
 }
