@@ -5,6 +5,8 @@
 // snapshots as a first run (the select plus dbt's validity columns), and every data test's query counted.
 //   node bench/run-compiled-project.mjs --project-dir P --db DIR/shop.duckdb [--threads 1]
 // --threads N runs up to N nodes at once (each on its own connection) once their parents are done, as strata does.
+// --test-gates also makes a node wait for the data tests of the nodes it reads, as `strata build` schedules
+// (core/runner/test-gates.ts: a failing test skips what is downstream).
 // Needs target/manifest.json from a `strata build` (or compile) of P. Prints one JSON line:
 // { nodes: {seed, model, snapshot, test}, failingTests, seconds (SQL only) }.
 import { readFileSync } from 'node:fs';
@@ -12,7 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 
-const { values } = parseArgs({ options: { 'project-dir': { type: 'string' }, db: { type: 'string' }, threads: { type: 'string', default: '1' } } });
+const { values } = parseArgs({ options: { 'project-dir': { type: 'string' }, db: { type: 'string' }, threads: { type: 'string', default: '1' }, 'test-gates': { type: 'boolean', default: false } } });
 const projectDir = path.resolve(values['project-dir']);
 const manifest = JSON.parse(readFileSync(path.join(projectDir, 'target', 'manifest.json'), 'utf8'));
 const nodes = Object.values(manifest.nodes).filter((n) => ['seed', 'model', 'snapshot', 'test'].includes(n.resource_type));
@@ -73,7 +75,26 @@ async function execute(connection, { node, sql }) {
 const pending = new Map(statements.map((s) => [s.node.unique_id, s]));
 const done = new Set();
 const isEphemeral = (id) => byId.get(id)?.resource_type === 'model' && byId.get(id).config.materialized === 'ephemeral';
-const parentsOf = (node) => (node.depends_on?.nodes ?? []).filter((id) => byId.has(id)).flatMap((id) => (isEphemeral(id) ? parentsOf(byId.get(id)) : [id]));
+// The gates of build's DAG: a data test becomes a parent of the children of the node it tests, unless the
+// child comes before the test's last parent (a relationships test between parent and child).
+const gates = new Map();
+if (values['test-gates']) {
+  const position = new Map(dagOrder().map((n, i) => [n.unique_id, i]));
+  const children = new Map();
+  for (const node of nodes) for (const parent of node.depends_on?.nodes ?? []) children.set(parent, [...(children.get(parent) ?? []), node.unique_id]);
+  for (const test of nodes.filter((n) => n.resource_type === 'test')) {
+    const parents = (test.depends_on?.nodes ?? []).filter((id) => byId.has(id));
+    const lastParent = Math.max(...parents.map((p) => position.get(p)));
+    for (const gate of test.attached_node ? [test.attached_node] : parents) {
+      for (const child of children.get(gate) ?? []) {
+        if (byId.get(child).resource_type === 'test' || position.get(child) <= lastParent) continue;
+        gates.set(child, [...(gates.get(child) ?? []), test.unique_id]);
+      }
+    }
+  }
+}
+const directParents = (node) => [...(node.depends_on?.nodes ?? []).filter((id) => byId.has(id)), ...(gates.get(node.unique_id) ?? [])];
+const parentsOf = (node) => directParents(node).flatMap((id) => (isEphemeral(id) ? [...parentsOf(byId.get(id))] : [id]));
 await new Promise((resolve, reject) => {
   let running = 0;
   const idle = [...connections];
@@ -98,4 +119,4 @@ await new Promise((resolve, reject) => {
 const seconds = (performance.now() - started) / 1000;
 for (const connection of connections) connection.closeSync();
 instance.closeSync();
-process.stdout.write(`${JSON.stringify({ nodes: counts, threads, failingTests, seconds })}\n`);
+process.stdout.write(`${JSON.stringify({ nodes: counts, threads, testGates: values['test-gates'], failingTests, seconds })}\n`);

@@ -16,7 +16,8 @@ const { values } = parseArgs({
 const WORK = path.resolve(values.work);
 const scales = values.scales.split(',').map(Number);
 const runs = Number(values.runs);
-// The direct peer runs as many nodes at once as strata does (4 threads on DuckDB by default), and optionally one at a time.
+// The direct peer runs the DAG build schedules (tests gate what is downstream) with as many nodes at once as
+// strata does (4 threads on DuckDB by default), and optionally one at a time.
 const directThreads = values['direct-threads'].split(',').map(Number);
 const log = (line) => process.stdout.write(`${line}\n`);
 const loadBefore = loadavg()[0];
@@ -79,7 +80,7 @@ for (const scale of scales) {
       const directDir = path.join(dir, 'direct');
       rmSync(directDir, { recursive: true, force: true });
       mkdirSync(directDir, { recursive: true });
-      const peer = await mustRun(`shop-direct-s${scale}-t${threads}-run${run}`, [path.join(REPO_ROOT, 'bench', 'run-compiled-project.mjs'), '--project-dir', dir, '--db', path.join(directDir, 'shop.duckdb'), '--threads', String(threads)]);
+      const peer = await mustRun(`shop-direct-s${scale}-t${threads}-run${run}`, [path.join(REPO_ROOT, 'bench', 'run-compiled-project.mjs'), '--project-dir', dir, '--db', path.join(directDir, 'shop.duckdb'), '--threads', String(threads), '--test-gates']);
       direct = JSON.parse(readFileSync(`${peer.logPrefix}.out`, 'utf8').trim().split('\n').at(-1));
       if (direct.failingTests) throw new Error(`the direct run at scale ${scale} found ${direct.failingTests} failing tests`);
       samples[`direct${threads}`] ??= { wall: [], sql: [], rss: [] };
