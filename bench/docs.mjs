@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Docs site at scale: `strata docs generate` on a synthetic project (10,000 models by default), the
 // site's size, and the time until its lineage graph is interactive in headless Chromium.
-//   node bench/docs.mjs [--models 10000] [--runs 3] [--work bench/work] [--build]
+//   node bench/docs.mjs [--models 10000] [--runs 3] [--generate-runs N] [--work bench/work] [--build]
 // --build runs `strata run` first, so the catalog step reads real columns from DuckDB.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -22,12 +22,14 @@ const { values } = parseArgs({
   options: {
     models: { type: 'string', default: '10000' },
     runs: { type: 'string', default: '3' },
+    'generate-runs': { type: 'string' },
     work: { type: 'string', default: path.join(REPO_ROOT, 'bench', 'work') },
     build: { type: 'boolean', default: false },
   },
 });
 const models = Number(values.models);
 const runs = Number(values.runs);
+const generateRuns = Number(values['generate-runs'] ?? values.runs);
 const log = (line) => process.stdout.write(`${line}\n`);
 
 for (const problem of [measurementUnavailable(), strataCommandUnavailable('docs'), existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing: apt-get install chromium`]) {
@@ -67,7 +69,7 @@ if (values.build) {
 
 const loadBefore = os.loadavg();
 const generations = [];
-for (let r = 0; r < runs; r++) {
+for (let r = 0; r < generateRuns; r++) {
   const result = await strata(['docs', 'generate'], `docs-generate-${r}`);
   ensureOk(result, 'strata docs generate');
   const summary = readFileSync(`${result.logPrefix}.out`, 'utf8');
