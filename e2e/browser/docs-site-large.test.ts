@@ -69,7 +69,9 @@ describe('the docs site on a 6,000-model graph', () => {
     expect(await drawnEdges()).toBe(0);
   });
 
-  it('a selection of a few nodes shows their edges', async () => {
+  it('a selection of a few nodes shows their edges, handing the renderer only those', async () => {
+    await browser.page.reload();
+    await browser.page.waitForFunction(() => document.body.dataset.graphReady === 'true', null, { timeout: 30_000 });
     await browser.page.evaluate(() => (window as any).strataDocs.select('2+m_05999'));
     const focused: string[] = await browser.page.evaluate(() => (window as any).strataDocs.focused());
     expect(focused.length).toBeGreaterThan(2);
@@ -78,6 +80,11 @@ describe('the docs site on a 6,000-model graph', () => {
     const edges = await drawnEdges();
     expect(edges).toBeGreaterThanOrEqual(focused.length - 1);
     expect(edges).toBeLessThanOrEqual(2 * focused.length);
+    expect(await browser.page.evaluate(() => (window as any).strataDocs.renderer().getGraph().size)).toBe(edges);
+    // Zooming in on everything again brings the rest of the edges.
+    await browser.page.evaluate(() => (window as any).strataDocs.select(''));
+    await setRatio(0.02);
+    expect(await browser.page.evaluate(() => (window as any).strataDocs.renderer().getGraph().size)).toBeGreaterThan(10_000);
     expect(browser.errors).toEqual([]);
   });
 });

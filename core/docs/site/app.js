@@ -283,7 +283,9 @@
   function fitTo(nodes) {
     if (!renderer) return;
     edgesShown = wantEdges(null);
-    if (edgesShown) ensureEdges();
+    // A selection needs only its own edges; all of them come when the whole graph needs them.
+    if (edgesShown && nodes && !edgesAdded) addEdges(function (s, t) { return nodes.has(s) && nodes.has(t); });
+    else if (edgesShown) ensureEdges();
     view = null;
     renderer.setCustomBBox(framing(nodes));
     var camera = renderer.getCamera(), state = camera.getState();
