@@ -194,6 +194,8 @@
       nodeReducer: function (key, data) {
         var i = +key;
         if (focus ? !focus.has(i) : isTest(i) && !showTests) return Object.assign({}, data, { hidden: true });
+        // A small selection of a big graph is drawn larger, big enough for labels.
+        if (big && focus && focus.size <= 1000 && hovered === null) return Object.assign({}, data, { size: 6 });
         if (hovered === null) return data;
         if (hovered !== null && hovered !== i && !neighbours.has(i)) return Object.assign({}, data, { color: '#dee2e6', label: '' });
         if (hovered === i) return Object.assign({}, data, { highlighted: true });
