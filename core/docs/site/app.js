@@ -354,7 +354,14 @@
   function selectFromBox() {
     var text = $('search').value.trim();
     $('results').hidden = true;
-    if (StrataSelection.looksLikeSelector(g, text) || !search) { if (location.hash.indexOf('#graph') !== 0) location.hash = 'graph?select=' + encodeURIComponent(text); else applySelection(text); return; }
+    if (StrataSelection.looksLikeSelector(g, text) || !search) {
+      // On the graph already: select at once, and keep the selection in the address without a reload.
+      if (!$('graph-view').hidden) {
+        applySelection(text);
+        history.replaceState(null, '', '#graph?select=' + encodeURIComponent(text));
+      } else location.hash = 'graph?select=' + encodeURIComponent(text);
+      return;
+    }
     // Free text: focus the graph on everything the search finds.
     focus = new Set(searchMatches(text, 5000));
     includeTestsOf(focus);
