@@ -83,6 +83,7 @@ export async function runBuild(session: Session, options: BuildOptions, resource
     }
     for (const hook of project.file.onRunEnd) await adapter.execute(compiler.renderSnippet(hook, null, 'project.yml (on-run-end)'));
     reporter.summary(results, project.nodes, (performance.now() - started) / 1000);
+    if (results.length) logger.info(`Results are in ${adapter.describe()}; artifacts in ${path.relative(process.cwd(), session.targetDir) || "."}/ (try: strata show --select <model>)`);
   } finally {
     await unitTest.close();
     await writer.flush();
