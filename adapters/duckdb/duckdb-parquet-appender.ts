@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBScratch, literal, quote } from './duckdb-scratch.js';
 import type { LakeColumn } from '../../core/lake/lake-layout.js';
 import type { PartEncoder } from '../../core/lake/part-encoders.js';
 
@@ -15,14 +12,11 @@ import type { PartEncoder } from '../../core/lake/part-encoders.js';
  */
 export class DuckDBParquetAppender implements PartEncoder {
   readonly format = 'parquet' as const;
-  private connection?: Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }>;
-  private readonly folder = mkdtempSync(path.join(os.tmpdir(), 'strata-parquet-'));
-  private count = 0;
+  private readonly scratch = new DuckDBScratch();
 
   async encode(rows: Record<string, unknown>[], schema: LakeColumn[]): Promise<Uint8Array> {
-    const { connection } = await this.open();
-    const n = this.count++;
-    const output = path.join(this.folder, `part-${n}.parquet`);
+    const connection = await this.scratch.connection();
+    const { n, output } = this.scratch.nextPart('none');
     const table = `strata_part_${n}`;
     const blob = schema.map((c) => c.type.toUpperCase() === 'BLOB');
     const names = schema.map((c) => c.name);
@@ -55,10 +49,8 @@ export class DuckDBParquetAppender implements PartEncoder {
 
   /** A part from delimited text (core/lake TextBatch): DuckDB's CSV reader parses it, in parallel. */
   async encodeText(text: Uint8Array, textColumns: LakeColumn[], constants: { column: LakeColumn; value: string }[], longestLine: number): Promise<Uint8Array> {
-    const { connection } = await this.open();
-    const n = this.count++;
-    const input = path.join(this.folder, `part-${n}.tsv`);
-    const output = path.join(this.folder, `part-${n}.parquet`);
+    const connection = await this.scratch.connection();
+    const { input, output } = this.scratch.nextPart('tsv');
     try {
       await writeFile(input, text);
       const columns = textColumns.map((_c, i) => `c${i}: 'VARCHAR'`).join(', ');
@@ -76,23 +68,8 @@ export class DuckDBParquetAppender implements PartEncoder {
     }
   }
 
-  async close(): Promise<void> {
-    if (this.connection) {
-      const { instance, connection } = await this.connection;
-      connection.closeSync();
-      instance.closeSync();
-      this.connection = undefined;
-    }
-    rmSync(this.folder, { recursive: true, force: true });
-  }
-
-  private open(): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
-    this.connection ??= (async () => {
-      const instance = await DuckDBInstance.create(':memory:');
-      const connection = await instance.connect();
-      return { instance, connection };
-    })();
-    return this.connection;
+  close(): Promise<void> {
+    return this.scratch.close();
   }
 }
 
@@ -110,10 +87,3 @@ function castFrom(column: string, type: string): string {
   return upper === 'VARCHAR' || upper === 'BLOB' ? column : `cast(${column} as ${type})`;
 }
 
-function quote(identifier: string): string {
-  return `"${identifier.replaceAll('"', '""')}"`;
-}
-
-function literal(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}

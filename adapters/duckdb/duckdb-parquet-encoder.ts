@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile, writeFile, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBScratch, literal, quote } from './duckdb-scratch.js';
 import type { LakeColumn } from '../../core/lake/lake-layout.js';
 import { encodeJsonLine, type PartEncoder } from '../../core/lake/part-encoders.js';
 
@@ -13,15 +10,11 @@ import { encodeJsonLine, type PartEncoder } from '../../core/lake/part-encoders.
  */
 export class DuckDBParquetEncoder implements PartEncoder {
   readonly format = 'parquet' as const;
-  private connection?: Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }>;
-  private readonly folder = mkdtempSync(path.join(os.tmpdir(), 'strata-parquet-'));
-  private count = 0;
+  private readonly scratch = new DuckDBScratch();
 
   async encode(rows: Record<string, unknown>[], schema: LakeColumn[]): Promise<Uint8Array> {
-    const { connection } = await this.open();
-    const n = this.count++;
-    const input = path.join(this.folder, `part-${n}.jsonl`);
-    const output = path.join(this.folder, `part-${n}.parquet`);
+    const connection = await this.scratch.connection();
+    const { input, output } = this.scratch.nextPart('jsonl');
     try {
       const lines = rows.map((row) => encodeJsonLine(project(row, schema)));
       await writeFile(input, lines.join(''));
@@ -40,23 +33,8 @@ export class DuckDBParquetEncoder implements PartEncoder {
     }
   }
 
-  async close(): Promise<void> {
-    if (this.connection) {
-      const { instance, connection } = await this.connection;
-      connection.closeSync();
-      instance.closeSync();
-      this.connection = undefined;
-    }
-    rmSync(this.folder, { recursive: true, force: true });
-  }
-
-  private open(): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
-    this.connection ??= (async () => {
-      const instance = await DuckDBInstance.create(':memory:');
-      const connection = await instance.connect();
-      return { instance, connection };
-    })();
-    return this.connection;
+  close(): Promise<void> {
+    return this.scratch.close();
   }
 }
 
@@ -83,10 +61,3 @@ function castFrom(column: string, type: string): string {
   return `cast(${ref} as ${type})`;
 }
 
-function quote(identifier: string): string {
-  return `"${identifier.replaceAll('"', '""')}"`;
-}
-
-function literal(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}

@@ -1,0 +1,47 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+
+/**
+ * An in-memory DuckDB with a temporary folder, for turning rows into Parquet parts: opened on
+ * first use, one connection, removed with its folder by `close`.
+ */
+export class DuckDBScratch {
+  private session?: Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }>;
+  private readonly folder = mkdtempSync(path.join(os.tmpdir(), 'strata-parquet-'));
+  private count = 0;
+
+  /** The connection, opening the database the first time. */
+  async connection(): Promise<DuckDBConnection> {
+    this.session ??= (async () => {
+      const instance = await DuckDBInstance.create(':memory:');
+      return { instance, connection: await instance.connect() };
+    })();
+    return (await this.session).connection;
+  }
+
+  /** A new part's number, and paths of its input file (with `inputExtension`) and Parquet output, unique in the folder. */
+  nextPart(inputExtension: string): { n: number; input: string; output: string } {
+    const n = this.count++;
+    return { n, input: path.join(this.folder, `part-${n}.${inputExtension}`), output: path.join(this.folder, `part-${n}.parquet`) };
+  }
+
+  async close(): Promise<void> {
+    if (this.session) {
+      const { instance, connection } = await this.session;
+      connection.closeSync();
+      instance.closeSync();
+      this.session = undefined;
+    }
+    rmSync(this.folder, { recursive: true, force: true });
+  }
+}
+
+export function quote(identifier: string): string {
+  return `"${identifier.replaceAll('"', '""')}"`;
+}
+
+export function literal(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
