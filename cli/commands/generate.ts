@@ -32,9 +32,9 @@ export async function runGenerate(options: GenerateOptions, logger: Logger): Pro
     lakeRoot,
     encoderFor,
     seedsDir: path.resolve(root, project.seedPaths[0] ?? 'seeds'),
-    seed: number('--seed', options.seed, 42),
-    scale: number('--scale', options.scale, 1),
-    day: number('--day', options.day, 1),
+    seed: number('--seed', options.seed),
+    scale: number('--scale', options.scale),
+    day: number('--day', options.day) ?? 1,
     ifMissing: Boolean(options.ifMissing),
     log: (line) => logger.info(line, 'generate'),
   });
@@ -45,8 +45,8 @@ export async function runGenerate(options: GenerateOptions, logger: Logger): Pro
   return 0;
 }
 
-function number(flag: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
+function number(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
   const value = Number(text);
   if (!Number.isFinite(value)) throw new UserError(`${flag} must be a number, got '${text}'`, { hint: `e.g. ${flag} 1` });
   return value;

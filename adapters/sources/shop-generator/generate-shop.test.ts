@@ -183,6 +183,18 @@ describe('strata generate (determinism on disk and --day)', () => {
     expect(lakeFiles(b)).toEqual(day1);
   }, 300_000);
 
+  it('--day 2 and --if-missing without --seed/--scale carry on with the seed and scale the lake holds', async () => {
+    const lake = path.join(tempDir(), 'lake');
+    await generate({ lakeRoot: lake, seed: 7, scale: 0.01, day: 1, ifMissing: false });
+    const day1 = lakeFiles(lake);
+    await expect(generate({ lakeRoot: lake, day: 1, ifMissing: true })).resolves.toMatchObject({ skipped: true });
+    const next = await generate({ lakeRoot: lake, day: 2, ifMissing: false });
+    expect(next.loads).toEqual(['2026-07-02']);
+    expect(truth(lake, 'summary')).toMatchObject({ seed: 7, scale: 0.01, day: 2 });
+    const day2 = lakeFiles(lake);
+    for (const [file, bytes] of day1) if (file.startsWith('raw/')) expect(day2.get(file), file).toBe(bytes);
+  }, 300_000);
+
   it('a --day run killed halfway lands, on rerun, the day only for the tables that lack it', async () => {
     const lake = path.join(tempDir(), 'lake');
     await generate({ lakeRoot: lake, seed: 6, scale: 0.01, day: 2, ifMissing: false });

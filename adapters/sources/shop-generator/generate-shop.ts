@@ -19,8 +19,10 @@ export interface GenerateShopOptions {
   seedsDir?: string;
   /** A new encoder for parts of a format (the CLI passes DuckDB's Parquet appender). */
   encoderFor: (format: LakeFormat) => PartEncoder;
-  seed: number;
-  scale: number;
+  /** Omitted: the seed the lake's generated loads have when continuing them (--if-missing, a later --day), else 42. */
+  seed?: number;
+  /** Omitted: the scale the lake's generated loads have when continuing them, else 1. */
+  scale?: number;
   day: number;
   ifMissing: boolean;
   log?: (line: string) => void;
@@ -41,20 +43,24 @@ export const GROUND_TRUTH_FOLDER = 'ground_truth';
 /** Simulates the shop and lands the loads the lake lacks, then rewrites the ground truth. */
 export async function generateShop(options: GenerateShopOptions): Promise<GenerateShopResult> {
   const started = performance.now();
-  const { seed, scale, day } = options;
+  const { day } = options;
+  const storage = new LocalLakeStorage(options.lakeRoot);
+  const byTable = await landedLoads(storage);
+  const landed = [...byTable.values()];
+  // Continuing (--if-missing, or a later day) without --seed/--scale carries on with what the lake holds.
+  const held = continuing(options) ? heldSeedAndScale(landed) : undefined;
+  const seed = options.seed ?? held?.seed ?? DEFAULT_SEED;
+  const scale = options.scale ?? held?.scale ?? DEFAULT_SCALE;
   checkNumber('--seed', seed, Number.isInteger(seed) && seed >= 0, 'a whole number >= 0, e.g. --seed 42');
   checkNumber('--scale', scale, scale > 0 && scale <= 1000, 'a number above 0, e.g. --scale 1 (10,000 customers) or --scale 0.1');
   checkNumber('--day', day, Number.isInteger(day) && day >= 1 && day <= 365, 'a whole number from 1 to 365 (the exchange-rate seed covers a year after the history)');
   const log = options.log ?? (() => {});
-  const storage = new LocalLakeStorage(options.lakeRoot);
   if (options.seedsDir && !existsSync(path.join(options.seedsDir, 'exchange_rates.csv'))) {
     mkdirSync(options.seedsDir, { recursive: true });
     writeFileSync(path.join(options.seedsDir, 'exchange_rates.csv'), exchangeRatesCsv());
     log(`Wrote ${path.join(options.seedsDir, 'exchange_rates.csv')}`);
   }
 
-  const byTable = await landedLoads(storage);
-  const landed = [...byTable.values()];
   const mine = landed.every((loads) => loads.length > 0 && loads.every((g) => g.seed === seed && g.scale === scale));
   if (options.ifMissing && mine) {
     log(`The lake already holds generated loads for seed ${seed} and scale ${scale}: nothing to do.`);
@@ -82,6 +88,21 @@ export async function generateShop(options: GenerateShopOptions): Promise<Genera
   const seconds = (performance.now() - started) / 1000;
   log(`Wrote the ground truth to ${path.join(storage.root, GROUND_TRUTH_FOLDER)} (${seconds.toFixed(1)} s)`);
   return { skipped: false, rows, loads: windows.map((w) => w.name), groundTruth, seconds };
+}
+
+const DEFAULT_SEED = 42;
+const DEFAULT_SCALE = 1;
+
+function continuing(options: GenerateShopOptions): boolean {
+  return options.ifMissing || options.day > 1;
+}
+
+/** The seed and scale every generated load in the lake shares, if it holds any and they agree. */
+function heldSeedAndScale(landed: { seed: number; scale: number }[][]): { seed: number; scale: number } | undefined {
+  const all = landed.flat();
+  if (all.length === 0) return undefined;
+  const [first] = all;
+  return all.every((g) => g.seed === first.seed && g.scale === first.scale) ? { seed: first.seed, scale: first.scale } : undefined;
 }
 
 function checkNumber(flag: string, value: number, ok: boolean, hint: string): void {
