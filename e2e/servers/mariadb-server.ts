@@ -1,8 +1,8 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort, startServerProcess } from './server-process.js';
 
 /** A throwaway MariaDB server on 127.0.0.1, for tests; the test that starts it stops it. */
 export interface MariaDbServer {
@@ -22,18 +22,7 @@ export function mariaDbAvailable(): boolean {
   return spawnSync(MARIADBD, ['--version'], { stdio: 'ignore' }).status === 0 && spawnSync('mariadb-install-db', ['--help'], { stdio: 'ignore' }).status === 0;
 }
 
-/** A TCP port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** Initialises a data folder in a temp dir and starts mariadbd on a free port of 127.0.0.1. */
 export async function startMariaDb(): Promise<MariaDbServer> {
@@ -44,9 +33,15 @@ export async function startMariaDb(): Promise<MariaDbServer> {
   const init = spawnSync('mariadb-install-db', [`--datadir=${data}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...asRoot], { encoding: 'utf8' });
   if (init.status !== 0) throw new Error(`mariadb-install-db failed: ${init.stderr || init.stdout}`);
   const port = await freePort();
-  const child: ChildProcess = spawn(
-    MARIADBD,
-    [
+  const sql = (statements: string, database?: string): string => {
+    const result = spawnSync('mariadb', ['--protocol=socket', `--socket=${socket}`, '-uroot', '--batch', '--skip-column-names', ...(database ? [database] : [])], { input: statements, encoding: 'utf8', maxBuffer: 1 << 28 });
+    if (result.status !== 0) throw new Error(`mariadb client failed: ${result.stderr}`);
+    return result.stdout;
+  };
+  const server = await startServerProcess({
+    name: 'mariadbd',
+    command: MARIADBD,
+    args: [
       '--no-defaults',
       `--datadir=${data}`,
       `--socket=${socket}`,
@@ -60,40 +55,21 @@ export async function startMariaDb(): Promise<MariaDbServer> {
       '--default-time-zone=+00:00',
       ...asRoot,
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (chunk) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-  let exited = false;
-  child.once('exit', () => (exited = true));
-  const sql = (statements: string, database?: string): string => {
-    const result = spawnSync('mariadb', ['--protocol=socket', `--socket=${socket}`, '-uroot', '--batch', '--skip-column-names', ...(database ? [database] : [])], { input: statements, encoding: 'utf8', maxBuffer: 1 << 28 });
-    if (result.status !== 0) throw new Error(`mariadb client failed: ${result.stderr}`);
-    return result.stdout;
-  };
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (exited) throw new Error(`mariadbd exited while starting: ${stderr}`);
-    if (spawnSync('mariadb', ['--protocol=socket', `--socket=${socket}`, '-uroot', '-e', 'select 1'], { stdio: 'ignore' }).status === 0) break;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`mariadbd did not start within 30 s: ${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    ready: () => spawnSync('mariadb', ['--protocol=socket', `--socket=${socket}`, '-uroot', '-e', 'select 1'], { stdio: 'ignore' }).status === 0,
+    timeoutMs: 30_000,
+    graceMs: 15_000,
+    logLimit: 4000,
+  }).catch((error) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  });
   return {
     host: '127.0.0.1',
     port,
     user: 'root',
     sql,
     stop: async () => {
-      if (!exited) {
-        const done = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        await done;
-        clearTimeout(timer);
-      }
+      await server.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

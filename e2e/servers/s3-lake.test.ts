@@ -10,7 +10,7 @@ import { runExtract } from '../../core/extract/run-extract.js';
 import type { SourceAdapter } from '../../core/extract/source-adapter.js';
 import { LakeWriter } from '../../core/lake/lake-writer.js';
 import { JsonLinesEncoder } from '../../core/lake/part-encoders.js';
-import { freePort } from './mariadb-server.js';
+import { freePort } from './server-process.js';
 
 // The S3 lake against s3rver on 127.0.0.1: whole-object writes (single PUT and multipart), listing,
 // and the manifest/state logic of the LakeWriter and the extract runner on S3.

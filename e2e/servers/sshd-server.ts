@@ -1,8 +1,8 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort, startServerProcess } from './server-process.js';
 
 /** A throwaway OpenSSH server on 127.0.0.1 serving SFTP, for tests; the test that starts it stops it. */
 export interface SshdServer {
@@ -22,18 +22,6 @@ export interface SshdServer {
 }
 
 const SSHD = process.env.SSHD ?? '/usr/sbin/sshd';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Starts sshd with its own config, host key and authorized key in a temp folder, on a free port.
@@ -89,20 +77,18 @@ export async function startSshd(): Promise<SshdServer> {
     ].join('\n'),
   );
   const script = `mount -t tmpfs tmpfs /run && mkdir -m 755 /run/sshd && mount --bind '${shadow}' /etc/shadow && exec '${SSHD}' -D -e -f '${config}'`;
-  const child: ChildProcess = spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr?.on('data', (chunk) => (log = (log + chunk.toString()).slice(-20_000)));
-  let exited = false;
-  child.once('exit', () => (exited = true));
-  const deadline = Date.now() + 15_000;
-  while (!log.includes('Server listening')) {
-    if (exited || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-      throw new Error(`sshd did not start: ${log}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const server = await startServerProcess({
+    name: 'sshd',
+    command: 'unshare',
+    args: ['-m', '--propagation', 'private', 'sh', '-c', script],
+    ready: (log) => log.includes('Server listening'),
+    timeoutMs: 15_000,
+    pollMs: 50,
+    graceMs: 10_000,
+  }).catch((error) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  });
   return {
     host: '127.0.0.1',
     port,
@@ -111,15 +97,9 @@ export async function startSshd(): Promise<SshdServer> {
     privateKeyPath: clientKey,
     hostKeySha256: fingerprint,
     files,
-    log: () => log,
+    log: () => server.log(),
     stop: async () => {
-      if (!exited) {
-        const done = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await done;
-        clearTimeout(timer);
-      }
+      await server.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
