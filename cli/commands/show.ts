@@ -54,7 +54,7 @@ export async function runShow(session: Session, options: ShowOptions): Promise<n
         await defer([model.unique_id]);
         sql = makeCompiler().compile(model).sql;
       } else {
-        sql = `select * from ${node.relation_name}`;
+        sql = `select * from ${'relation_name' in node ? node.relation_name : node.name}`;
       }
     }
     const result = await adapter.execute(adapter.sql.limit(sql, limit)).catch((error: unknown) => {

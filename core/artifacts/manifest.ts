@@ -42,7 +42,7 @@ function manifestParts(project: Project, input: ManifestInput): [string, unknown
     ['sources', new Entries(() => project.sources)],
     ['macros', new Entries(() => project.macros.nodes)],
     ['docs', {}],
-    ['exposures', {}],
+    ['exposures', new Entries(() => project.exposures)],
     ['metrics', {}],
     ['groups', {}],
     ['selectors', {}],

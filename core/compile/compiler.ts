@@ -114,6 +114,7 @@ export class Compiler {
   /** Where a ref to a node points: its own relation, or the deferred one. */
   private relationOf(node: AnyNode): string | null {
     if (node.resource_type === 'source') return node.relation_name;
+    if (node.resource_type === 'exposure') return null;
     return this.options.deferral?.relationFor(node) ?? node.relation_name;
   }
 

@@ -23,7 +23,7 @@ export function genericTestTemplate(
   project: Project,
   resolve: (expression: string) => string | undefined,
   /** Where a ref to a node points (deferral may send it to another environment). */
-  relationOf: (node: AnyNode) => string | null = (n) => n.relation_name,
+  relationOf: (node: AnyNode) => string | null = (n) => ('relation_name' in n ? n.relation_name : null),
 ): { template: Template; context: Record<string, unknown> } {
   const { name, kwargs } = node.test_metadata!;
   const template = partials[`test_${name}`] ?? builtinGenericTests().get(name)?.template;

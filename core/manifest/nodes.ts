@@ -167,7 +167,37 @@ export interface MacroNode {
   depends_on: { macros: string[] };
 }
 
-export type AnyNode = ManifestNode | SourceNode;
+/** What an exposure's `type:` may be, as in dbt. */
+export const EXPOSURE_TYPES = ['dashboard', 'notebook', 'analysis', 'ml', 'application'] as const;
+export const EXPOSURE_MATURITIES = ['high', 'medium', 'low'] as const;
+
+/** A downstream use of the project (a dashboard, a notebook...), declared under `exposures:`; never built. */
+export interface ExposureNode {
+  unique_id: string;
+  resource_type: 'exposure';
+  package_name: string;
+  name: string;
+  path: string;
+  original_file_path: string;
+  fqn: string[];
+  type: (typeof EXPOSURE_TYPES)[number];
+  owner: { name?: string | null; email?: string | null };
+  description: string;
+  label: string | null;
+  maturity: (typeof EXPOSURE_MATURITIES)[number] | null;
+  url: string | null;
+  tags: string[];
+  meta: Record<string, unknown>;
+  config: { enabled: boolean; tags: string[]; meta: Record<string, unknown> };
+  unrendered_config: Record<string, unknown>;
+  refs: RefCall[];
+  sources: [string, string][];
+  metrics: string[][];
+  depends_on: { nodes: string[]; macros: string[] };
+  created_at: number;
+}
+
+export type AnyNode = ManifestNode | SourceNode | ExposureNode;
 
 export function isSource(node: AnyNode): node is SourceNode {
   return node.resource_type === 'source';

@@ -6,10 +6,11 @@ import { tableGlobs } from '../lake/lake-layout.js';
 import { UserError } from '../errors/user-error.js';
 import { assertAcyclic, buildGraph, type Dag } from '../graph/dag.js';
 import type { NodeConfig } from '../manifest/nodes.js';
-import { setPrivate, type AnyNode, type ManifestNode, type ResourceType, type SourceNode } from '../manifest/nodes.js';
+import { setPrivate, type AnyNode, type ExposureNode, type ManifestNode, type ResourceType, type SourceNode } from '../manifest/nodes.js';
 import type { Template } from '../template/template-parser.js';
 import { findReferencedNames } from '../template/static-calls.js';
 import { declareDataTests } from './data-tests/declare-data-tests.js';
+import { resolveExposures } from './exposure-files.js';
 import { findFiles } from './find-files.js';
 import { FolderConfigs } from './folder-config.js';
 import { loadMacros, type MacroSet } from './macro-files.js';
@@ -50,7 +51,9 @@ export interface Project {
   /** Models and seeds (later also tests and snapshots), by unique_id. */
   nodes: Map<string, ManifestNode>;
   sources: Map<string, SourceNode>;
-  /** Nodes and sources together, for selection and the DAG. */
+  /** Enabled exposures (never built; in the DAG as children of what they depend on). */
+  exposures: Map<string, ExposureNode>;
+  /** Nodes, sources and exposures together, for selection and the DAG. */
   all: Map<string, AnyNode>;
   disabled: Map<string, AnyNode>;
   macros: MacroSet;
@@ -196,7 +199,9 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
     nameRelation(test, naming, generateSchemaName);
     nodes.set(test.unique_id, test);
   }
-  const all = new Map<string, AnyNode>([...sources, ...nodes]);
+  const exposures = resolveExposures(propertyFiles.flatMap((p) => p.exposures), nodes, sources, disabled);
+  for (const exposure of exposures.disabled) disabled.set(exposure.unique_id, exposure);
+  const all = new Map<string, AnyNode>([...sources, ...nodes, ...exposures.enabled]);
   assertAcyclic(all);
   let dag: Dag | undefined;
   return {
@@ -204,6 +209,7 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
     vars: { ...project.vars, ...(options.cliVars ?? {}) },
     nodes,
     sources,
+    exposures: exposures.enabled,
     all,
     disabled,
     macros,

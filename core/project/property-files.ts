@@ -1,6 +1,7 @@
 import { didYouMean } from '../errors/did-you-mean.js';
 import { LAKE_FORMATS, type LakeFormat } from '../lake/lake-layout.js';
 import type { ColumnInfo, ExternalSource, SourceNode } from '../manifest/nodes.js';
+import { readExposures, type DeclaredExposure } from './exposure-files.js';
 import { ConfigKeyError, validateConfigEntry } from './node-config.js';
 import { readSourceLoader } from './source-loader-block.js';
 import type { YamlFile } from './yaml-file.js';
@@ -27,7 +28,9 @@ export interface PropertyFile {
   patches: NodePatch[];
   /** Source tables, without database/schema defaults (applied once the target is known). */
   sources: SourceNode[];
-  /** Sections later features read (unit_tests, exposures...), as written. */
+  /** Exposures, their `depends_on` not yet resolved. */
+  exposures: DeclaredExposure[];
+  /** Sections later features read (unit_tests, metrics...), as written. */
   other: Record<string, unknown>;
 }
 
@@ -90,7 +93,7 @@ function readConfig(yaml: YamlFile, value: unknown, resourceType: string, path: 
 
 /** Reads a YAML property file (`version: 2` with models/seeds/sources...). */
 export function readPropertyFile(yaml: YamlFile, projectName: string, resourcePath: string): PropertyFile {
-  const out: PropertyFile = { yaml, patches: [], sources: [], other: {} };
+  const out: PropertyFile = { yaml, patches: [], sources: [], exposures: [], other: {} };
   const data = yaml.data;
   if (data === null || data === undefined) return out;
   const top = asObject(data);
@@ -124,7 +127,8 @@ export function readPropertyFile(yaml: YamlFile, projectName: string, resourcePa
   if (top.sources !== undefined && top.sources !== null) {
     out.sources = readSources(yaml, top.sources, projectName, resourcePath);
   }
-  for (const key of ['exposures', 'unit_tests', 'metrics', 'groups', 'semantic_models', 'saved_queries', 'data_tests']) {
+  if (top.exposures !== undefined) out.exposures = readExposures(yaml, top.exposures, projectName, resourcePath);
+  for (const key of ['unit_tests', 'metrics', 'groups', 'semantic_models', 'saved_queries', 'data_tests']) {
     if (top[key] !== undefined) out.other[key] = top[key];
   }
   return out;

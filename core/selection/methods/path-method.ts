@@ -19,7 +19,7 @@ export const pathMethod: SelectorMethod = {
         yield id;
         continue;
       }
-      const patch = node.patch_path;
+      const patch = 'patch_path' in node ? node.patch_path : null;
       // patch_path is written `package://models/schema.yml`, as in dbt's manifest.
       if (patch && isMatch(normalizePath(patch.replace(/^[^:/]+:\/\//, '')))) yield id;
     }
