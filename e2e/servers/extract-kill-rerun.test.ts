@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +6,7 @@ import { LakeWriter } from '../../core/lake/lake-writer.js';
 import { LocalLakeStorage } from '../../core/lake/local-lake-storage.js';
 import { queryProject } from '../duckdb-query.js';
 import { projectYml, strata, tempProjects } from '../harness.js';
+import { extractKilledWhen } from './kill-extract.js';
 import { startMariaDb, type MariaDbServer } from './mariadb-server.js';
 
 // The exactly-once promise: a `strata extract` process killed with SIGKILL at several points, then
@@ -71,27 +71,6 @@ function lakeState(dir: string, table: string): { parts: number; manifests: numb
   return { parts: all.filter((f) => f.endsWith('.parquet')).length, manifests: all.filter((f) => f.endsWith('_manifest.json')).length };
 }
 
-/**
- * Runs `strata extract` in a child process and kills it with SIGKILL the moment `when` holds
- * (checked every few milliseconds); returns whether it was killed there (false: it finished first).
- */
-async function extractKilledWhen(dir: string, when: (output: string) => boolean): Promise<boolean> {
-  const child = spawn(process.execPath, [bin, 'extract', '--threads', '1', '--project-dir', dir], { env: { ...process.env, CI: 'true', KILL_MYSQL_PASSWORD: PASSWORD }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  let killed = false;
-  const timer = setInterval(() => {
-    if (!killed && when(output)) {
-      killed = true;
-      child.kill('SIGKILL');
-    }
-  }, 2);
-  await exited;
-  clearInterval(timer);
-  return killed;
-}
-
 async function expectExactlyOnce(dir: string): Promise<void> {
   process.env.KILL_MYSQL_PASSWORD = PASSWORD;
   const rerun = await strata(dir, 'extract');
@@ -107,7 +86,7 @@ async function expectExactlyOnce(dir: string): Promise<void> {
 describe('strata extract killed and rerun', () => {
   it('killed mid-part (rows of the first part in flight, nothing written yet): the rerun lands every row once', async () => {
     const dir = setUp();
-    const killed = await extractKilledWhen(dir, (out) => out.includes('START extract shop_mysql.orders') && lakeState(dir, 'orders').parts === 0);
+    const killed = await extractKilledWhen(dir, { KILL_MYSQL_PASSWORD: PASSWORD }, (out) => out.includes('START extract shop_mysql.orders') && lakeState(dir, 'orders').parts === 0);
     expect(killed).toBe(true);
     expect(lakeState(dir, 'orders').manifests).toBe(0);
     await expectExactlyOnce(dir);
@@ -115,7 +94,7 @@ describe('strata extract killed and rerun', () => {
 
   it('killed after parts were written but before the manifest: the parts stay invisible, the rerun lands every row once', async () => {
     const dir = setUp();
-    const killed = await extractKilledWhen(dir, () => {
+    const killed = await extractKilledWhen(dir, { KILL_MYSQL_PASSWORD: PASSWORD }, () => {
       const s = lakeState(dir, 'orders');
       return s.parts >= 1 && s.manifests === 0;
     });
@@ -127,7 +106,7 @@ describe('strata extract killed and rerun', () => {
 
   it('killed after a manifest (orders committed, the append table half written): nothing is loaded twice on the rerun', async () => {
     const dir = setUp();
-    const killed = await extractKilledWhen(dir, () => lakeState(dir, 'orders').manifests === 1 && lakeState(dir, 'events').parts >= 1 && lakeState(dir, 'events').manifests === 0);
+    const killed = await extractKilledWhen(dir, { KILL_MYSQL_PASSWORD: PASSWORD }, () => lakeState(dir, 'orders').manifests === 1 && lakeState(dir, 'events').parts >= 1 && lakeState(dir, 'events').manifests === 0);
     expect(killed).toBe(true);
     await expectExactlyOnce(dir);
     // The rerun resumed orders from its committed cursor: a merge table re-reads only the row at the
@@ -138,7 +117,7 @@ describe('strata extract killed and rerun', () => {
 
   it('killed right after the append table committed: the rerun appends nothing again', async () => {
     const dir = setUp();
-    const killed = await extractKilledWhen(dir, () => lakeState(dir, 'events').manifests === 1);
+    const killed = await extractKilledWhen(dir, { KILL_MYSQL_PASSWORD: PASSWORD }, () => lakeState(dir, 'events').manifests === 1);
     expect(killed).toBe(true);
     await expectExactlyOnce(dir);
     const writer = new LakeWriter(new LocalLakeStorage(path.join(dir, 'lake')));

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +7,7 @@ import { LakeWriter } from '../../core/lake/lake-writer.js';
 import { LocalLakeStorage } from '../../core/lake/local-lake-storage.js';
 import { queryProject } from '../duckdb-query.js';
 import { projectYml, strata, tempProjects } from '../harness.js';
+import { extractKilledWhen } from './kill-extract.js';
 import { MongoWireTestServer } from './mongo-wire-test-server.js';
 
 // The exactly-once promise for MongoDB: a `strata extract` process killed with SIGKILL while it
@@ -58,24 +58,6 @@ function files(dir: string): string[] {
 }
 const manifests = (dir: string, table: string) => files(path.join(dir, 'lake/raw/shop_mongo', table)).filter((f) => f.endsWith('_manifest.json')).length;
 
-/** Runs `strata extract` in a child process and SIGKILLs it the moment `when` holds; whether it was killed there. */
-async function extractKilledWhen(dir: string, url: string, when: (output: string) => boolean): Promise<boolean> {
-  const child = spawn(process.execPath, [bin, 'extract', '--threads', '1', '--project-dir', dir], { env: { ...process.env, CI: 'true', KILL_MONGO_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let killed = false;
-  const timer = setInterval(() => {
-    if (!killed && when(output)) {
-      killed = true;
-      child.kill('SIGKILL');
-    }
-  }, 2);
-  await exited;
-  clearInterval(timer);
-  return killed;
-}
-
 async function expectExactlyOnce(dir: string, url: string): Promise<void> {
   server.delayCommand('getMore', 0);
   process.env.KILL_MONGO_URL = url;
@@ -94,7 +76,7 @@ describe('strata extract from MongoDB killed and rerun', () => {
     server.delayCommand('getMore', 100);
     const before = server.received.filter((c) => c.name === 'getMore').length;
     // Killed after a few batches were read, long before the 15 batches of the table are in.
-    const killed = await extractKilledWhen(dir, url, () => server.received.filter((c) => c.name === 'getMore').length - before >= 3);
+    const killed = await extractKilledWhen(dir, { KILL_MONGO_URL: url }, () => server.received.filter((c) => c.name === 'getMore').length - before >= 3);
     expect(killed).toBe(true);
     expect(manifests(dir, 'products')).toBe(0);
     await expectExactlyOnce(dir, url);
@@ -103,7 +85,7 @@ describe('strata extract from MongoDB killed and rerun', () => {
   it('killed after the merge table committed, while reading the append table: the rerun neither loses nor doubles a document', async () => {
     const { dir, url } = setUp();
     server.delayCommand('getMore', 100);
-    const killed = await extractKilledWhen(dir, url, () => manifests(dir, 'products') === 1 && server.received.some((c) => c.name === 'getMore' && c.command.collection === 'events' && c.db === new URL(url).pathname.slice(1)));
+    const killed = await extractKilledWhen(dir, { KILL_MONGO_URL: url }, () => manifests(dir, 'products') === 1 && server.received.some((c) => c.name === 'getMore' && c.command.collection === 'events' && c.db === new URL(url).pathname.slice(1)));
     expect(killed).toBe(true);
     expect(manifests(dir, 'events')).toBe(0);
     await expectExactlyOnce(dir, url);

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +7,7 @@ import { LocalLakeStorage } from '../../core/lake/local-lake-storage.js';
 import { queryProject } from '../duckdb-query.js';
 import { projectYml, strata, tempProjects } from '../harness.js';
 import { API_CREDENTIALS, startRestApi, type RestApiServer } from './rest-api-server.js';
+import { extractKilledWhen } from './kill-extract.js';
 import { startSshd, type SshdServer } from './sshd-server.js';
 
 // The exactly-once promise for file and API sources: the built `strata extract` SIGKILLed between
@@ -72,22 +72,6 @@ function manifests(dir: string, source: string, table: string): number {
   return readdirSync(folder).filter((d) => statSync(path.join(folder, d)).isDirectory() && existsSync(path.join(folder, d, '_manifest.json'))).length;
 }
 
-/** Runs the built `strata extract` and SIGKILLs it the moment `when` holds; whether it was killed there. */
-async function extractKilledWhen(dir: string, when: () => boolean, ...args: string[]): Promise<boolean> {
-  const child = spawn(process.execPath, [bin, 'extract', '--threads', '1', ...args, '--project-dir', dir], { env: { ...process.env, CI: 'true', ...env() }, stdio: ['ignore', 'ignore', 'ignore'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let killed = false;
-  const timer = setInterval(() => {
-    if (!killed && when()) {
-      killed = true;
-      child.kill('SIGKILL');
-    }
-  }, 2);
-  await exited;
-  clearInterval(timer);
-  return killed;
-}
-
 async function expectExactlyOnce(dir: string): Promise<void> {
   Object.assign(process.env, env());
   const rerun = await strata(dir, 'extract');
@@ -103,7 +87,7 @@ async function expectExactlyOnce(dir: string): Promise<void> {
 describe('strata extract from SFTP and REST killed and rerun', () => {
   it('killed between SFTP file loads: the rerun loads the remaining files, each file once', async () => {
     const dir = setUp();
-    const killed = await extractKilledWhen(dir, () => manifests(dir, 'partner_sftp', 'batches') >= 3);
+    const killed = await extractKilledWhen(dir, env(), () => manifests(dir, 'partner_sftp', 'batches') >= 3);
     expect(killed).toBe(true);
     const done = manifests(dir, 'partner_sftp', 'batches');
     expect(done).toBeGreaterThanOrEqual(3);
@@ -116,7 +100,7 @@ describe('strata extract from SFTP and REST killed and rerun', () => {
   it('killed in the middle of a REST table\'s pages: nothing of it is committed, and the rerun lands every record once', async () => {
     const dir = setUp();
     const before = api.requests.length;
-    const killed = await extractKilledWhen(dir, () => api.requests.length - before >= 20, '--select', 'source:shop_api');
+    const killed = await extractKilledWhen(dir, env(), () => api.requests.length - before >= 20, '--select', 'source:shop_api');
     expect(killed).toBe(true);
     expect(manifests(dir, 'shop_api', 'orders')).toBe(0);
     await expectExactlyOnce(dir);
