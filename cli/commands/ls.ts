@@ -7,10 +7,13 @@ export interface LsOptions extends SelectOptions {
   resourceType?: string[];
 }
 
-const ALL_TYPES = ['model', 'seed', 'source', 'test', 'snapshot', 'analysis'];
+const ALL_TYPES = ['model', 'seed', 'source', 'test', 'snapshot', 'analysis', 'exposure'];
 
 function selectorOf(node: AnyNode): string {
-  return node.resource_type === 'source' ? `source:${node.fqn.join('.')}` : node.fqn.join('.');
+  if (node.resource_type === 'source') return `source:${node.fqn.join('.')}`;
+  // dbt lists an exposure as `exposure:<package>.<name>`.
+  if (node.resource_type === 'exposure') return `exposure:${node.package_name}.${node.name}`;
+  return node.fqn.join('.');
 }
 
 /** `ls`: prints the selected resources, one a line, as names, paths, selectors or JSON. */

@@ -1,4 +1,5 @@
 import { configMethod } from './methods/config-method.js';
+import { exposureMethod } from './methods/exposure-method.js';
 import { fileMethod } from './methods/file-method.js';
 import { fqnMethod } from './methods/fqn-method.js';
 import { packageMethod } from './methods/package-method.js';
@@ -20,6 +21,7 @@ export const selectorMethods: ReadonlyMap<string, SelectorMethod> = new Map<stri
   ['file', fileMethod],
   ['package', packageMethod],
   ['source', sourceMethod],
+  ['exposure', exposureMethod],
   ['resource_type', resourceTypeMethod],
   ['config', configMethod],
   ['test_type', testTypeMethod],

@@ -1,4 +1,4 @@
-import type { MacroNode, ManifestNode, SourceNode } from '../manifest/nodes.js';
+import type { ExposureNode, MacroNode, ManifestNode, SourceNode } from '../manifest/nodes.js';
 import type { NodeStateComparison, StateChange } from '../selection/selection-state.js';
 import { MacroIndex, type MacroClosure } from './macro-index.js';
 import { codeChecksum } from './normalize-code.js';
@@ -11,9 +11,10 @@ export interface ManifestLike {
   sources?: Record<string, SourceNode>;
   macros?: Record<string, MacroNode>;
   unit_tests?: Record<string, ManifestNode>;
+  exposures?: Record<string, ExposureNode>;
 }
 
-type AnyManifestNode = ManifestNode | SourceNode;
+type AnyManifestNode = ManifestNode | SourceNode | ExposureNode;
 
 /** What both sides share: most code is the same text on both, so its facts are found once. */
 class SharedFacts {
@@ -49,7 +50,7 @@ class Side {
 
   node(id: string): AnyManifestNode | undefined {
     const m = this.manifest;
-    return m.nodes[id] ?? m.sources?.[id] ?? m.unit_tests?.[id];
+    return m.nodes[id] ?? m.sources?.[id] ?? m.unit_tests?.[id] ?? m.exposures?.[id];
   }
 
   factsOf(node: ManifestNode): TemplateFacts | undefined {
@@ -106,6 +107,7 @@ export class ManifestComparison {
     if (!prev) return { status: 'new', changes: [] };
     const changes: StateChange[] = [];
     if (cur.resource_type === 'source') compareSources(prev as SourceNode, cur, changes);
+    else if (cur.resource_type === 'exposure') compareExposures(prev as ExposureNode, cur, changes);
     else this.compareNodes(prev as ManifestNode, cur, changes);
     return { status: changes.length ? 'modified' : 'unmodified', changes };
   }
@@ -165,6 +167,16 @@ function compareSources(prev: SourceNode, cur: SourceNode, changes: StateChange[
   if (relation.length) changes.push({ part: 'relation', detail: `its ${relation.join(', ')} changed` });
   const keys = ['loaded_at_field', 'freshness', 'external', 'config', 'loader'] as const;
   const configs = changedKeys(pick(prev, keys), pick(cur, keys));
+  if (configs.length) changes.push({ part: 'configs', detail: `${configs.join(', ')} changed` });
+}
+
+/** dbt compares an exposure's YAML entry field by field (its `same_contents`): what it uses, and what it says. */
+function compareExposures(prev: ExposureNode, cur: ExposureNode, changes: StateChange[]): void {
+  const definition = ['type', 'owner', 'label', 'description', 'maturity', 'url'] as const;
+  const parents = (n: ExposureNode) => ({ depends_on: [...(n.depends_on?.nodes ?? [])].sort() });
+  const body = [...changedKeys(parents(prev), parents(cur)), ...changedKeys(pick(prev, definition), pick(cur, definition))];
+  if (body.length) changes.push({ part: 'body', detail: `its definition changed: ${body.join(', ')}` });
+  const configs = changedKeys(pick(prev, ['config', 'tags', 'meta']), pick(cur, ['config', 'tags', 'meta']));
   if (configs.length) changes.push({ part: 'configs', detail: `${configs.join(', ')} changed` });
 }
 
