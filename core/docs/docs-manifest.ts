@@ -45,9 +45,11 @@ export interface DocsNode {
   attached_node?: string | null;
   patch_path?: string | null;
   /** Exposures. */
-  owner?: { name?: string; email?: string };
+  owner?: { name?: string | null; email?: string | null };
   type?: string;
-  url?: string;
+  url?: string | null;
+  label?: string | null;
+  maturity?: string | null;
 }
 
 export interface DocsManifest {

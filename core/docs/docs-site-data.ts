@@ -72,6 +72,8 @@ export interface DocsNodePage {
   source_description: string | null;
   loader: string | null;
   test: { name: string; kwargs: Record<string, unknown>; column: string | null } | null;
+  /** Exposures: what uses the project downstream, and who owns it. */
+  exposure: { type: string; label: string | null; maturity: string | null; url: string | null; owner_name: string | null; owner_email: string | null } | null;
 }
 
 export interface DocsPageColumn {
@@ -187,7 +189,8 @@ export function buildDocsSiteData(input: DocsSiteInput): DocsSiteData {
     const entry = catalog?.nodes[node.unique_id] ?? catalog?.sources[node.unique_id];
     const page = nodePage(node, entry, input.lineage.get(node.unique_id), index, usedBy, testsOf, results.get(node.unique_id), freshness.get(node.unique_id));
     (pages[Math.floor(i / CHUNK_SIZE)] ??= []).push(page);
-    search.push([node.name, page.description, ...page.columns.flatMap((c) => [c.name, c.description])].join('\u0001').toLowerCase());
+    const exposure = page.exposure ? [page.exposure.label ?? '', page.exposure.owner_name ?? '', page.exposure.owner_email ?? ''] : [];
+    search.push([node.name, page.description, ...page.columns.flatMap((c) => [c.name, c.description]), ...exposure].join('\u0001').toLowerCase());
   });
   return { graph, pages, search };
 }
@@ -272,5 +275,9 @@ function nodePage(
     source_description: node.source_description ?? null,
     loader: node.loader ?? null,
     test: node.test_metadata ? { name: node.test_metadata.name, kwargs: node.test_metadata.kwargs ?? {}, column: node.column_name ?? null } : null,
+    exposure:
+      node.resource_type === 'exposure'
+        ? { type: node.type ?? '', label: node.label ?? null, maturity: node.maturity ?? null, url: node.url ?? null, owner_name: node.owner?.name ?? null, owner_email: node.owner?.email ?? null }
+        : null,
   };
 }

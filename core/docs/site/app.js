@@ -327,7 +327,8 @@
   function hintFor(i, q) {
     var entry = search[i], parts = entry.split('\u0001');
     if (parts[0].indexOf(q) !== -1) return g.path[i];
-    for (var k = 1; k < parts.length; k++) if (parts[k].indexOf(q) !== -1) return (k === 1 ? '' : 'column: ') + parts[k].slice(0, 90);
+    // An exposure has no columns: what follows its description is its label and owner.
+    for (var k = 1; k < parts.length; k++) if (parts[k].indexOf(q) !== -1) return (k === 1 || typeOf(i) === 'exposure' ? '' : 'column: ') + parts[k].slice(0, 90);
     return g.path[i];
   }
 
@@ -434,7 +435,9 @@
     var title = t === 'source' ? g.source[i] + '.' + g.name[i] : g.name[i];
     var html = '<h1><span class="badge ' + t + '">' + t + '</span>' + esc(title) + '</h1>';
     html += '<p class="meta">' + [p.materialized && t !== 'source' ? 'materialized ' + esc(p.materialized) : '', p.relation ? '<code>' + esc(p.relation) + '</code>' : '', p.relation_type ? esc(p.relation_type.toLowerCase()) : '', p.owner ? 'owner ' + esc(p.owner) : '', p.tags.length ? 'tags ' + p.tags.map(esc).join(', ') : '', esc(g.path[i])].filter(Boolean).map(function (s) { return '<span>' + s + '</span>'; }).join('') + '</p>';
-    html += '<p><a href="#graph?select=' + encodeURIComponent('+' + (t === 'source' ? 'source:' + g.source[i] + '.' + g.name[i] : g.name[i]) + '+') + '">show in the lineage graph</a></p>';
+    var selector = t === 'source' ? 'source:' + g.source[i] + '.' + g.name[i] : t === 'exposure' ? 'exposure:' + g.name[i] : g.name[i];
+    html += '<p><a href="#graph?select=' + encodeURIComponent('+' + selector + '+') + '">show in the lineage graph</a></p>';
+    if (p.exposure) html += exposureHtml(p.exposure);
     if (p.description || p.source_description) html += '<h2>Description</h2><div class="description">' + esc(p.description || p.source_description) + '</div>';
     if (p.result) html += '<h2>Latest result</h2><p>' + statusText(p.result.status) + ' in ' + p.result.execution_time.toFixed(2) + ' s' + (p.result.completed_at ? ', finished ' + esc(p.result.completed_at) : '') + (p.result.failures ? ', ' + p.result.failures + ' failing rows' : '') + (p.result.message ? '<br><code>' + esc(p.result.message) + '</code>' : '') + '</p>';
     if (p.freshness) html += '<h2>Freshness</h2><p>' + statusText(p.freshness.status) + (p.freshness.max_loaded_at ? ': newest row loaded ' + esc(p.freshness.max_loaded_at) + ' (' + age(p.freshness.age_s) + ' before ' + esc(p.freshness.snapshotted_at) + ')' : '') + (p.freshness.error ? '<br><code>' + esc(p.freshness.error) + '</code>' : '') + '</p>';
@@ -451,6 +454,14 @@
     }
     if (p.config) html += '<h2>Config</h2><pre class="code">' + esc(JSON.stringify(p.config, null, 2)) + '</pre>';
     return html;
+  }
+
+  // Only web addresses become links: a `javascript:` url from a YAML file must not run in the site.
+  function exposureHtml(x) {
+    var link = /^https?:\/\//i.test(x.url || '') ? '<a class="exposure-url" href="' + esc(x.url) + '" target="_blank" rel="noopener">' + esc(x.url) + '</a>' : x.url ? '<code>' + esc(x.url) + '</code>' : '<span class="muted">none</span>';
+    var owner = [x.owner_name ? esc(x.owner_name) : '', x.owner_email ? '<a class="exposure-email" href="mailto:' + esc(x.owner_email) + '">' + esc(x.owner_email) + '</a>' : ''].filter(Boolean).join(', ');
+    var rows = [['label', x.label ? esc(x.label) : ''], ['type', esc(x.type)], ['maturity', x.maturity ? esc(x.maturity) : '<span class="muted">not given</span>'], ['owner', owner], ['url', link]].filter(function (r) { return r[1]; });
+    return '<h2>Exposure</h2><table class="exposure">' + rows.map(function (r) { return '<tr><th>' + r[0] + '</th><td class="exposure-' + r[0] + '">' + r[1] + '</td></tr>'; }).join('') + '</table>';
   }
 
   function columnsHtml(p) {

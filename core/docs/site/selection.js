@@ -132,6 +132,15 @@
       }
       return out;
     },
+    exposure: function (g, value) {
+      var parts = value.split('.');
+      if (parts.length > 2 || parts.some(function (p) { return p === ''; })) throw new SelectionError("'" + value + "' is not an exposure selector: write exposure:<name> or exposure:<package>.<name>");
+      var pm = globMatcher(parts.length === 2 ? parts[0] : '*'), nm = globMatcher(parts[parts.length - 1]), out = [];
+      for (var i = 0; i < g.id.length; i++) {
+        if (g.types[g.type[i]] === 'exposure' && pm(g.packages[g.package[i]]) && nm(g.name[i])) out.push(i);
+      }
+      return out;
+    },
     resource_type: function (g, value) {
       var out = [];
       for (var i = 0; i < g.id.length; i++) if (g.types[g.type[i]] === value) out.push(i);

@@ -1,8 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { manifestArtifact } from '../../artifacts/manifest.js';
+import { loadProject } from '../../project/load-project.js';
+import { readProjectFile } from '../../project/project-file.js';
 import { shopProject } from '../../selection/__fixtures__/shop-project.js';
 import { resolveSelection } from '../../selection/resolve-selection.js';
 import type { DocsManifest, DocsNode } from '../docs-manifest.js';
@@ -71,5 +75,60 @@ describe('the docs site selection', () => {
     expect(browser.looksLikeSelector(graph, '+orders')).toBe(true);
     expect(browser.looksLikeSelector(graph, 'orders')).toBe(true);
     expect(browser.looksLikeSelector(graph, 'revenue')).toBe(false);
+  });
+});
+
+describe('the docs site selection of exposures', () => {
+  let exposures: { graph: DocsGraphData; cli: (text: string) => string[] };
+  beforeAll(async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'strata-site-exposures-'));
+    const files = {
+      'project.yml': 'name: shop\n',
+      'models/sources.yml': 'version: 2\nsources:\n  - name: app\n    tables:\n      - name: orders\n',
+      'models/staging/stg_orders.sql': 'select * from {{source "app" "orders"}}',
+      'models/marts/fct_orders.sql': 'select * from {{ref "stg_orders"}}',
+      'models/marts/dim_products.sql': 'select 1 as product_id',
+      'models/marts/exposures.yml': [
+        'exposures:',
+        '  - name: exec_revenue',
+        '    type: dashboard',
+        '    tags: [finance]',
+        '    owner: {name: Finance}',
+        '    depends_on:',
+        "      - ref('fct_orders')",
+        '  - name: inventory_notebook',
+        '    type: notebook',
+        '    owner: {email: ops@example.com}',
+        '    depends_on:',
+        "      - ref('dim_products')",
+        '',
+      ].join('\n'),
+    };
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+      writeFileSync(path.join(root, file), text);
+    }
+    const loaded = await loadProject({
+      project: readProjectFile(root),
+      naming: { adapterType: 'duckdb', sql: { relation: (r) => [r.schema, r.identifier].join('.') }, defaultDatabase: null, defaultSchema: 'main' },
+    });
+    rmSync(root, { recursive: true, force: true });
+    const written = JSON.parse(JSON.stringify(manifestArtifact(loaded, { invocationId: 'x', adapterType: 'duckdb' }))) as DocsManifest;
+    exposures = {
+      graph: buildDocsSiteData({ manifest: written, lineage: new Map() }).graph,
+      cli: (text) => [...resolveSelection({ graph: loaded.dag, nodes: loaded.all, select: [text] })].sort(),
+    };
+  });
+  const selectors = ['exposure:exec_revenue', 'exposure:*', 'exposure:shop.inv*', '+exposure:exec_revenue', '1+exposure:exec_revenue', 'stg_orders+', 'resource_type:exposure', 'tag:finance', 'exec_revenue', 'path:models/marts/exposures.yml'];
+  for (const text of selectors) {
+    it(`selects what the CLI selects for ${text}`, () => {
+      const expected = exposures.cli(text);
+      expect(expected.some((id) => id.startsWith('exposure.'))).toBe(true);
+      expect([...browser.select(exposures.graph, text).nodes].map((i) => exposures.graph.id[i]).sort()).toEqual(expected);
+    });
+  }
+
+  it('reports a malformed exposure selector', () => {
+    expect(browser.select(exposures.graph, 'exposure:a.b.c').error).toMatch(/is not an exposure selector/);
   });
 });
