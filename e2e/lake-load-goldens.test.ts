@@ -36,6 +36,23 @@ const orders: LakeTableLoad = {
 const cases: Record<string, LakeTableLoad> = {
   'orders-merge': orders,
   'events-append': { ...orders, relation: { ...orders.relation, identifier: 'events' }, folder: 'raw/shop_mysql/events', disposition: 'append', primaryKey: [], cursorField: undefined, existingColumns: [] },
+  // A child table (MongoDB `unnest:`): each document's rows are replaced whole by its newest load's.
+  'variants-merge-groups': {
+    ...orders,
+    relation: { ...orders.relation, schema: 'shop_mongo', identifier: 'products__variants' },
+    folder: 'raw/shop_mongo/products_variants',
+    primaryKey: ['_strata_id'],
+    groupKey: ['_strata_root_id'],
+    cursorField: 'updatedAt',
+    schema: [
+      { name: '_strata_id', type: 'VARCHAR' },
+      { name: '_strata_root_id', type: 'VARCHAR' },
+      { name: 'sku', type: 'VARCHAR' },
+      { name: 'updatedAt', type: 'TIMESTAMPTZ' },
+    ],
+    loads: orders.loads.map((l) => ({ ...l, folder: l.folder.replace('shop_mysql/orders', 'shop_mongo/products_variants'), schema: [{ name: '_strata_id', type: 'VARCHAR' }, { name: '_strata_root_id', type: 'VARCHAR' }, { name: 'sku', type: 'VARCHAR' }, { name: 'updatedAt', type: 'TIMESTAMPTZ' }] })),
+    existingColumns: [],
+  },
   'rates-replace': { ...orders, relation: { ...orders.relation, identifier: 'rates' }, folder: 'raw/shop_mysql/rates', disposition: 'replace', primaryKey: [], cursorField: undefined, existingColumns: [] },
 };
 const loaders: Record<string, LakeLoader> = {

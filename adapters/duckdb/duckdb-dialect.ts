@@ -186,7 +186,11 @@ export class DuckDBDialect implements ConstraintDialect, FileReadingDialect, Lak
     const loads = `select load_id, disposition from read_json(${stringLiteral(external.manifests)}, columns = {load_id: 'VARCHAR', disposition: 'VARCHAR'})`;
     const visible = `select load_id from strata_loads where load_id >= coalesce((select max(load_id) from strata_loads where disposition = 'replace'), '')`;
     let sql = `with strata_loads as (${loads}) select * from ${read} where "_strata_load_id" in (${visible})`;
-    if (external.primaryKey?.length) {
+    if (external.primaryKey?.length && external.groupKey?.length) {
+      // Child tables: a group's rows all come from the newest load holding the group; its null-key rows only mark it emptied.
+      const group = external.groupKey.map((k) => this.quote(k)).join(', ');
+      sql = `select * from (${sql} qualify "_strata_load_id" = max("_strata_load_id") over (partition by ${group})) as strata_groups where ${external.primaryKey.map((k) => `${this.quote(k)} is not null`).join(' and ')}`;
+    } else if (external.primaryKey?.length) {
       const order = [`"_strata_load_id" desc`, ...(external.cursorField ? [`${this.quote(external.cursorField)} desc nulls last`] : [])].join(', ');
       sql += ` qualify row_number() over (partition by ${external.primaryKey.map((k) => this.quote(k)).join(', ')} order by ${order}) = 1`;
     }
@@ -204,7 +208,7 @@ export class DuckDBDialect implements ConstraintDialect, FileReadingDialect, Lak
   /** A view over the table's committed lake files (read in place, so every load is in it at once). */
   loadFromLakeSql(load: LakeTableLoad): string[] {
     const globs = tableGlobs(lakeUrl(load.lakeRoot, load.folder), load.format);
-    const relation = this.externalRelation({ ...globs, format: load.format, primaryKey: load.disposition === 'merge' ? load.primaryKey : undefined, cursorField: load.cursorField });
+    const relation = this.externalRelation({ ...globs, format: load.format, primaryKey: load.disposition === 'merge' ? load.primaryKey : undefined, groupKey: load.disposition === 'merge' ? load.groupKey : undefined, cursorField: load.cursorField });
     const schema = load.relation.database ? `${this.quote(load.relation.database)}.${this.quote(load.relation.schema)}` : this.quote(load.relation.schema);
     return [`create schema if not exists ${schema}`, `create or replace view ${this.relation(load.relation)} as select * from ${relation} as strata_lake`];
   }

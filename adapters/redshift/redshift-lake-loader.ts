@@ -72,6 +72,17 @@ export class RedshiftLakeLoader implements LakeLoader {
       if (batches.length) statements.push(`insert into ${target} (${names.join(', ')})\n${all}`);
     } else if (load.disposition === 'replace') {
       if (batches.length) statements.push(`truncate ${target}`, `insert into ${target} (${names.join(', ')})\n${all}`);
+    } else if (batches.length && load.groupKey?.length) {
+      // Child tables: each group in the new loads is replaced whole by its newest load's rows.
+      const key = load.primaryKey.map(quote);
+      const group = load.groupKey.map(quote);
+      const newRows = quote(`${load.relation.identifier}__strata_new`);
+      statements.push(
+        `create temporary table ${newRows} as\nselect ${names.join(', ')} from (\n  select *, max(${quote('_strata_load_id')}) over (partition by ${group.join(', ')}) as strata_newest\n  from (\n${all}\n  ) as strata_loads\n) as strata_grouped\nwhere ${quote('_strata_load_id')} = strata_newest`,
+        `delete from ${target} using ${newRows} where ${group.map((k) => `${target}.${k} = ${newRows}.${k}`).join(' and ')}`,
+        `insert into ${target} (${names.join(', ')})\nselect ${names.join(', ')} from ${newRows}\nwhere ${key.map((k) => `${k} is not null`).join(' and ')}`,
+        `drop table ${newRows}`,
+      );
     } else if (batches.length) {
       const key = load.primaryKey.map(quote);
       const newRows = quote(`${load.relation.identifier}__strata_new`);

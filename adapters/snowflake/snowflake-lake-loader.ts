@@ -66,6 +66,17 @@ export class SnowflakeLakeLoader implements LakeLoader {
     const order = [`${quote('_strata_load_id')} desc`, ...(load.cursorField ? [`${quote(load.cursorField)} desc nulls last`] : [])].join(', ');
     statements.push(`create or replace temporary table ${staging} like ${target}`);
     for (const batch of load.loads) statements.push(copy(staging, batch.folder));
+    if (load.groupKey?.length) {
+      // Child tables: each group in the new loads is replaced whole by its newest load's rows.
+      const group = load.groupKey.map(quote);
+      statements.push(
+        `delete from ${target} using (select distinct ${group.join(', ')} from ${staging}) as s\nwhere ${group.map((k) => `${target}.${k} = s.${k}`).join(' and ')}`,
+        // The newest load is found among all rows, markers of emptied groups included, before they are dropped.
+        `insert into ${target} (${names.join(', ')})\nselect ${names.join(', ')} from (\n  select *, max(${quote('_strata_load_id')}) over (partition by ${group.join(', ')}) as strata_newest from ${staging}\n) as strata_grouped\nwhere ${quote('_strata_load_id')} = strata_newest and ${key.map((k) => `${k} is not null`).join(' and ')}`,
+        `drop table if exists ${staging}`,
+      );
+      return statements;
+    }
     statements.push(
       `merge into ${target} as t\nusing (\n  select * from ${staging}\n  qualify row_number() over (partition by ${key.join(', ')} order by ${order}) = 1\n) as s\n` +
         `on ${key.map((k) => `t.${k} = s.${k}`).join(' and ')}\n` +

@@ -69,6 +69,7 @@ export async function loadIntoWarehouse(warehouse: LoadTarget, results: ExtractT
       format: last.format,
       disposition: last.disposition,
       primaryKey: last.primary_key,
+      ...(last.group_key?.length ? { groupKey: last.group_key } : {}),
       ...(result.task.table.load?.cursorField ? { cursorField: result.task.table.load.cursorField } : {}),
       schema: combinedSchema(loads.map((l) => l.schema)),
       loads: loads.map((l) => ({ loadId: l.load_id, folder: `${tableKey(names.source, names.table)}/load_id=${l.load_id}`, schema: l.schema })),

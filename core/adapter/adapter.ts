@@ -127,6 +127,11 @@ export interface ExternalFiles {
   format: LakeFormat;
   /** Key columns: when set, only the newest row per key is read (newest load, then newest cursor). */
   primaryKey?: string[];
+  /**
+   * With `primaryKey`: the newest load that holds a value of these columns holds all of that group's
+   * rows (child tables), and rows whose primary key is null only mark an emptied group.
+   */
+  groupKey?: string[];
   /** Orders rows of one load by recency, with `primaryKey`. */
   cursorField?: string;
 }

@@ -27,6 +27,12 @@ export interface LakeTableLoad {
   format: LakeFormat;
   disposition: WriteDisposition;
   primaryKey: string[];
+  /**
+   * Child tables under merge: the newest load that holds a value of these columns holds all of that
+   * group's rows, so rows a group no longer has disappear; a row whose primary key is null only marks
+   * its group as emptied.
+   */
+  groupKey?: string[];
   cursorField?: string;
   /** Every data column of the table across its loads (new columns added, types widened). */
   schema: LakeColumn[];

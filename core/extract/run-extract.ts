@@ -144,6 +144,7 @@ async function extractTable(task: ExtractTask, options: RunExtractOptions, conne
         system: task.source.type,
         disposition,
         primaryKey: load.primaryKey,
+        ...(load.groupKey ? { groupKey: load.groupKey } : {}),
         cursorField: load.cursorField,
         state: load.state,
         sourceFile: load.sourceFile,

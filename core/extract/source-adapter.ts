@@ -76,6 +76,12 @@ export interface ExtractLoad {
   format: LakeFormat;
   disposition: WriteDisposition;
   primaryKey?: string[];
+  /**
+   * Child tables under merge: the newest load that holds a value of these columns holds all of that
+   * group's rows, so rows a group no longer has disappear; a row whose primary key is null only marks
+   * its group as emptied.
+   */
+  groupKey?: string[];
   cursorField?: string;
   /** The table's state once this load is committed, given the cursor range its rows covered. */
   state: (cursor: CursorRange | null) => Record<string, unknown>;

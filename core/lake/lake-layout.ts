@@ -161,6 +161,8 @@ export interface LoadManifest {
   disposition: WriteDisposition;
   /** Key columns, for `merge` (the newest load's row wins per key). */
   primary_key: string[];
+  /** Child tables under merge: the newest load holding a group (e.g. `_strata_root_id`) holds all its rows; rows with a null primary key only mark an emptied group. */
+  group_key?: string[];
   rows: number;
   bytes: number;
   /** The data columns (without the metadata columns), in order. */

@@ -54,6 +54,12 @@ export interface WriteLoadOptions {
   system: string;
   disposition?: WriteDisposition;
   primaryKey?: string[];
+  /**
+   * Child tables under merge: the newest load that holds a value of these columns holds all of that
+   * group's rows, so rows a group no longer has disappear; a row whose primary key is null only marks
+   * its group as emptied.
+   */
+  groupKey?: string[];
   /** A column whose smallest and largest values are recorded as the load's cursor range. */
   cursorField?: string;
   /** The source's state after this load, given the cursor range the rows covered; stored in the manifest. */
@@ -181,6 +187,7 @@ export class LakeWriter {
         format: encoder.format,
         disposition: options.disposition ?? 'append',
         primary_key: options.primaryKey ?? [],
+        ...(options.groupKey?.length ? { group_key: options.groupKey } : {}),
         rows: rowsSoFar,
         bytes: bytesSoFar,
         schema: schema.map((c) => ({ name: c.name, type: lakeFileType(c.type) })),

@@ -110,6 +110,17 @@ describe('strata extract from MongoDB (wire test server)', () => {
     expect(result.output).not.toContain(PASSWORD);
   });
 
+  it('a document whose array shrank or emptied loses those child rows in the warehouse on the rerun', async () => {
+    const dir = projectFor();
+    expect((await strata(dir, 'extract', '--select', 'source:shop_mongo.product_variants')).code).toBe(0);
+    const one = product(1, '2026-06-29T08:00:00Z');
+    server.replace(db, 'products', { ...one, variants: [one.variants[0]] });
+    server.replace(db, 'products', { ...product(2, '2026-06-29T09:00:00Z'), variants: [] });
+    const rerun = await strata(dir, 'extract', '--select', 'source:shop_mongo.product_variants');
+    expect(rerun.code, rerun.output).toBe(0);
+    expect(await queryProject(dir, 'select sku, _strata_root_id as product_id from shop_mongo.product_variants order by sku')).toEqual([{ sku: 'P1-S', product_id: hex(1) }]);
+  });
+
   it('a rerun lands only changed documents; merge keeps the newest; --full-refresh reloads everything', async () => {
     const dir = projectFor();
     expect((await strata(dir, 'extract')).code).toBe(0);

@@ -153,15 +153,15 @@ export class KilledAtManifest extends LocalLakeStorage {
 }
 
 /** The relation SQL over a landed table's committed loads, as the warehouse reads them (newest row per key when a key is given). */
-export function landedRelation(lake: TestLake, source: string, table: string, primaryKey?: string[], cursorField?: string, format: LakeFormat = 'jsonl'): string {
+export function landedRelation(lake: TestLake, source: string, table: string, primaryKey?: string[], cursorField?: string, format: LakeFormat = 'jsonl', groupKey?: string[]): string {
   const globs = tableGlobs(`${lake.root}/raw/${source}/${table}`, format);
-  return new DuckDBDialect().externalRelation({ ...globs, format, ...(primaryKey ? { primaryKey } : {}), ...(cursorField ? { cursorField } : {}) });
+  return new DuckDBDialect().externalRelation({ ...globs, format, ...(primaryKey ? { primaryKey } : {}), ...(groupKey ? { groupKey } : {}), ...(cursorField ? { cursorField } : {}) });
 }
 
 /** Rows of a landed table as the warehouse reads them (committed loads; newest row per key when a key is given). */
-export async function readLanded(lake: TestLake, source: string, table: string, select: string, primaryKey?: string[]): Promise<Record<string, unknown>[]> {
+export async function readLanded(lake: TestLake, source: string, table: string, select: string, primaryKey?: string[], groupKey?: string[]): Promise<Record<string, unknown>[]> {
   const globs = tableGlobs(`${lake.root}/raw/${source}/${table}`, 'jsonl');
-  const relation = new DuckDBDialect().externalRelation({ ...globs, format: 'jsonl', ...(primaryKey ? { primaryKey } : {}) });
+  const relation = new DuckDBDialect().externalRelation({ ...globs, format: 'jsonl', ...(primaryKey ? { primaryKey } : {}), ...(groupKey ? { groupKey } : {}) });
   return queryDuckDB(select.replace('{table}', `${relation} as landed`));
 }
 

@@ -231,17 +231,25 @@ export function describeMongoSource(label: string, makeTarget: () => Promise<Mon
       const tables = ['products', 'products__variants', 'products__variants__options'];
       // The lake folder of a YAML table is its lake name: `products__variants` lands in raw/shop_mongo/products_variants.
       const loads = await extractTables(lake, source, tables);
-      expect(loads.map(([m]) => [m.table, m.rows, m.disposition])).toEqual([['products', 3, 'merge'], ['products_variants', 2, 'merge'], ['products_variants_options', 1, 'merge']]);
+      // Under merge, products 2 and 3 (no variants) land one marker row each in the child tables, as does
+      // product 1's variant M (no options): the warehouse reads them as "this document has no rows".
+      expect(loads.map(([m]) => [m.table, m.rows, m.disposition, m.group_key])).toEqual([
+        ['products', 3, 'merge', undefined],
+        ['products_variants', 4, 'merge', ['_strata_root_id']],
+        ['products_variants_options', 3, 'merge', ['_strata_root_id']],
+      ]);
+      const children = ['_strata_id'];
+      const group = ['_strata_root_id'];
       // Each child table keeps its own state: the cursor of the documents it read.
       expect(loads[1][0].state).toEqual({ cursor_field: 'updatedAt', cursor: { type: 'date', value: at(3).toISOString() } });
       const p1 = oid(1).toHexString();
       const variantKeys = [childRowId(p1, 'variants', 0), childRowId(p1, 'variants', 1)];
-      expect(await readLanded(lake, 'shop_mongo', 'products_variants', 'select sku, size, _strata_parent_id, _strata_list_idx::int as idx, _strata_root_id, _strata_id from {table} order by sku desc')).toEqual([
+      expect(await readLanded(lake, 'shop_mongo', 'products_variants', 'select sku, size, _strata_parent_id, _strata_list_idx::int as idx, _strata_root_id, _strata_id from {table} order by sku desc', children, group)).toEqual([
         { sku: 'P1-S', size: 'S', _strata_parent_id: p1, idx: 0, _strata_root_id: p1, _strata_id: variantKeys[0] },
         { sku: 'P1-M', size: 'M', _strata_parent_id: p1, idx: 1, _strata_root_id: p1, _strata_id: variantKeys[1] },
       ]);
       // The option's parent is the variant row it came from; documents stay whole in the parent table.
-      const options = () => readLanded(lake, 'shop_mongo', 'products_variants_options', 'select _strata_id, _strata_parent_id, _strata_root_id, name, value from {table}');
+      const options = () => readLanded(lake, 'shop_mongo', 'products_variants_options', 'select _strata_id, _strata_parent_id, _strata_root_id, name, value from {table}', children, group);
       const before = await options();
       expect(before).toEqual([{ _strata_id: childRowId(variantKeys[0], 'variants.options', 0), _strata_parent_id: variantKeys[0], _strata_root_id: p1, name: 'fit', value: 'slim' }]);
       expect(await readLanded(lake, 'shop_mongo', 'products', "select len(variants)::int as n from {table} where _id = '" + p1 + "'")).toEqual([{ n: 2 }]);
@@ -267,23 +275,28 @@ export function describeMongoSource(label: string, makeTarget: () => Promise<Mon
       ]);
     });
 
-    it('when an array shrinks, merge keeps the dropped elements; joining on the document cursor keeps only the current ones', async () => {
+    it('when an array shrinks or empties, merge drops the removed elements: a document read again replaces its child rows', async () => {
       const name = collection();
-      await target.insert(name, [product(1, 1)]);
+      await target.insert(name, [product(1, 1), product(2, 1), product(3, 1)]);
       const lake = newLake();
       const source = mongoSource(target, {
-        products: { collection: name, cursor_field: 'updatedAt', primary_key: '_id' },
         products__variants: { collection: name, unnest: 'variants', cursor_field: 'updatedAt', primary_key: '_strata_id' },
       });
-      await extractTables(lake, source, ['products', 'products__variants']);
-      await target.replace(name, { ...product(1, 2), variants: [{ sku: 'P1-S', size: 'S' }] });
-      await extractTables(lake, source, ['products', 'products__variants']);
-      const variants = landedRelation(lake, 'shop_mongo', 'products_variants', ['_strata_id'], 'updatedAt');
-      const products = landedRelation(lake, 'shop_mongo', 'products', ['_id'], 'updatedAt');
-      // Newest row per key: the second element, gone from the document, is still there (a known limitation).
-      expect((await queryDuckDB(`select sku from ${variants} order by sku`)).map((r) => r.sku)).toEqual(['P1-M', 'P1-S']);
-      // Child rows carry their document's cursor: those of the document's current version are the current elements.
-      expect((await queryDuckDB(`select v.sku from ${variants} v join ${products} p on p._id = v._strata_root_id and p.updatedAt = v.updatedAt order by v.sku`)).map((r) => r.sku)).toEqual(['P1-S']);
+      await extractTable(lake, source, 'products__variants');
+      await target.replace(name, { ...product(1, 2), variants: [{ sku: 'P1-S', size: 'small' }] });
+      await target.replace(name, { ...product(2, 2), variants: [] });
+      const [second] = await extractTable(lake, source, 'products__variants');
+      // Product 2's emptied array lands one marker row; the load records that rows are replaced per document.
+      expect(second.group_key).toEqual(['_strata_root_id']);
+      const variants = landedRelation(lake, 'shop_mongo', 'products_variants', ['_strata_id'], 'updatedAt', 'jsonl', second.group_key);
+      expect(await queryDuckDB(`select sku, size from ${variants} order by sku`)).toEqual([
+        { sku: 'P1-S', size: 'small' },
+        { sku: 'P3-M', size: 'M' },
+        { sku: 'P3-S', size: 'S' },
+      ]);
+      // Without the group key, the newest row per key alone would keep P1-M and both of P2's variants.
+      const byKey = landedRelation(lake, 'shop_mongo', 'products_variants', ['_strata_id'], 'updatedAt');
+      expect((await queryDuckDB(`select sku from ${byKey} where sku is not null order by sku`)).map((r) => r.sku)).toEqual(['P1-M', 'P1-S', 'P2-M', 'P2-S', 'P3-M', 'P3-S']);
     });
 
     it('a child table killed before its commit is rerun with every row exactly once; the parent table is not affected', async () => {

@@ -25,6 +25,14 @@ export function childRowId(parentId: string, path: string, index: number): strin
   return createHash('sha256').update(`${parentId}\u0000${path}\u0000${index}`).digest('hex').slice(0, 32);
 }
 
+/**
+ * The row a merge load lands for a document whose array is now empty: only its root key, so the
+ * lake reader knows the document's child rows are gone (rows without a key are never read as data).
+ */
+export function emptiedGroupMarker(rootId: string): Record<string, JsonValue> {
+  return { [ROOT_ID_COLUMN]: rootId, [PARENT_ID_COLUMN]: rootId };
+}
+
 /** Whether an unnest path is well formed: dotted field names, none empty or starting with `$`. */
 export function isUnnestPath(path: string): boolean {
   return path.split('.').every((segment) => segment !== '' && !segment.startsWith('$') && !/\s/.test(segment));

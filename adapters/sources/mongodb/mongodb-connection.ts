@@ -2,7 +2,7 @@ import { Long, ObjectId, type Collection, type Db, type Document, type Filter, t
 import { nearest } from '../../../core/errors/did-you-mean.js';
 import type { ExtractLoad, ExtractRequest, SourceConnection } from '../../../core/extract/source-adapter.js';
 import { bsonToJson, documentToJson, idToText } from './bson-to-json.js';
-import { childRows } from './child-tables.js';
+import { childRows, emptiedGroupMarker, ROOT_ID_COLUMN } from './child-tables.js';
 import { hostsOfUrl, type MongoSourceSettings, type MongoTableSettings } from './mongodb-config.js';
 import { compareCursor, decodeCursor, encodeCursor, fieldValue, type CursorState } from './mongodb-cursor.js';
 import { describeMongoError, MongoSourceError, UNAUTHORIZED } from './mongodb-errors.js';
@@ -131,17 +131,23 @@ export class MongoSourceConnection implements SourceConnection {
     // Child rows carry their document's cursor value (unless they have a field of that name): the
     // lake reader orders a key's rows by it, and it says which version of the document they are from.
     const field = table.cursorField;
+    // Under merge a document read again replaces all its child rows (elements removed from the array
+    // disappear); a document whose array is now empty lands one marker row, with no key, saying so.
+    const merge = plan.disposition === 'merge';
     async function* rows() {
       for await (const document of documents) {
         cursor.see(document);
         const at = field ? bsonToJson(fieldValue(document, field)) : null;
-        for (const row of childRows(documentToJson(document), idToText(document._id), path)) {
+        const rootId = idToText(document._id);
+        const children = childRows(documentToJson(document), rootId, path);
+        if (merge && children.length === 0) children.push(emptiedGroupMarker(rootId));
+        for (const row of children) {
           if (field && !(field in row)) row[field] = at;
           yield row;
         }
       }
     }
-    return { rows: rows(), format: table.format, disposition: plan.disposition, primaryKey: table.primaryKey, state: () => cursor.state() };
+    return { rows: rows(), format: table.format, disposition: plan.disposition, primaryKey: table.primaryKey, ...(merge ? { groupKey: [ROOT_ID_COLUMN] } : {}), state: () => cursor.state() };
   }
 
   /** Streams a query's documents in batches; stops, and closes the server cursor, on abort. */
