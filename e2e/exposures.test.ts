@@ -1,7 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { strata, tempProjects } from './harness.js';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const project = tempProjects();
 
@@ -71,5 +75,20 @@ describe('exposures from the command line', () => {
     (await import('node:fs')).cpSync(path.join(dir, 'target'), state, { recursive: true });
     const changed = project({ ...files, 'models/marts/exposures.yml': files['models/marts/exposures.yml'].replace('maturity: high', 'maturity: low') });
     expect(await lines(changed, '-s', 'state:modified', '--state', state, '--output', 'name')).toEqual(['weekly_kpis']);
+  });
+
+  it("the shop project's dashboards read the marts they should", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'strata-shop-exposures-'));
+    try {
+      for (const entry of ['project.yml', 'models', 'seeds', 'macros', 'tests', 'snapshots']) cpSync(path.join(REPO, entry), path.join(dir, entry), { recursive: true });
+      expect(await lines(dir, '--resource-type', 'exposure')).toEqual(['exposure:shop.customer_segments_sync', 'exposure:shop.executive_revenue', 'exposure:shop.marketing_attribution', 'exposure:shop.product_inventory']);
+      expect((await strata(dir, 'parse')).code).toBe(0);
+      const manifest = JSON.parse(readFileSync(path.join(dir, 'target', 'manifest.json'), 'utf8'));
+      expect(manifest.exposures['exposure.shop.executive_revenue'].depends_on.nodes).toEqual(['model.shop.fct_daily_revenue', 'model.shop.fct_orders']);
+      const upstream = await lines(dir, '-s', '+exposure:product_inventory', '--resource-type', 'model', '--output', 'name');
+      expect(upstream).toEqual(expect.arrayContaining(['dim_products', 'inventory_position', 'product_performance', 'stg_partner_sftp__inventory_snapshots']));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
