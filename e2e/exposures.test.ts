@@ -70,11 +70,16 @@ describe('exposures from the command line', () => {
 
   it('state:modified selects an exposure whose entry changed', async () => {
     const dir = project(files);
-    expect((await strata(dir, 'parse')).code).toBe(0);
+    const parsed = await strata(dir, 'parse');
+    expect(parsed.code).toBe(0);
+    expect(parsed.output).toMatch(/Parsed 3 models, 1 seeds, 0 sources, 1 exposures/);
     const state = path.join(dir, 'prod');
     (await import('node:fs')).cpSync(path.join(dir, 'target'), state, { recursive: true });
     const changed = project({ ...files, 'models/marts/exposures.yml': files['models/marts/exposures.yml'].replace('maturity: high', 'maturity: low') });
     expect(await lines(changed, '-s', 'state:modified', '--state', state, '--output', 'name')).toEqual(['weekly_kpis']);
+    // A changed model names the dashboards it reaches.
+    const model = project({ ...files, 'models/marts/fct_revenue.sql': 'select sum(amount) * 1 as revenue from {{ref "stg_orders"}}' });
+    expect(await lines(model, '-s', 'state:modified+', '--resource-type', 'exposure', '--state', state)).toEqual(['exposure:shop.weekly_kpis']);
   });
 
   it("the shop project's dashboards read the marts they should", async () => {
