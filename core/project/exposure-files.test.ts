@@ -183,6 +183,27 @@ describe('exposures in property files', () => {
   });
 });
 
+describe('project.yml exposures: configs', () => {
+  it('+enabled, +tags and +meta apply by folder, under what the entry sets itself', async () => {
+    const project = await load({
+      'project.yml': 'name: shop\nexposures:\n  shop:\n    +tags: [bi]\n    marts:\n      +enabled: false\n      +meta: {tool: looker}\n',
+      'models/marts/exposures.yml': ['exposures:', '  - name: off_by_folder', ...VALID.map((l) => `    ${l}`), '  - name: kept', ...VALID.map((l) => `    ${l}`), '    config: {enabled: true, tags: [exec], meta: {tool: metabase}}', ''].join('\n'),
+      'models/staging/exposures.yml': ['exposures:', '  - name: elsewhere', ...VALID.map((l) => `    ${l}`), ''].join('\n'),
+    });
+    expect([...project.exposures.keys()].sort()).toEqual(['exposure.shop.elsewhere', 'exposure.shop.kept']);
+    expect(project.disabled.has('exposure.shop.off_by_folder')).toBe(true);
+    expect(project.exposures.get('exposure.shop.kept')!.config).toEqual({ enabled: true, tags: ['bi', 'exec'], meta: { tool: 'metabase' } });
+    expect(project.exposures.get('exposure.shop.elsewhere')!.tags).toEqual(['bi']);
+  });
+
+  it('a config exposures cannot take is an error in project.yml', async () => {
+    const error = await userError({ 'project.yml': 'name: shop\nexposures:\n  shop:\n    +materialized: table\n', ...exposureFile(...VALID) });
+    expect(error.file).toBe('project.yml');
+    expect(error.line).toBe(4);
+    expect(error.message).toBe("unknown config key 'materialized' for an exposure");
+  });
+});
+
 describe('parseExposureDependency', () => {
   it('reads the forms dbt accepts', () => {
     expect(parseExposureDependency("ref('a')")).toEqual({ kind: 'ref', ref: { name: 'a' } });

@@ -1,6 +1,8 @@
 import { didYouMean } from '../errors/did-you-mean.js';
 import { UserError } from '../errors/user-error.js';
 import { EXPOSURE_MATURITIES, EXPOSURE_TYPES, type AnyNode, type ExposureNode, type ManifestNode, type RefCall, type SourceNode } from '../manifest/nodes.js';
+import { FolderConfigs } from './folder-config.js';
+import { defaultConfig, mergeConfig } from './node-config.js';
 import { lineOf, type YamlFile } from './yaml-file.js';
 
 /** An exposure as read from its YAML entry, before its `depends_on` strings point at nodes. */
@@ -11,6 +13,8 @@ export interface DeclaredExposure {
   path: (string | number)[];
   /** Each `depends_on` string as written, with its index in the list. */
   dependsOn: { expression: string; parsed: ExposureDependency; index: number }[];
+  /** `enabled` as the entry sets it (config or top level), which wins over project.yml. */
+  ownEnabled: boolean | undefined;
 }
 
 /** One parsed `depends_on` string. */
@@ -136,8 +140,30 @@ export function readExposures(yaml: YamlFile, value: unknown, projectName: strin
       depends_on: { nodes: [], macros: [] },
       created_at: Date.now() / 1000,
     };
-    return { node, yaml, path, dependsOn };
+    return { node, yaml, path, dependsOn, ownEnabled: (config.enabled ?? entry.enabled) as boolean | undefined };
   });
+}
+
+/**
+ * Applies project.yml's `exposures:` configs (`+enabled`, `+tags`, `+meta` by fqn, as dbt allows)
+ * under what each entry sets itself; checks the tree's keys name folders or exposures that exist.
+ */
+export function applyProjectExposureConfigs(declared: DeclaredExposure[], tree: Record<string, unknown>, projectYaml: YamlFile): void {
+  const folders = new FolderConfigs(tree, 'exposure');
+  const prefixes = new Set<string>();
+  for (const { node } of declared) for (let i = 1; i <= node.fqn.length; i++) prefixes.add(node.fqn.slice(0, i).join('.'));
+  folders.validate(projectYaml, 'exposures', prefixes);
+  for (const exposure of declared) {
+    const layers = folders.layersFor(exposure.node.fqn);
+    if (!layers.length) continue;
+    const { node } = exposure;
+    const merged = defaultConfig('model');
+    for (const layer of layers) mergeConfig(merged, layer);
+    mergeConfig(merged, { tags: node.tags, meta: node.meta });
+    node.tags = merged.tags;
+    node.meta = merged.meta;
+    node.config = { enabled: exposure.ownEnabled ?? (merged.enabled as boolean), tags: merged.tags, meta: merged.meta };
+  }
 }
 
 /** The project's exposures: enabled ones with `depends_on.nodes` resolved, and disabled ones. */

@@ -11,7 +11,7 @@ import type { YamlFile } from './yaml-file.js';
 export class FolderConfigs {
   constructor(
     private readonly tree: Record<string, unknown>,
-    private readonly resourceType: ResourceType,
+    private readonly resourceType: ResourceType | 'exposure',
   ) {}
 
   /** The config layers that apply to a node with this fqn, outermost first. */

@@ -10,7 +10,7 @@ import { setPrivate, type AnyNode, type ExposureNode, type ManifestNode, type Re
 import type { Template } from '../template/template-parser.js';
 import { findReferencedNames } from '../template/static-calls.js';
 import { declareDataTests } from './data-tests/declare-data-tests.js';
-import { resolveExposures } from './exposure-files.js';
+import { applyProjectExposureConfigs, resolveExposures } from './exposure-files.js';
 import { findFiles } from './find-files.js';
 import { FolderConfigs } from './folder-config.js';
 import { loadMacros, type MacroSet } from './macro-files.js';
@@ -199,7 +199,9 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
     nameRelation(test, naming, generateSchemaName);
     nodes.set(test.unique_id, test);
   }
-  const exposures = resolveExposures(propertyFiles.flatMap((p) => p.exposures), nodes, sources, disabled);
+  const declaredExposures = propertyFiles.flatMap((p) => p.exposures);
+  applyProjectExposureConfigs(declaredExposures, project.folderConfigs.exposures, project.yaml);
+  const exposures = resolveExposures(declaredExposures, nodes, sources, disabled);
   for (const exposure of exposures.disabled) disabled.set(exposure.unique_id, exposure);
   const all = new Map<string, AnyNode>([...sources, ...nodes, ...exposures.enabled]);
   assertAcyclic(all);

@@ -23,7 +23,7 @@ export interface ProjectFile {
   cleanTargets: string[];
   vars: Record<string, unknown>;
   /** Folder-level config trees, as written under `models:`, `seeds:`... */
-  folderConfigs: Record<'models' | 'seeds' | 'tests' | 'sources' | 'snapshots', Record<string, unknown>>;
+  folderConfigs: Record<'models' | 'seeds' | 'tests' | 'sources' | 'snapshots' | 'exposures', Record<string, unknown>>;
   onRunStart: string[];
   onRunEnd: string[];
 }
@@ -33,7 +33,7 @@ export const PROJECT_FILE_NAMES = ['project.yml', 'strata_project.yml', 'dbt_pro
 const KEYS = new Set([
   'name', 'version', 'config-version', 'profile', 'model-paths', 'seed-paths', 'macro-paths', 'test-paths',
   'snapshot-paths', 'analysis-paths', 'docs-paths', 'asset-paths', 'target-path', 'clean-targets', 'vars',
-  'models', 'seeds', 'tests', 'data_tests', 'sources', 'snapshots', 'on-run-start', 'on-run-end',
+  'models', 'seeds', 'tests', 'data_tests', 'sources', 'snapshots', 'exposures', 'on-run-start', 'on-run-end',
   'require-dbt-version', 'require-strata-version', 'quoting', 'dispatch', 'flags', 'query-comment', 'packages-install-path',
   'lake-path',
 ]);
@@ -102,6 +102,7 @@ export function readProjectFile(root: string): ProjectFile {
       tests: { ...tree('data_tests'), ...tree('tests') },
       sources: tree('sources'),
       snapshots: tree('snapshots'),
+      exposures: tree('exposures'),
     },
     onRunStart: hooks('on-run-start'),
     onRunEnd: hooks('on-run-end'),
