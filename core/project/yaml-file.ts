@@ -1,5 +1,6 @@
 import * as jsyaml from 'js-yaml';
-import { isMap, isSeq, parseDocument, LineCounter, type Node as YamlNode } from 'yaml';
+import type { LineCounter, Node as YamlNode } from 'yaml';
+import { yamlPackage } from './lazy-yaml.js';
 import { UserError } from '../errors/user-error.js';
 
 /**
@@ -23,7 +24,8 @@ export function loadYaml(text: string, file: string): unknown {
  * or of its closest existing ancestor. Only called on the error path.
  */
 export function lineOf(text: string, path: (string | number)[]): number | undefined {
-  const counter = new LineCounter();
+  const { isMap, isSeq, parseDocument, LineCounter: Counter } = yamlPackage();
+  const counter = new Counter();
   const doc = parseDocument(text, { lineCounter: counter, keepSourceTokens: false });
   let node: unknown = doc.contents;
   let line: number | undefined = offsetLine(node, counter);

@@ -1,4 +1,5 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type YAMLMap } from 'yaml';
+import type { Node as YamlNode, parseDocument, YAMLMap } from 'yaml';
+import { yamlPackage } from '../project/lazy-yaml.js';
 import { didYouMean } from '../errors/did-you-mean.js';
 import { UserError } from '../errors/user-error.js';
 import { criteriaFrom, parseSelectionString } from './parse-selection-args.js';
@@ -41,7 +42,7 @@ export function parseSelectorsFile(text: string, file: string, methods: Readonly
 }
 
 class SelectorsFileParser {
-  private readonly counter = new LineCounter();
+  private readonly counter = new (yamlPackage().LineCounter)();
   private readonly items = new Map<string, { entries: Map<string, Entry>; line?: number }>();
   private readonly parsed = new Map<string, SelectionSpec>();
   private readonly inProgress: string[] = [];
@@ -54,7 +55,7 @@ class SelectorsFileParser {
   ) {}
 
   parse(): SelectorDefinitions {
-    const doc = parseDocument(this.text, { lineCounter: this.counter, prettyErrors: false, uniqueKeys: true });
+    const doc = yamlPackage().parseDocument(this.text, { lineCounter: this.counter, prettyErrors: false, uniqueKeys: true });
     this.doc = doc;
     const syntax = doc.errors[0];
     if (syntax) {
@@ -65,12 +66,12 @@ class SelectorsFileParser {
       });
     }
     const root = doc.contents as YamlNode | null;
-    if (root === null || (isScalar(root) && root.value === null)) return new Map();
+    if (root === null || (yamlPackage().isScalar(root) && root.value === null)) return new Map();
     const top = this.entries(root, 'selectors.yml must be a mapping with a selectors: list');
     this.refuseUnknown(top, ['selectors']);
     const list = top.get('selectors')?.value;
     if (!list) throw this.error(root, 'selectors.yml has no selectors: list', 'start the file with selectors: and a list of {name, definition}');
-    if (!isSeq(list)) throw this.error(list, 'selectors: must be a list of selectors');
+    if (!yamlPackage().isSeq(list)) throw this.error(list, 'selectors: must be a list of selectors');
 
     for (const item of list.items as YamlNode[]) this.collect(item);
     const result = new Map<string, SelectorDefinition>();
@@ -84,7 +85,7 @@ class SelectorsFileParser {
       const description = entries.get('description')?.value;
       result.set(name, {
         name,
-        description: description && isScalar(description) && description.value !== null ? String(description.value) : '',
+        description: description && yamlPackage().isScalar(description) && description.value !== null ? String(description.value) : '',
         default: isDefault,
         definition: this.selector(name, undefined),
         file: this.file,
@@ -98,7 +99,7 @@ class SelectorsFileParser {
     const entries = this.entries(item, 'each selector must be a mapping with name: and definition:');
     this.refuseUnknown(entries, SELECTOR_KEYS);
     const nameEntry = entries.get('name');
-    if (!nameEntry?.value || !isScalar(nameEntry.value) || typeof nameEntry.value.value !== 'string' || nameEntry.value.value === '') {
+    if (!nameEntry?.value || !yamlPackage().isScalar(nameEntry.value) || typeof nameEntry.value.value !== 'string' || nameEntry.value.value === '') {
       throw this.error(nameEntry?.value ?? item, 'a selector needs a name:', 'write e.g. name: nightly_models');
     }
     const name = nameEntry.value.value;
@@ -130,12 +131,12 @@ class SelectorsFileParser {
 
   private definition(aliasOrNode: YamlNode, root: boolean): SelectionSpec {
     // `- *nightly` reuses an anchored definition.
-    const node = isAlias(aliasOrNode) ? ((aliasOrNode.resolve(this.doc!) as YamlNode | undefined) ?? aliasOrNode) : aliasOrNode;
-    if (isScalar(node)) {
+    const node = yamlPackage().isAlias(aliasOrNode) ? ((aliasOrNode.resolve(this.doc!) as YamlNode | undefined) ?? aliasOrNode) : aliasOrNode;
+    if (yamlPackage().isScalar(node)) {
       if (typeof node.value !== 'string') throw this.error(node, `expected a selector, got ${JSON.stringify(node.value)}`, "write e.g. 'tag:nightly'");
       return parseSelectionString(node.value, { file: this.file, line: this.line(node) }, this.methods);
     }
-    if (isSeq(node)) {
+    if (yamlPackage().isSeq(node)) {
       throw this.error(node, 'a definition cannot be a plain list', 'wrap the list in union: or intersection:');
     }
     const entries = this.entries(node, 'expected a selector string or mapping');
@@ -155,11 +156,11 @@ class SelectorsFileParser {
   }
 
   private setOperation(kind: 'union' | 'intersection', entry: Entry): SelectionSpec {
-    if (!entry.value || !isSeq(entry.value)) throw this.error(entry.value ?? entry.keyNode, `${kind}: must be a list`);
+    if (!entry.value || !yamlPackage().isSeq(entry.value)) throw this.error(entry.value ?? entry.keyNode, `${kind}: must be a list`);
     const include: SelectionSpec[] = [];
     let exclude: SelectionSpec | undefined;
     for (const item of entry.value.items as YamlNode[]) {
-      if (isMap(item) && item.items.some((pair) => isScalar(pair.key) && pair.key.value === 'exclude') && item.items.length === 1) {
+      if (yamlPackage().isMap(item) && item.items.some((pair) => yamlPackage().isScalar(pair.key) && pair.key.value === 'exclude') && item.items.length === 1) {
         if (exclude) throw this.error(item, `only one exclude: is allowed in a ${kind}: list`, 'list everything to exclude under that one exclude:');
         exclude = this.excludeList(this.entries(item, '').get('exclude')!);
       } else {
@@ -171,7 +172,7 @@ class SelectorsFileParser {
   }
 
   private excludeList(entry: Entry): SelectionSpec {
-    if (!entry.value || !isSeq(entry.value)) throw this.error(entry.value ?? entry.keyNode, 'exclude: must be a list');
+    if (!entry.value || !yamlPackage().isSeq(entry.value)) throw this.error(entry.value ?? entry.keyNode, 'exclude: must be a list');
     const specs = (entry.value.items as YamlNode[]).map((item) => this.definition(item, false));
     return specs.length === 1 ? specs[0] : { kind: 'union', specs };
   }
@@ -184,7 +185,7 @@ class SelectorsFileParser {
     }
     this.refuseUnknown(entries, CRITERIA_KEYS);
     const method = entries.get('method');
-    if (!method?.value || !isScalar(method.value) || typeof method.value.value !== 'string') {
+    if (!method?.value || !yamlPackage().isScalar(method.value) || typeof method.value.value !== 'string') {
       throw this.error(method?.value ?? node, 'a selector mapping needs method: and value:', 'write e.g. {method: tag, value: nightly}');
     }
     const base = this.atom(node, method.value.value, method.value, entries.get('value')?.value ?? null, entries);
@@ -193,7 +194,7 @@ class SelectorsFileParser {
   }
 
   private atom(node: YamlNode, method: string, methodNode: YamlNode, valueNode: YamlNode | null, entries: Map<string, Entry>): SelectionSpec {
-    if (!valueNode || !isScalar(valueNode) || valueNode.value === null || valueNode.value === '' || typeof valueNode.value === 'object') {
+    if (!valueNode || !yamlPackage().isScalar(valueNode) || valueNode.value === null || valueNode.value === '' || typeof valueNode.value === 'object') {
       throw this.error(valueNode ?? node, `method '${method}' needs a value:`, `write e.g. {method: ${method}, value: ...}`);
     }
     const value = String(valueNode.value);
@@ -214,7 +215,7 @@ class SelectorsFileParser {
     }
     const indirect = entries.get('indirect_selection');
     if (indirect) {
-      const mode = indirect.value && isScalar(indirect.value) ? String(indirect.value.value) : '';
+      const mode = indirect.value && yamlPackage().isScalar(indirect.value) ? String(indirect.value.value) : '';
       if (!(INDIRECT_SELECTION as string[]).includes(mode)) {
         throw this.error(indirect.value ?? indirect.keyNode, `indirect_selection must be one of ${INDIRECT_SELECTION.join(', ')}`, didYouMean(mode, INDIRECT_SELECTION) || undefined);
       }
@@ -225,7 +226,7 @@ class SelectorsFileParser {
 
   private depth(entry: Entry | undefined, enabled: boolean, operator: 'parents' | 'children'): number | null {
     if (!entry) return null;
-    const value = entry.value && isScalar(entry.value) ? entry.value.value : undefined;
+    const value = entry.value && yamlPackage().isScalar(entry.value) ? entry.value.value : undefined;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
       throw this.error(entry.value ?? entry.keyNode, `${entry.key} must be a whole number, 0 or more`);
     }
@@ -236,16 +237,16 @@ class SelectorsFileParser {
 
   private optionalBoolean(entry: Entry | undefined, fallback: boolean): boolean {
     if (!entry) return fallback;
-    const value = entry.value && isScalar(entry.value) ? entry.value.value : undefined;
+    const value = entry.value && yamlPackage().isScalar(entry.value) ? entry.value.value : undefined;
     if (typeof value !== 'boolean') throw this.error(entry.value ?? entry.keyNode, `${entry.key} must be true or false`);
     return value;
   }
 
   private entries(node: YamlNode, message: string): Map<string, Entry> {
-    if (!isMap(node)) throw this.error(node, message);
+    if (!yamlPackage().isMap(node)) throw this.error(node, message);
     const result = new Map<string, Entry>();
     for (const pair of (node as YAMLMap<YamlNode, YamlNode | null>).items) {
-      if (!isScalar(pair.key) || typeof pair.key.value !== 'string') throw this.error(pair.key ?? node, 'keys must be strings');
+      if (!yamlPackage().isScalar(pair.key) || typeof pair.key.value !== 'string') throw this.error(pair.key ?? node, 'keys must be strings');
       result.set(pair.key.value, { key: pair.key.value, keyNode: pair.key, value: pair.value ?? null });
     }
     return result;
