@@ -10,6 +10,8 @@ export interface DocsOverview {
   failing: { node: number; status: string; message: string | null; failures: number | null }[];
   freshness: { generated_at: string | null; statuses: Record<string, number> } | null;
   stale: { node: number; status: string; age_s: number | null; error: string | null }[];
+  /** What uses the project downstream, by name. */
+  exposures: { node: number; type: string; maturity: string | null; owner: string | null }[];
 }
 
 const FAILED = new Set(['fail', 'error', 'warn', 'runtime error']);
@@ -47,6 +49,10 @@ export function docsOverview(input: { nodes: DocsNode[]; index: Map<string, numb
       .map((r) => ({ node: index.get(r.unique_id)!, seconds: r.execution_time, status: r.status })),
     failing: known.filter((r) => FAILED.has(r.status)).map((r) => ({ node: index.get(r.unique_id)!, status: r.status, message: r.message ?? null, failures: r.failures ?? null })),
     freshness: sources ? { generated_at: sources.metadata.generated_at ?? null, statuses: tally(fresh.map((r) => r.status)) } : null,
+    exposures: nodes
+      .filter((n) => n.resource_type === 'exposure')
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((n) => ({ node: index.get(n.unique_id)!, type: n.type ?? '', maturity: n.maturity ?? null, owner: n.owner?.name || n.owner?.email || null })),
     stale: fresh.filter((r) => r.status !== 'pass').map((r) => ({ node: index.get(r.unique_id)!, status: r.status, age_s: r.max_loaded_at_time_ago_in_s ?? null, error: r.error ?? null })),
   };
 }

@@ -83,6 +83,7 @@ describe('exposures on the docs site', () => {
 
   it('are counted in the overview and found by search on name, label and owner', () => {
     expect(site.graph.overview.counts.exposure).toBe(1);
+    expect(site.graph.overview.exposures).toEqual([{ node: at('exposure.shop.exec_revenue'), type: 'dashboard', maturity: 'high', owner: 'Finance analytics' }]);
     const entry = site.search[at('exposure.shop.exec_revenue')];
     expect(entry).toContain('exec_revenue');
     expect(entry).toContain('executive revenue');

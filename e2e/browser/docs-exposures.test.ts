@@ -121,5 +121,9 @@ describe('exposures on the docs site in Chromium', () => {
     await page.goto(`${indexUrl}#overview`);
     await page.waitForSelector('#overview-view h2');
     expect(await page.innerText('#overview-view')).toMatch(/1\s*exposures/);
+    const row = await page.$$eval('#overview-view h2:has-text("Exposures") + table tr', (trs) => trs.slice(1).map((tr) => [...tr.querySelectorAll('td')].map((td) => (td as HTMLElement).innerText.trim())));
+    expect(row).toEqual([['exec_revenue', 'dashboard', 'high', 'Finance analytics']]);
+    await page.click('#overview-view a:has-text("exec_revenue")');
+    await page.waitForSelector('#node-view table.exposure');
   });
 });
