@@ -106,6 +106,12 @@ describe('exposures in property files', () => {
     expect(error.message).toContain('is not ref(), source() or metric()');
   });
 
+  it('depends_on that is not a list is refused', async () => {
+    const error = await userError(exposureFile(...VALID, "depends_on: ref('fct_revenue')"));
+    expect(error.line).toBe(6);
+    expect(error.message).toBe("'depends_on' of exposure 'weekly_kpis' must be a list");
+  });
+
   it('metric() is refused while the project has no metrics', async () => {
     const error = await userError(exposureFile(...VALID, 'depends_on:', "  - metric('revenue')"));
     expect(error.message).toContain("metric 'revenue'");

@@ -108,7 +108,7 @@ export function readExposures(yaml: YamlFile, value: unknown, projectName: strin
     const tags = [...new Set([...tagList(yaml, entry.tags, [...path, 'tags']), ...tagList(yaml, config.tags, [...path, 'config', 'tags'])])];
     const meta = { ...(asObject(entry.meta) ?? {}), ...(asObject(config.meta) ?? {}) };
     const dependsOnList = entry.depends_on ?? [];
-    if (!Array.isArray(dependsOnList)) throw yaml.error([...path, 'depends_on'], `'depends_on' of ${what} must be a list`, "depends_on: [ref('fct_orders'), source('shop', 'orders')]");
+    if (!Array.isArray(dependsOnList)) throw yaml.error([...path, 'depends_on'], `'depends_on' of ${what} must be a list`, "one entry a line: - ref('fct_orders') or - source('shop', 'orders')");
     const dependsOn = dependsOnList.map((expression, index) => {
       const parsed = typeof expression === 'string' ? parseExposureDependency(expression) : undefined;
       if (!parsed) {
