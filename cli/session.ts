@@ -162,7 +162,10 @@ function warnUnmatched(session: Session, select: string[]): void {
   for (const atom of select.flatMap((s) => s.split(/\s+/)).filter(Boolean)) {
     if (resolveSelection({ graph: dag, nodes: all, select: [atom], state: session.state }).size > 0) continue;
     const bare = atom.replace(/^[@+\d]*\+?|\+\d*$/g, '');
-    const guess = bare.includes(':') ? '' : didYouMean(bare, [...all.values()].map((n) => n.name));
+    const exposure = /^exposure:([^.*?[\]]+)$/.exec(bare);
+    const guess = exposure
+      ? didYouMean(exposure[1], [...all.values()].filter((n) => n.resource_type === 'exposure').map((n) => n.name)).replace("'", "'exposure:")
+      : bare.includes(':') ? '' : didYouMean(bare, [...all.values()].map((n) => n.name));
     session.logger.warn(`The selection criterion '${atom}' does not match any enabled nodes${guess ? `: ${guess}` : ''}`, 'no_nodes_for_selection_criteria', { criterion: atom });
   }
 }

@@ -40,6 +40,8 @@ describe('exposures from the command line', () => {
     expect(await lines(dir, '--select', '+exposure:weekly_kpis', '--output', 'name')).toEqual(['fct_revenue', 'not_null_fct_revenue_revenue', 'raw_orders', 'stg_orders', 'weekly_kpis']);
     const json = JSON.parse((await strata(dir, 'ls', '-s', 'exposure:weekly_kpis', '--output', 'json')).output.trim());
     expect(json).toMatchObject({ name: 'weekly_kpis', resource_type: 'exposure', original_file_path: 'models/marts/exposures.yml', depends_on: { nodes: ['model.shop.fct_revenue'] } });
+    const typo = await strata(dir, 'compile', '-s', 'exposure:weekly_kpi');
+    expect(typo.output).toContain("The selection criterion 'exposure:weekly_kpi' does not match any enabled nodes: did you mean 'exposure:weekly_kpis'?");
     // A named selector in selectors.yml takes the method too.
     const withSelectors = project({ ...files, 'selectors.yml': 'selectors:\n  - name: kpis_upstream\n    definition:\n      method: exposure\n      value: weekly_kpis\n      parents: true\n' });
     expect(await lines(withSelectors, '--selector', 'kpis_upstream', '--resource-type', 'model', 'exposure', '--output', 'name')).toEqual(['fct_revenue', 'stg_orders', 'weekly_kpis']);
