@@ -8,13 +8,14 @@ import { assertAcyclic, buildGraph, type Dag } from '../graph/dag.js';
 import type { NodeConfig } from '../manifest/nodes.js';
 import { setPrivate, type AnyNode, type ExposureNode, type ManifestNode, type ResourceType, type SourceNode } from '../manifest/nodes.js';
 import type { Template } from '../template/template-parser.js';
-import { findReferencedNames } from '../template/static-calls.js';
 import { declareDataTests } from './data-tests/declare-data-tests.js';
 import { applyProjectExposureConfigs, resolveExposures } from './exposure-files.js';
 import { findFiles } from './find-files.js';
 import { FolderConfigs } from './folder-config.js';
 import { loadMacros, type MacroSet } from './macro-files.js';
 import { copyConfig, defaultConfig, mergeConfig } from './node-config.js';
+import { ModelSourceReader } from './model-source-reader.js';
+import { TemplateMap } from './template-map.js';
 import { newNode, parseModelFile } from './parse-model.js';
 import { applySnapshotTarget, parseSnapshotFile, resolveSnapshotConfig } from './snapshot-files.js';
 import type { ProjectFile } from './project-file.js';
@@ -74,9 +75,22 @@ export interface LoadOptions {
 export async function loadProject(options: LoadOptions): Promise<Project> {
   const { project, naming } = options;
   const root = project.root;
+  const modelFiles = project.modelPaths.map((dir) => ({ dir, files: findFiles(root, dir, ['.sql', '.yml', '.yaml']) }));
+  // Model files are parsed on a worker thread (large projects) while this thread loads macros and YAML.
+  const reader = new ModelSourceReader(root, modelFiles.flatMap(({ files }) => files.filter((f) => f.endsWith('.sql'))));
+  try {
+    return await loadParsedProject(options, reader, modelFiles);
+  } finally {
+    reader.close();
+  }
+}
+
+async function loadParsedProject(options: LoadOptions, reader: ModelSourceReader, modelFiles: { dir: string; files: string[] }[]): Promise<Project> {
+  const { project, naming } = options;
+  const root = project.root;
   const macros = await loadMacros(root, project.name, project.macroPaths, project.targetPath);
   const nodes = new Map<string, ManifestNode>();
-  const templates = new Map<string, Template>();
+  const templates = new TemplateMap();
   const fileConfigs = new Map<string, Record<string, unknown>>();
   const propertyFiles: PropertyFile[] = [];
   const byName = new Map<string, ManifestNode>();
@@ -101,17 +115,18 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
     propertyFiles.push(readPropertyFile(yaml, project.name, resourcePath));
   };
 
-  for (const dir of project.modelPaths) {
-    for (const file of findFiles(root, dir, ['.sql', '.yml', '.yaml'])) {
+  for (const { dir, files } of modelFiles) {
+    for (const file of files) {
       if (!file.endsWith('.sql')) {
         readProperties(file, dir);
         continue;
       }
-      const { node, template, facts } = parseModelFile({ projectName: project.name, file, resourcePath: dir, source: readFileSync(path.join(root, file), 'utf8') });
+      const { source, analysed } = await reader.next(file);
+      const { node, template, facts, names } = parseModelFile({ projectName: project.name, file, resourcePath: dir, source }, analysed);
       addNode(node);
-      templates.set(node.unique_id, template);
+      if (template) templates.set(node.unique_id, template);
+      else templates.setSource(node.unique_id, file, source);
       fileConfigs.set(node.unique_id, facts.config);
-      const names = findReferencedNames(template);
       const used = [...names.helpers, ...names.partials].filter((n) => macros.nodes.has(`macro.${project.name}.${n}`));
       node.depends_on.macros = used.map((n) => `macro.${project.name}.${n}`).sort();
     }

@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto';
 import { UserError } from '../errors/user-error.js';
 import { setPrivate, type ManifestNode, type RefCall } from '../manifest/nodes.js';
-import { findHelperCalls } from '../template/static-calls.js';
+import { findHelperCalls, findReferencedNames } from '../template/static-calls.js';
 import { parseTemplate, type Template } from '../template/template-parser.js';
 import { ConfigKeyError, defaultConfig, validateConfigEntry } from './node-config.js';
 
@@ -79,6 +79,8 @@ export function newNode(input: {
   name: string;
   rawCode: string;
   checksumOf: string;
+  /** The sha256 of `checksumOf` when it is already known (computed on a worker thread). */
+  checksum?: string;
   language: ManifestNode['language'];
 }): ManifestNode {
   const parts = input.file.slice(input.resourcePath.replace(/\/$/, '').length + 1).split('/');
@@ -97,7 +99,7 @@ export function newNode(input: {
     schema: '',
     relation_name: null,
     alias: input.name,
-    checksum: { name: 'sha256', checksum: sha256(input.checksumOf) },
+    checksum: { name: 'sha256', checksum: input.checksum ?? sha256(input.checksumOf) },
     config: defaultConfig(input.resourceType),
     unrendered_config: {},
     columns: {},
@@ -111,19 +113,40 @@ export function newNode(input: {
   };
 }
 
-/** A model node from one `.sql` file, before project and YAML configs are applied. */
-export function parseModelFile(input: ModelFileInput): { node: ManifestNode; template: Template; facts: StaticFacts } {
-  const template = parseTemplate(input.source, input.file);
-  const resourceType = input.resourceType ?? 'model';
+/** What one template file says without any project context: the part of parsing a worker thread can do. */
+export interface ModelSourceFacts {
+  template: Template;
+  facts: StaticFacts;
+  /** sha256 of the source. */
+  checksum: string;
+  /** Helper and partial names the template calls (macros among them are its macro dependencies). */
+  helpers: string[];
+  partials: string[];
+}
+
+/** Facts of a template analysed elsewhere (a worker thread), whose tree may not have been kept. */
+export type AnalysedSource = Omit<ModelSourceFacts, 'template'> & { template?: Template };
+
+/** Parses a model, test or snapshot template and finds its static facts; throws a UserError on a mistake. */
+export function analyseModelSource(source: string, file: string, resourceType: string): ModelSourceFacts {
+  const template = parseTemplate(source, file);
   const facts = staticFacts(template, resourceType);
+  const names = findReferencedNames(template);
+  return { template, facts, checksum: sha256(source), helpers: [...names.helpers], partials: [...names.partials] };
+}
+
+/** A model node from one `.sql` file, before project and YAML configs are applied. */
+export function parseModelFile<A extends AnalysedSource = ModelSourceFacts>(input: ModelFileInput, analysed?: A): { node: ManifestNode; template: A['template']; facts: StaticFacts; names: { helpers: string[]; partials: string[] } } {
+  const resourceType = input.resourceType ?? 'model';
+  const { template, facts, checksum, helpers, partials } = (analysed ?? analyseModelSource(input.source, input.file, resourceType)) as A;
   const name = input.file.slice(input.file.lastIndexOf('/') + 1).replace(/\.sql$/, '');
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
     throw new UserError(`file name '${name}' is not a valid ${resourceType} name`, { file: input.file, hint: 'use letters, digits and underscores, starting with a letter' });
   }
-  const node = newNode({ resourceType, projectName: input.projectName, file: input.file, resourcePath: input.resourcePath, name, rawCode: input.source, checksumOf: input.source, language: 'sql' });
+  const node = newNode({ resourceType, projectName: input.projectName, file: input.file, resourcePath: input.resourcePath, name, rawCode: input.source, checksumOf: input.source, checksum, language: 'sql' });
   node.unrendered_config = { ...facts.config };
   node.refs = facts.refs;
   node.sources = facts.sources;
   setPrivate(node, 'ref_lines', facts.lines);
-  return { node, template, facts };
+  return { node, template, facts, names: { helpers, partials } };
 }

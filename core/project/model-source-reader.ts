@@ -1,0 +1,92 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { UserError } from '../errors/user-error.js';
+import { analyseModelSource, type AnalysedSource, type ModelSourceFacts } from './parse-model.js';
+
+/** Below this many model files, a worker thread costs more to start than it saves. */
+const PARALLEL_FROM = 500;
+
+/** One model file as the worker thread reports it. */
+export type SourceResult =
+  | ({ ok: true; source: string } & Omit<ModelSourceFacts, 'template'>)
+  | { ok: false; userError: { message: string; file?: string; line?: number; hint?: string } }
+  | { ok: false; internal: string; code?: string };
+
+/**
+ * Reads and parses model files, on a worker thread for a large project, so the main thread
+ * reads the YAML property files and builds nodes meanwhile. `next` must be called for the files
+ * in the order given; a mistake in a file is thrown when its turn comes, as a serial parse would.
+ */
+export class ModelSourceReader {
+  private readonly worker: Worker | undefined;
+  private readonly ready: SourceResult[] = [];
+  private head = 0;
+  private waiting: (() => void) | undefined;
+  private failure: Error | undefined;
+
+  constructor(
+    private readonly root: string,
+    private readonly files: readonly string[],
+  ) {
+    const workerFile = fileURLToPath(new URL('./model-source-worker.js', import.meta.url));
+    // Under a TypeScript test runner the worker is not compiled (no .js beside this file): files are parsed here.
+    const parallel = files.length >= PARALLEL_FROM && process.env.STRATA_PARSE_WORKER !== '0' && existsSync(workerFile);
+    if (!parallel) return;
+    this.worker = new Worker(workerFile, { workerData: { root, files } });
+    this.worker.on('message', (batch: SourceResult[]) => {
+      for (const result of batch) this.ready.push(result);
+      this.wake();
+    });
+    this.worker.on('error', (error) => {
+      this.failure ??= error;
+      this.wake();
+    });
+    this.worker.on('exit', (code) => {
+      if (code !== 0) this.failure ??= new Error(`the model parsing thread exited with code ${code}`);
+      this.wake();
+    });
+  }
+
+  /** Whether the files are parsed on a worker thread. */
+  get parallel(): boolean {
+    return this.worker !== undefined;
+  }
+
+  /** The source and facts of the next file, which must be `file`; its template only when parsed on this thread. */
+  async next(file: string): Promise<{ source: string; analysed: AnalysedSource }> {
+    const index = this.head++;
+    if (this.files[index] !== file) throw new Error(`model files read out of order: ${file} instead of ${this.files[index]}`);
+    if (!this.worker) {
+      const source = readFileSync(path.join(this.root, file), 'utf8');
+      return { source, analysed: analyseModelSource(source, file, 'model') };
+    }
+    while (this.ready.length <= index) {
+      if (this.failure) throw this.failure;
+      await new Promise<void>((resolve) => (this.waiting = resolve));
+    }
+    const result = this.ready[index];
+    // Drop what was handed out: the main thread keeps the node, not this copy.
+    (this.ready as (SourceResult | undefined)[])[index] = undefined;
+    if (!result.ok) {
+      if ('userError' in result) throw new UserError(result.userError.message, result.userError);
+      const error = new Error(result.internal) as NodeJS.ErrnoException;
+      error.code = result.code;
+      throw error;
+    }
+    const { source, facts, checksum, helpers, partials } = result;
+    return { source, analysed: { facts, checksum, helpers, partials } };
+  }
+
+  /** Stops the worker, when loading ended before every file was read. */
+  close(): void {
+    void this.worker?.terminate();
+  }
+
+  private wake(): void {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.();
+  }
+}

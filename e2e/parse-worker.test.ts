@@ -1,0 +1,74 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { projectYml, tempProjects } from './harness.js';
+
+// A large project's model files are parsed on a worker thread, which only exists in the built
+// binary (vitest runs the TypeScript in-process): these tests run dist/ as cli-process.test.ts does.
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = path.join(repo, 'dist/cli/bin.js');
+const MODELS = 600; // above the reader's PARALLEL_FROM (500)
+
+const project = tempProjects();
+beforeAll(() => {
+  if (!existsSync(path.join(repo, 'dist/core/project/model-source-worker.js'))) throw new Error('dist/ has no model-source-worker.js: run npm run build');
+});
+
+function bigProject(broken?: { index: number; text: string }): string {
+  const files: Record<string, string> = {
+    'project.yml': projectYml('models:\n  shop:\n    f1: { +materialized: table }\n'),
+    'macros/recent.sql': "updated_at > '2024-01-01'",
+  };
+  const yml: string[] = ['version: 2', 'models:'];
+  for (let i = 0; i < MODELS; i++) {
+    const name = `m_${String(i).padStart(4, '0')}`;
+    const folder = `f${i % 3}`;
+    const body = i === 0 ? 'select 1 as id, now() as updated_at' : `{{config tags="t${i % 4}"}}\nselect id, updated_at from {{ref "m_${String(i - 1).padStart(4, '0')}"}}\nwhere {{> recent}}`;
+    files[`models/${folder}/${name}.sql`] = broken?.index === i ? broken.text : body;
+    yml.push(`  - name: ${name}`, '    columns:', '      - name: id', '        data_tests: [not_null]');
+  }
+  files['models/_models.yml'] = yml.join('\n') + '\n';
+  return project(files);
+}
+
+function run(dir: string, command: string, worker: boolean) {
+  rmSync(path.join(dir, 'target'), { recursive: true, force: true });
+  const result = spawnSync(process.execPath, [bin, command, '--project-dir', dir], { encoding: 'utf8', env: { ...process.env, CI: 'true', STRATA_PARSE_WORKER: worker ? '1' : '0' } });
+  const manifestPath = path.join(dir, 'target', 'manifest.json');
+  // What differs between any two runs: timestamps and the invocation id.
+  const raw = existsSync(manifestPath) ? readFileSync(manifestPath, 'utf8') : undefined;
+  const manifest = raw?.replace(/"created_at":[0-9.]+/g, '').replace(/"(generated_at|invocation_id)":"[^"]*"/g, '');
+  // Log lines start with the time of day.
+  const output = (result.stdout + result.stderr).replace(/^\d\d:\d\d:\d\d +/gm, '');
+  return { code: result.status, output, manifest, raw };
+}
+
+describe('parsing model files on a worker thread', () => {
+  it('writes the same manifest and compiled SQL as parsing them on the main thread', () => {
+    const dir = bigProject();
+    const serial = run(dir, 'compile', false);
+    const compiledSerial = readFileSync(path.join(dir, 'target/compiled/shop/models/f2/m_0599.sql'), 'utf8');
+    const parallel = run(dir, 'compile', true);
+    expect(serial.code, serial.output).toBe(0);
+    expect(parallel.code, parallel.output).toBe(0);
+    expect(parallel.output).toContain(`Compiled ${MODELS} models and ${MODELS} tests`);
+    expect(parallel.manifest).toBe(serial.manifest);
+    expect(JSON.parse(parallel.raw!).nodes['model.shop.m_0599'].depends_on).toEqual({ nodes: ['model.shop.m_0598'], macros: ['macro.shop.recent'] });
+    const compiled = readFileSync(path.join(dir, 'target/compiled/shop/models/f2/m_0599.sql'), 'utf8');
+    expect(compiled).toBe(compiledSerial);
+    expect(compiled).toContain(`from "shop"."main"."m_0598"`);
+  });
+
+  it('reports a mistake in a model file once, with its file and line, as the serial parse does', () => {
+    const dir = bigProject({ index: 550, text: 'select 1\n{{config materialised="table"}}' });
+    const serial = run(dir, 'parse', false);
+    const parallel = run(dir, 'parse', true);
+    expect(parallel.code).toBe(2);
+    expect(parallel.output).toContain('models/f1/m_0550.sql:2');
+    expect(parallel.output).toContain('materialized');
+    expect(parallel.output).not.toMatch(/\n\s+at /);
+    expect(parallel.output.split('\n').filter((l) => l.includes('m_0550.sql'))).toEqual(serial.output.split('\n').filter((l) => l.includes('m_0550.sql')));
+  });
+});
