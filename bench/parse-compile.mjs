@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Cold `strata parse` / `strata compile` against `dataform compile --json` on the same synthetic graphs.
-//   node bench/parse-compile.mjs [--sizes 1000,10000] [--runs 3] [--skip-dataform] [--work bench/work]
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+//   node bench/parse-compile.mjs [--sizes 1000,10000] [--runs 3] [--skip-dataform] [--work bench/work] [--delete-targets]
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -21,6 +21,8 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     'skip-dataform': { type: 'boolean', default: false },
     work: { type: 'string', default: path.join(REPO_ROOT, 'bench', 'work') },
+    // Delete target/ before each run instead of moving it aside (see cleanTarget).
+    'delete-targets': { type: 'boolean', default: false },
   },
 });
 const WORK = path.resolve(values.work);
@@ -46,19 +48,32 @@ async function measureRuns(label, command, args, { prepare, timeoutMs, singleIfS
   const samples = [];
   for (let run = 1; run <= runs; run++) {
     prepare?.();
-    const result = await measureProcess(command, args, { cwd, env, timeoutMs, logPrefix: path.join(WORK, 'logs', `${label}-run${run}`) });
+    const logPrefix = path.join(WORK, 'logs', `${label}-run${run}`);
+    // CPU seconds (user, system) of the process and its threads: steadier than wall time on a shared machine.
+    const cpuFile = `${logPrefix}.cpu`;
+    rmSync(cpuFile, { force: true });
+    const result = await measureProcess('/usr/bin/time', ['-f', '%U %S', '-o', cpuFile, command, ...args], { cwd, env, timeoutMs, logPrefix });
     if (result.timedOut || result.code !== 0) {
       const why = result.timedOut ? `timed out after ${timeoutMs / 1000}s` : `exited ${result.code}`;
       return { label, error: `${why}\n${tailOfLogs(result.logPrefix)}`, samples };
     }
+    const [user, system] = existsSync(cpuFile) ? readFileSync(cpuFile, 'utf8').trim().split('\n').at(-1).split(' ').map(Number) : [NaN, NaN];
+    Object.assign(result, { userSeconds: user, systemSeconds: system, load: loadavg()[0] });
     samples.push(result);
-    log(`  ${label} run ${run}: ${result.seconds.toFixed(2)}s, peak RSS ${result.peakRssMb.toFixed(0)} MB`);
+    log(`  ${label} run ${run}: ${result.seconds.toFixed(2)}s, CPU ${user.toFixed(2)} user + ${system.toFixed(2)} sys, peak RSS ${result.peakRssMb.toFixed(0)} MB, load ${result.load.toFixed(2)}`);
     if (singleIfSlower && result.seconds > singleIfSlower) {
       log(`  ${label}: one run only (over ${singleIfSlower}s)`);
       break;
     }
   }
-  return { label, samples, seconds: median(samples.map((s) => s.seconds)), peakRssMb: Math.max(...samples.map((s) => s.peakRssMb)) };
+  return {
+    label,
+    samples,
+    seconds: median(samples.map((s) => s.seconds)),
+    userSeconds: median(samples.map((s) => s.userSeconds ?? NaN)),
+    systemSeconds: median(samples.map((s) => s.systemSeconds ?? NaN)),
+    peakRssMb: Math.max(...samples.map((s) => s.peakRssMb)),
+  };
 }
 
 /** Compiled models, and compiled generic tests (dbt's layout: under a folder named after their YAML file). */
@@ -79,7 +94,18 @@ for (const size of sizes) {
   const row = { size };
   if (!strataMissing) {
     const cli = strataCliPath();
-    const cleanTarget = () => rmSync(path.join(strataDir, 'target'), { recursive: true, force: true });
+    // Cold: no target/ at all. By default the old one is moved aside and deleted when the bench ends:
+    // on this VM's ext4 (no journal), creating files within minutes of deleting as many makes the kernel
+    // scan the recently deleted inodes on each create (recently_deleted in ext4's inode allocator), so a
+    // compile right after `rm -rf target` took 15-30 s of system time where one on a fresh disk takes 1-2 s.
+    const trash = path.join(WORK, 'trash');
+    const cleanTarget = () => {
+      const target = path.join(strataDir, 'target');
+      if (values['delete-targets'] || !existsSync(target)) return rmSync(target, { recursive: true, force: true });
+      mkdirSync(trash, { recursive: true });
+      renameSync(target, path.join(trash, `target-${process.pid}-${Date.now()}`));
+    };
+    process.on('exit', () => rmSync(trash, { recursive: true, force: true }));
     for (const command of ['parse', 'compile']) {
       row[command] = await measureRuns(`strata-${command}-${size}`, process.execPath, [cli, command, '--project-dir', strataDir], { cwd: REPO_ROOT, prepare: cleanTarget, timeoutMs: 120_000 });
     }
@@ -119,8 +145,11 @@ for (const r of results) {
   lines.push(`| ${r.size.toLocaleString('en-US')} | ${fmt(r.parse)} | ${mem(r.parse)} | ${fmt(r.compile)} | ${mem(r.compile)} | ${fmt(r.dataform)}${runsNote} | ${mem(r.dataform)} | ${ratio(r.dataform, r.compile)} | ${ratio(r.dataform, r.parse)} |`);
 }
 log('');
-log(`Strata: median of ${runs} cold runs (a fresh node process each, target/ removed first). Dataform ${withDataform ? `CLI ${pinnedVersions().cli}, core ${pinnedVersions().core}` : 'skipped'}.`);
+log(`Strata: median of ${runs} cold runs (a fresh node process each, target/ ${values['delete-targets'] ? 'deleted' : 'moved aside'} first). Dataform ${withDataform ? `CLI ${pinnedVersions().cli}, core ${pinnedVersions().core}` : 'skipped'}.`);
 log(lines.join('\n'));
+const cpu = (m) => (!m || m.error ? '' : `${m.userSeconds.toFixed(2)} + ${m.systemSeconds.toFixed(2)} s`);
+log('\n| models | strata parse CPU (user + sys) | strata compile CPU (user + sys) |\n|---:|---:|---:|');
+for (const r of results) log(`| ${r.size.toLocaleString('en-US')} | ${cpu(r.parse)} | ${cpu(r.compile)} |`);
 log(loadNote());
 for (const r of results) for (const m of [r.parse, r.compile, r.dataform]) if (m?.error) log(`\n${m.label} failed: ${m.error}`);
 
