@@ -5,7 +5,10 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 
 /**
  * An in-memory DuckDB with a temporary folder, for turning rows into Parquet parts: opened on
- * first use, one connection, removed with its folder by `close`.
+ * first use, one connection, removed with its folder by `close`. It runs on one thread: a part
+ * (100,000 rows, ~16 MB of text) is too small for DuckDB's parallel CSV reader and Parquet writer
+ * to pay back their coordination, and the caller overlaps reading the next part with this one
+ * (bench/RESULTS.md, "Extract from MariaDB").
  */
 export class DuckDBScratch {
   private session?: Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }>;
@@ -15,8 +18,11 @@ export class DuckDBScratch {
   /** The connection, opening the database the first time. */
   async connection(): Promise<DuckDBConnection> {
     this.session ??= (async () => {
-      const instance = await DuckDBInstance.create(':memory:');
-      return { instance, connection: await instance.connect() };
+      const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+      const connection = await instance.connect();
+      // Timestamps without an offset are UTC, whatever the machine's zone (core/lake TextBatch).
+      await connection.run("set TimeZone = 'UTC'");
+      return { instance, connection };
     })();
     return (await this.session).connection;
   }

@@ -23,9 +23,11 @@ import { inferLakeType, lakeFileType, widenLakeType } from './lake-types.js';
 /**
  * Rows of one part as delimited text: UTF-8, one row a line (`\n`), fields separated by a tab, a
  * field quoted with `"` (doubled inside) when it holds a tab, quote, CR or LF; an empty unquoted
- * field is null and `""` the empty string. BLOB values are base64. Columns in the schema's order.
+ * field is null and `""` the empty string. BLOB values are base64; a TIMESTAMPTZ value without an
+ * offset or zone is UTC. Columns in the schema's order.
  */
 export interface TextBatch {
+  /** Valid until the next batch is asked for: a source may reuse the memory for it. */
   text: Uint8Array;
   rows: number;
   /** The longest line in bytes (readers size their line buffer by it). */

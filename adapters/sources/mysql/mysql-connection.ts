@@ -138,6 +138,8 @@ export class MySqlConnection implements SourceConnection {
     const keyList = primaryKey.map(q).join(', ');
     const connection = await this.pool.getConnection();
     const core = (connection as unknown as { connection: mysql.Connection }).connection;
+    // Text buffers of batches the lake writer is done with (it asks for the next batch only then): two take turns.
+    const spare: Buffer[] = [];
     const chunk = (last: (string | null)[] | undefined): Promise<MySqlTextRows> => {
       const chunkConditions = [...conditions];
       const chunkParams = [...params];
@@ -146,7 +148,7 @@ export class MySqlConnection implements SourceConnection {
         chunkParams.push(...last);
       }
       const where = chunkConditions.length ? ` where ${chunkConditions.join(' and ')}` : '';
-      const rows = new MySqlTextRows(mapped, { cursor: cursor?.column.name, primaryKey, datetimeZone: this.settings.datetimeZone });
+      const rows = new MySqlTextRows(mapped, { cursor: cursor?.column.name, primaryKey, datetimeZone: this.settings.datetimeZone, buffer: spare.pop() });
       return queryText(core, `${select}${where} order by ${keyList} limit ${settings.chunkSize}`, chunkParams, rows);
     };
     let pending: Promise<MySqlTextRows> | undefined = chunk(undefined);
@@ -155,7 +157,9 @@ export class MySqlConnection implements SourceConnection {
         const done: MySqlTextRows = await pending;
         if (signal.aborted) throw signal.reason ?? new Error('interrupted');
         pending = done.rows === settings.chunkSize ? chunk(done.lastKey) : undefined;
-        yield done.take();
+        const batch = done.take();
+        yield batch;
+        spare.push(Buffer.from(batch.text.buffer, batch.text.byteOffset, batch.text.buffer.byteLength - batch.text.byteOffset));
       }
     } finally {
       await pending?.catch(() => undefined);

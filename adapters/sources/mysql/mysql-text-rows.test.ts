@@ -31,7 +31,7 @@ describe('MySQL row packets as lake text', () => {
     expect(rows.lastKey).toEqual(['3']);
     const batch = rows.take();
     expect(Buffer.from(batch.text).toString()).toBe(
-      '1\tplain\t2026-11-01 10:00:00.000001+00\t2026-11-01\ttrue\t4095\tAP8=\n' +
+      '1\tplain\t2026-11-01 10:00:00.000001\t2026-11-01\ttrue\t4095\tAP8=\n' +
         '2\t"tab\there ""q""\nline"\t\t\tfalse\t\t""\n' +
         '3\t""\t\t\t\t\t\n',
     );
@@ -49,5 +49,52 @@ describe('MySQL row packets as lake text', () => {
     expect(batch.cursor).toEqual({ min: -3n, max: 100n });
     // '100', a tab, 300 bytes and the newline.
     expect(batch.longestLine).toBe(305);
+  });
+});
+
+describe('the fast row path', () => {
+  const columns = [info('id', 'bigint'), info('note', 'varchar'), info('amount', 'decimal'), info('at', 'timestamp'), info('local', 'datetime')].map((c) => mapMySqlColumn(c, 'Europe/Berlin'));
+
+  it('writes what the field-by-field path writes, around rows only that path can take', () => {
+    const rows = new MySqlTextRows(columns, { primaryKey: ['id'], cursor: 'at', datetimeZone: 'Europe/Berlin' });
+    rows.row(packet(['1', 'plain', '1.50', '2026-11-01 10:00:00', '2026-11-01 11:00:00']));
+    // A quote, then an empty string and a zero date: field by field; the rows after them fast again.
+    rows.row(packet(['2', 'say "hi"', '2.00', '2026-11-01 09:00:00', null]));
+    rows.row(packet(['3', 'x', null, '2026-11-02 10:00:00', '2026-11-02 11:00:00.5']));
+    rows.row(packet(['4', '', '4.00', '0000-00-00 00:00:00', '0000-00-00 00:00:00']));
+    expect(rows.lastKey).toEqual(['4']);
+    rows.row(packet(['5', 'y'.repeat(300), '5.00', null, null]));
+    rows.row(packet(['6', 'z', '6.00', '2026-11-03 10:00:00', '2026-11-03 11:00:00']));
+    expect(rows.lastKey).toEqual(['6']);
+    const batch = rows.take();
+    expect(Buffer.from(batch.text).toString()).toBe(
+      '1\tplain\t1.50\t2026-11-01 10:00:00\t2026-11-01 11:00:00 Europe/Berlin\n' +
+        '2\t"say ""hi"""\t2.00\t2026-11-01 09:00:00\t\n' +
+        '3\tx\t\t2026-11-02 10:00:00\t2026-11-02 11:00:00.5 Europe/Berlin\n' +
+        '4\t""\t4.00\t\t\n' +
+        `5\t${'y'.repeat(300)}\t5.00\t\t\n` +
+        '6\tz\t6.00\t2026-11-03 10:00:00\t2026-11-03 11:00:00 Europe/Berlin\n',
+    );
+    expect(batch.rows).toBe(6);
+    expect(batch.longestLine).toBe(310);
+    expect(batch.cursor).toEqual({ min: '2026-11-01 09:00:00+00', max: '2026-11-03 10:00:00+00' });
+    // The key outlives the batch's text (the next chunk's query is built from it after take()).
+    expect(rows.lastKey).toEqual(['6']);
+  });
+
+  it('reuses a buffer it is given, growing it when a chunk needs more', () => {
+    const first = new MySqlTextRows(columns, { primaryKey: ['id'], datetimeZone: 'Europe/Berlin' });
+    for (let i = 0; i < 3; i++) first.row(packet([String(i), 'a', '1.00', null, null]));
+    const batch = first.take();
+    // Fast rows only: the longest line counts its newline too.
+    expect(batch.longestLine).toBe('0\ta\t1.00\t\t\n'.length);
+    const buffer = Buffer.from(batch.text.buffer, batch.text.byteOffset - 1);
+    const second = new MySqlTextRows(columns, { primaryKey: ['id'], datetimeZone: 'Europe/Berlin', buffer });
+    const many = 30_000;
+    for (let i = 0; i < many; i++) second.row(packet([String(i), 'b', '2.00', '2026-11-01 10:00:00', null]));
+    const text = Buffer.from(second.take().text).toString();
+    expect(text.split('\n')).toHaveLength(many + 1);
+    expect(text.startsWith('0\tb\t2.00\t2026-11-01 10:00:00\t\n1\tb\t')).toBe(true);
+    expect(text.endsWith(`${many - 1}\tb\t2.00\t2026-11-01 10:00:00\t\n`)).toBe(true);
   });
 });

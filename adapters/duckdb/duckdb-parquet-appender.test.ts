@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DuckDBParquetAppender } from './duckdb-parquet-appender.js';
+
+// Not UTC, so that an offset-less TIMESTAMPTZ read as the machine's zone would show (DuckDB takes its default zone from TZ).
+process.env.TZ = 'America/New_York';
+
+const folder = mkdtempSync(path.join(os.tmpdir(), 'parquet-appender-'));
+const encoder = new DuckDBParquetAppender();
+afterAll(async () => {
+  await encoder.close();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+async function readBack(bytes: Uint8Array, sql: string): Promise<Record<string, unknown>[]> {
+  const file = path.join(folder, `${Math.random().toString(16).slice(2)}.parquet`);
+  writeFileSync(file, bytes);
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    return (await connection.runAndReadAll(sql.replace('$file', `'${file}'`))).getRowObjectsJson() as Record<string, unknown>[];
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+describe('DuckDBParquetAppender.encodeText', () => {
+  // Values at the edges of each type the CSV reader parses itself (no VARCHAR and cast in between).
+  const columns = [
+    { name: 'id', type: 'UBIGINT' },
+    { name: 'big', type: 'DECIMAL(38,10)' },
+    { name: 'amount', type: 'DECIMAL(12,2)' },
+    { name: 'ratio', type: 'DOUBLE' },
+    { name: 'at', type: 'TIMESTAMPTZ' },
+    { name: 'local', type: 'TIMESTAMP' },
+    { name: 'day', type: 'DATE' },
+    { name: 'flag', type: 'BOOLEAN' },
+    { name: 'doc', type: 'JSON' },
+    { name: 'raw', type: 'BLOB' },
+    { name: 'note', type: 'VARCHAR' },
+  ];
+  const text =
+    '18446744073709551615\t1234567890123456789012345678.0123456789\t-9999999999.99\t0.1\t2026-07-01 12:00:00.000001\t2026-07-01 12:00:00.5\t2024-02-29\ttrue\t{"a":[1,2]}\tAP8=\t"say ""hi""\tthere"\n' +
+    '0\t-0.0000000001\t1e2\t-2.2250738585072014e-308\t2026-07-01 12:00:00 Europe/Berlin\t\t1000-01-01\tfalse\t\t""\t""\n' +
+    '1\t\t\t\t2026-07-01 12:00:00+02\t\t\t\t\t\t\n';
+
+  it('keeps exact values; a TIMESTAMPTZ without an offset is UTC, one with a zone or offset is that instant', async () => {
+    const bytes = await encoder.encodeText(Buffer.from(text), columns, [{ column: { name: 'load_id', type: 'VARCHAR' }, value: 'L1' }], 200);
+    const rows = await readBack(
+      bytes,
+      `select id::varchar id, big::varchar big, amount::varchar amount, ratio, epoch_us("at")::varchar at_us, "local"::varchar "local", "day"::varchar "day", flag, doc::varchar doc,
+         to_hex(raw) raw, note, load_id, typeof(big) big_type, typeof(doc) doc_type from read_parquet($file) order by id::hugeint`,
+    );
+    expect(rows).toEqual([
+      { id: '0', big: '-0.0000000001', amount: '100.00', ratio: -2.2250738585072014e-308, at_us: String(Date.UTC(2026, 6, 1, 10) * 1000), local: null, day: '1000-01-01', flag: false, doc: null, raw: '', note: '', load_id: 'L1', big_type: 'DECIMAL(38,10)', doc_type: 'JSON' },
+      { id: '1', big: null, amount: null, ratio: null, at_us: String(Date.UTC(2026, 6, 1, 10) * 1000), local: null, day: null, flag: null, doc: null, raw: null, note: null, load_id: 'L1', big_type: 'DECIMAL(38,10)', doc_type: 'JSON' },
+      {
+        id: '18446744073709551615', big: '1234567890123456789012345678.0123456789', amount: '-9999999999.99', ratio: 0.1, at_us: String(Date.UTC(2026, 6, 1, 12) * 1000 + 1),
+        local: '2026-07-01 12:00:00.5', day: '2024-02-29', flag: true, doc: '{"a":[1,2]}', raw: '00FF', note: 'say "hi"\tthere', load_id: 'L1', big_type: 'DECIMAL(38,10)', doc_type: 'JSON',
+      },
+    ]);
+  });
+
+  it('a value its column type cannot hold is an error naming it, not a null', async () => {
+    await expect(encoder.encodeText(Buffer.from('12.345.6\n'), [{ name: 'amount', type: 'DECIMAL(12,2)' }], [], 20)).rejects.toThrow(/12\.345\.6/);
+  });
+});
