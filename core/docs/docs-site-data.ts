@@ -1,7 +1,7 @@
 import type { Catalog, CatalogEntry } from './catalog.js';
 import type { ModelLineage } from './column-lineage.js';
 import type { DocsManifest, DocsNode, DocsRunResult, DocsRunResults, DocsSources, DocsFreshnessResult } from './docs-manifest.js';
-import { layoutGraph } from './graph-layout.js';
+import { layoutGraph, type LayoutEngineRun } from './graph-layout.js';
 import { docsOverview, type DocsOverview } from './docs-overview.js';
 
 /** How many node pages go in one lazily loaded data file. */
@@ -95,6 +95,8 @@ export interface DocsSiteData {
   pages: DocsNodePage[][];
   /** Per node, lower-cased `name \u0001 description \u0001 columns and their descriptions`. */
   search: string[];
+  /** What the graph layout engine (ELK) was handed and how long it took; not written to the site. */
+  layout: LayoutEngineRun;
 }
 
 export interface DocsSiteInput {
@@ -192,7 +194,7 @@ export function buildDocsSiteData(input: DocsSiteInput): DocsSiteData {
     const exposure = page.exposure ? [page.exposure.label ?? '', page.exposure.owner_name ?? '', page.exposure.owner_email ?? ''] : [];
     search.push([node.name, page.description, ...page.columns.flatMap((c) => [c.name, c.description]), ...exposure].join('\u0001').toLowerCase());
   });
-  return { graph, pages, search };
+  return { graph, pages, search, layout: layout.engine };
 }
 
 const columnKey = (id: string, column: string) => `${id}\u0000${column.toLowerCase()}`;
