@@ -16,7 +16,7 @@ beforeAll(() => {
   if (!existsSync(path.join(repo, 'dist/core/project/model-source-worker.js'))) throw new Error('dist/ has no model-source-worker.js: run npm run build');
 });
 
-function bigProject(broken?: { index: number; text: string }): string {
+function bigProject(broken?: { index: number; text: string }, brokenYaml?: 'key' | 'syntax'): string {
   const files: Record<string, string> = {
     'project.yml': projectYml('models:\n  shop:\n    f1: { +materialized: table }\n'),
     'macros/recent.sql': "updated_at > '2024-01-01'",
@@ -29,6 +29,9 @@ function bigProject(broken?: { index: number; text: string }): string {
     files[`models/${folder}/${name}.sql`] = broken?.index === i ? broken.text : body;
     yml.push(`  - name: ${name}`, '    columns:', '      - name: id', '        data_tests: [not_null]');
   }
+  // Line 42 starts model 10's entry; 40 is inside model 9's column list.
+  if (brokenYaml === 'key') yml.splice(42, 0, '    colums: []');
+  if (brokenYaml === 'syntax') yml.splice(40, 0, '    colums: []');
   files['models/_models.yml'] = yml.join('\n') + '\n';
   return project(files);
 }
@@ -45,7 +48,7 @@ function run(dir: string, command: string, worker: boolean) {
   return { code: result.status, output, manifest, raw };
 }
 
-describe('parsing model files on a worker thread', () => {
+describe('parsing model files and their YAML on worker threads', () => {
   it('writes the same manifest and compiled SQL as parsing them on the main thread', () => {
     const dir = bigProject();
     const serial = run(dir, 'compile', false);
@@ -70,5 +73,24 @@ describe('parsing model files on a worker thread', () => {
     expect(parallel.output).toContain('materialized');
     expect(parallel.output).not.toMatch(/\n\s+at /);
     expect(parallel.output.split('\n').filter((l) => l.includes('m_0550.sql'))).toEqual(serial.output.split('\n').filter((l) => l.includes('m_0550.sql')));
+  });
+
+  it('reports a mistake in a property file with its line, as the serial parse does', () => {
+    const dir = bigProject(undefined, 'key');
+    const serial = run(dir, 'parse', false);
+    const parallel = run(dir, 'parse', true);
+    expect(parallel.code).toBe(2);
+    expect(parallel.output).toMatch(/models\/_models\.yml:43: unknown key 'colums'/);
+    expect(parallel.output).toContain('columns');
+    expect(parallel.output).toBe(serial.output);
+  });
+
+  it('reports a YAML syntax error in a property file with its line, as the serial parse does', () => {
+    const dir = bigProject(undefined, 'syntax');
+    const serial = run(dir, 'parse', false);
+    const parallel = run(dir, 'parse', true);
+    expect(parallel.code).toBe(2);
+    expect(parallel.output).toContain('models/_models.yml:42: invalid YAML');
+    expect(parallel.output).toBe(serial.output);
   });
 });

@@ -76,16 +76,19 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
   const { project, naming } = options;
   const root = project.root;
   const modelFiles = project.modelPaths.map((dir) => ({ dir, files: findFiles(root, dir, ['.sql', '.yml', '.yaml']) }));
-  // Model files are parsed on a worker thread (large projects) while this thread loads macros and YAML.
-  const reader = new ModelSourceReader(root, modelFiles.flatMap(({ files }) => files.filter((f) => f.endsWith('.sql'))));
+  // In a large project, model files and their YAML are parsed on two worker threads while this one builds nodes.
+  const sqlFiles = modelFiles.flatMap(({ files }) => files.filter((f) => f.endsWith('.sql')));
+  const reader = new ModelSourceReader(root, sqlFiles);
+  const yamlReader = new ModelSourceReader(root, modelFiles.flatMap(({ files }) => files.filter((f) => !f.endsWith('.sql'))), 'yaml', sqlFiles.length);
   try {
-    return await loadParsedProject(options, reader, modelFiles);
+    return await loadParsedProject(options, { reader, yamlReader }, modelFiles);
   } finally {
     reader.close();
+    yamlReader.close();
   }
 }
 
-async function loadParsedProject(options: LoadOptions, reader: ModelSourceReader, modelFiles: { dir: string; files: string[] }[]): Promise<Project> {
+async function loadParsedProject(options: LoadOptions, { reader, yamlReader }: { reader: ModelSourceReader; yamlReader: ModelSourceReader }, modelFiles: { dir: string; files: string[] }[]): Promise<Project> {
   const { project, naming } = options;
   const root = project.root;
   const macros = await loadMacros(root, project.name, project.macroPaths, project.targetPath);
@@ -118,7 +121,8 @@ async function loadParsedProject(options: LoadOptions, reader: ModelSourceReader
   for (const { dir, files } of modelFiles) {
     for (const file of files) {
       if (!file.endsWith('.sql')) {
-        readProperties(file, dir);
+        const { text, data } = await yamlReader.nextYaml(file);
+        propertyFiles.push(readPropertyFile(new YamlFile(file, text, data), project.name, dir));
         continue;
       }
       const { source, analysed } = await reader.next(file);

@@ -49,4 +49,14 @@ describe('ModelSourceReader', () => {
     const reader = new ModelSourceReader(root, ['models/a.sql', 'models/b.sql']);
     await expect(reader.next('models/b.sql')).rejects.toThrow(/out of order/);
   });
+
+  it('reads YAML files in order, and names the line of a syntax error', async () => {
+    const root = project({ 'models/a.yml': 'version: 2\nmodels:\n  - name: a\n', 'models/b.yml': 'models:\n  - name: [unclosed\n' });
+    const reader = new ModelSourceReader(root, ['models/a.yml', 'models/b.yml'], 'yaml');
+    expect(await reader.nextYaml('models/a.yml')).toEqual({ text: 'version: 2\nmodels:\n  - name: a\n', data: { version: 2, models: [{ name: 'a' }] } });
+    const error = await reader.nextYaml('models/b.yml').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).file).toBe('models/b.yml');
+    expect((error as UserError).line).toBeGreaterThanOrEqual(2);
+  });
 });

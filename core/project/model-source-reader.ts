@@ -4,20 +4,25 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { UserError } from '../errors/user-error.js';
 import { analyseModelSource, type AnalysedSource, type ModelSourceFacts } from './parse-model.js';
+import { loadYaml } from './yaml-file.js';
 
 /** Below this many model files, a worker thread costs more to start than it saves. */
 const PARALLEL_FROM = 500;
 
-/** One model file as the worker thread reports it. */
+/** What a reader's files are: model templates, or YAML property files. */
+export type SourceKind = 'model' | 'yaml';
+
+/** One file as the worker thread reports it. */
 export type SourceResult =
   | ({ ok: true; source: string } & Omit<ModelSourceFacts, 'template'>)
+  | { ok: true; source: string; data: unknown }
   | { ok: false; userError: { message: string; file?: string; line?: number; hint?: string } }
   | { ok: false; internal: string; code?: string };
 
 /**
- * Reads and parses model files, on a worker thread for a large project, so the main thread
- * reads the YAML property files and builds nodes meanwhile. `next` must be called for the files
- * in the order given; a mistake in a file is thrown when its turn comes, as a serial parse would.
+ * Reads and parses model files (or YAML property files), on a worker thread for a large project,
+ * so the main thread builds nodes meanwhile. `next`/`nextYaml` must be called for the files in the
+ * order given; a mistake in a file is thrown when its turn comes, as a serial parse would.
  */
 export class ModelSourceReader {
   private readonly worker: Worker | undefined;
@@ -29,12 +34,15 @@ export class ModelSourceReader {
   constructor(
     private readonly root: string,
     private readonly files: readonly string[],
+    private readonly kind: SourceKind = 'model',
+    /** How many model files the project has: a thread pays off only for a large one. */
+    projectModels = files.length,
   ) {
     const workerFile = fileURLToPath(new URL('./model-source-worker.js', import.meta.url));
     // Under a TypeScript test runner the worker is not compiled (no .js beside this file): files are parsed here.
-    const parallel = files.length >= PARALLEL_FROM && process.env.STRATA_PARSE_WORKER !== '0' && existsSync(workerFile);
+    const parallel = files.length > 0 && projectModels >= PARALLEL_FROM && process.env.STRATA_PARSE_WORKER !== '0' && existsSync(workerFile);
     if (!parallel) return;
-    this.worker = new Worker(workerFile, { workerData: { root, files } });
+    this.worker = new Worker(workerFile, { workerData: { root, files, kind } });
     this.worker.on('message', (batch: SourceResult[]) => {
       for (const result of batch) this.ready.push(result);
       this.wake();
@@ -54,14 +62,34 @@ export class ModelSourceReader {
     return this.worker !== undefined;
   }
 
-  /** The source and facts of the next file, which must be `file`; its template only when parsed on this thread. */
+  /** The source and facts of the next model file, which must be `file`; its template only when parsed on this thread. */
   async next(file: string): Promise<{ source: string; analysed: AnalysedSource }> {
-    const index = this.head++;
-    if (this.files[index] !== file) throw new Error(`model files read out of order: ${file} instead of ${this.files[index]}`);
-    if (!this.worker) {
+    const result = await this.take(file, 'model');
+    if (!result) {
       const source = readFileSync(path.join(this.root, file), 'utf8');
       return { source, analysed: analyseModelSource(source, file, 'model') };
     }
+    if (!('facts' in result)) throw new Error(`${file} was not read as a model`);
+    const { source, facts, checksum, helpers, partials } = result;
+    return { source, analysed: { facts, checksum, helpers, partials } };
+  }
+
+  /** The text and data of the next YAML file, which must be `file`. */
+  async nextYaml(file: string): Promise<{ text: string; data: unknown }> {
+    const result = await this.take(file, 'yaml');
+    if (!result) {
+      const text = readFileSync(path.join(this.root, file), 'utf8');
+      return { text, data: loadYaml(text, file) };
+    }
+    if (!('data' in result)) throw new Error(`${file} was not read as YAML`);
+    return { text: result.source, data: result.data };
+  }
+
+  /** The worker's result for the next file, or undefined when this thread is to read it. */
+  private async take(file: string, kind: SourceKind): Promise<Extract<SourceResult, { ok: true }> | undefined> {
+    const index = this.head++;
+    if (this.files[index] !== file || this.kind !== kind) throw new Error(`${kind} files read out of order: ${file} instead of ${this.files[index]}`);
+    if (!this.worker) return undefined;
     while (this.ready.length <= index) {
       if (this.failure) throw this.failure;
       await new Promise<void>((resolve) => (this.waiting = resolve));
@@ -75,8 +103,7 @@ export class ModelSourceReader {
       error.code = result.code;
       throw error;
     }
-    const { source, facts, checksum, helpers, partials } = result;
-    return { source, analysed: { facts, checksum, helpers, partials } };
+    return result;
   }
 
   /** Stops the worker, when loading ended before every file was read. */

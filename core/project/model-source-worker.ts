@@ -5,18 +5,24 @@ import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { isUserError } from '../errors/user-error.js';
 import { analyseModelSource } from './parse-model.js';
-import type { SourceResult } from './model-source-reader.js';
+import type { SourceKind, SourceResult } from './model-source-reader.js';
+import { loadYaml } from './yaml-file.js';
 
-const BATCH = 200;
-const { root, files } = workerData as { root: string; files: string[] };
+const { root, files, kind } = workerData as { root: string; files: string[]; kind: SourceKind };
+// Model files are small and many; a property file is large and wanted as soon as it is parsed.
+const BATCH = kind === 'yaml' ? 1 : 200;
 let batch: SourceResult[] = [];
 for (const file of files) {
   let result: SourceResult;
   try {
     const source = readFileSync(path.join(root, file), 'utf8');
-    // The tree stays here: copying it to the main thread costs about as much as parsing it again.
-    const { facts, checksum, helpers, partials } = analyseModelSource(source, file, 'model');
-    result = { ok: true, source, facts, checksum, helpers, partials };
+    if (kind === 'yaml') {
+      result = { ok: true, source, data: loadYaml(source, file) };
+    } else {
+      // The tree stays here: copying it to the main thread costs about as much as parsing it again.
+      const { facts, checksum, helpers, partials } = analyseModelSource(source, file, 'model');
+      result = { ok: true, source, facts, checksum, helpers, partials };
+    }
   } catch (error) {
     result = isUserError(error)
       ? { ok: false, userError: { message: error.message, file: error.file, line: error.line, hint: error.hint } }
