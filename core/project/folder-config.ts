@@ -28,7 +28,17 @@ export class FolderConfigs {
     return layers;
   }
 
+  // Asked once per node (30,000 times in a large project) for a few dozen levels: each level's configs are read once.
+  private readonly levels = new WeakMap<Record<string, unknown>, Record<string, unknown> | undefined>();
+
   private configsAt(level: Record<string, unknown>): Record<string, unknown> | undefined {
+    if (this.levels.has(level)) return this.levels.get(level);
+    const out = this.readConfigsAt(level);
+    this.levels.set(level, out);
+    return out;
+  }
+
+  private readConfigsAt(level: Record<string, unknown>): Record<string, unknown> | undefined {
     let out: Record<string, unknown> | undefined;
     const keys = CONFIG_KEYS[this.resourceType];
     for (const [key, value] of Object.entries(level)) {

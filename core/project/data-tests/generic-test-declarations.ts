@@ -1,6 +1,6 @@
 import { didYouMean } from '../../errors/did-you-mean.js';
 import { setPrivate, type ManifestNode, type SourceNode } from '../../manifest/nodes.js';
-import { ConfigKeyError, defaultConfig, mergeConfig, validateConfigEntry } from '../node-config.js';
+import { ConfigKeyError, mergeConfig, validateConfigEntry } from '../node-config.js';
 import { newNode, sha256 } from '../parse-model.js';
 import { lineOf, type YamlFile } from '../yaml-file.js';
 import type { PropertyFile } from '../property-files.js';
@@ -125,6 +125,17 @@ function testNodeName(testName: string, label: string, column: string | null, ar
   return name.length > 63 ? `${name.slice(0, 50)}_${sha256(name).slice(0, 12)}` : name;
 }
 
+// Most tests of a large project are the same few declarations (`unique`, `not_null` without arguments): hash each text once.
+const checksums = new Map<string, string>();
+function testChecksum(text: string): string {
+  let checksum = checksums.get(text);
+  if (checksum === undefined) {
+    checksum = sha256(text);
+    if (checksums.size < 10_000) checksums.set(text, checksum);
+  }
+  return checksum;
+}
+
 /** Builds test nodes for every generic test declared on a target (on columns and at entry level). */
 export function declareGenericTests(target: TestTarget, ctx: DeclarationContext, attached: ManifestNode | SourceNode): ManifestNode[] {
   const out: ManifestNode[] = [];
@@ -144,11 +155,12 @@ export function declareGenericTests(target: TestTarget, ctx: DeclarationContext,
         }
       }
       const name = customName ?? testNodeName(testName, target.label, columnName, Object.fromEntries(Object.entries(args).filter(([k]) => k !== 'column_name')));
-      const node = newNode({ resourceType: 'test', projectName: ctx.projectName, file: target.yaml.file, resourcePath: '', name, rawCode: '', checksumOf: JSON.stringify([testName, args, config]), language: 'sql' });
+      const checksumOf = JSON.stringify([testName, args, config]);
+      const node = newNode({ resourceType: 'test', projectName: ctx.projectName, file: target.yaml.file, resourcePath: '', name, rawCode: '', checksumOf, checksum: testChecksum(checksumOf), language: 'sql' });
       node.unique_id = `test.${ctx.projectName}.${name}.${sha256(`${target.id}|${columnName}|${JSON.stringify(args)}|${testName}`).slice(0, 10)}`;
       node.fqn = [ctx.projectName, ...attached.fqn.slice(1, -1), name];
       node.path = name + '.sql';
-      node.config = defaultConfig('test');
+      // newNode gave it a fresh defaultConfig('test').
       for (const layer of ctx.folderLayers(node.fqn)) mergeConfig(node.config, layer);
       mergeConfig(node.config, config);
       if (typeof node.config.severity === 'string') node.config.severity = node.config.severity.toUpperCase();
