@@ -74,8 +74,9 @@ for (let r = 0; r < generateRuns; r++) {
   ensureOk(result, 'strata docs generate');
   const summary = readFileSync(`${result.logPrefix}.out`, 'utf8');
   const parts = /compile ([\d.]+)s, catalog ([\d.]+)s, lineage ([\d.]+)s on (\d+) thread/.exec(summary);
-  generations.push({ ...result, compile: Number(parts?.[1]), catalog: Number(parts?.[2]), lineage: Number(parts?.[3]), threads: Number(parts?.[4]) });
-  log(`  docs generate run ${r + 1}: ${result.seconds.toFixed(2)} s wall, ${result.cpuSeconds.toFixed(2)} s CPU, peak RSS ${result.peakRssMb.toFixed(0)} MB (compile ${parts?.[1]} s, catalog ${parts?.[2]} s, lineage ${parts?.[3]} s on ${parts?.[4]} threads)`);
+  const layout = /layout ([\d.]+)s by ELK/.exec(summary);
+  generations.push({ ...result, compile: Number(parts?.[1]), catalog: Number(parts?.[2]), lineage: Number(parts?.[3]), threads: Number(parts?.[4]), layout: Number(layout?.[1]) });
+  log(`  docs generate run ${r + 1}: ${result.seconds.toFixed(2)} s wall, ${result.cpuSeconds.toFixed(2)} s CPU, peak RSS ${result.peakRssMb.toFixed(0)} MB (compile ${parts?.[1]} s, catalog ${parts?.[2]} s, lineage ${parts?.[3]} s on ${parts?.[4]} threads, layout ${layout?.[1] ?? '?'} s)`);
 }
 
 const docs = path.join(project, 'target', 'docs');
@@ -156,9 +157,9 @@ const med = (key, list) => median(list.map((x) => x[key]));
 const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
 const interactive = med('interactive', loads);
 log('');
-log(`| models | nodes | docs generate | CPU | peak RSS | compile | catalog | lineage | site | files | first load | graph.js | search.js |`);
-log(`|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`);
-log(`| ${models.toLocaleString('en')} | ${nodeCount.toLocaleString('en')} | ${med('seconds', generations).toFixed(2)} s | ${med('cpuSeconds', generations).toFixed(2)} s | ${Math.max(...generations.map((g) => g.peakRssMb)).toFixed(0)} MB | ${med('compile', generations).toFixed(2)} s | ${med('catalog', generations).toFixed(2)} s | ${med('lineage', generations).toFixed(2)} s (${generations[0].threads} threads) | ${mb(sizes.bytes)} | ${sizes.files} | ${mb(firstLoad)} | ${mb(graphBytes)} | ${mb(searchBytes)} |`);
+log(`| models | nodes | docs generate | CPU | peak RSS | compile | catalog | lineage | layout | site | files | first load | graph.js | search.js |`);
+log(`|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`);
+log(`| ${models.toLocaleString('en')} | ${nodeCount.toLocaleString('en')} | ${med('seconds', generations).toFixed(2)} s | ${med('cpuSeconds', generations).toFixed(2)} s | ${Math.max(...generations.map((g) => g.peakRssMb)).toFixed(0)} MB | ${med('compile', generations).toFixed(2)} s | ${med('catalog', generations).toFixed(2)} s | ${med('lineage', generations).toFixed(2)} s (${generations[0].threads} threads) | ${med('layout', generations).toFixed(2)} s | ${mb(sizes.bytes)} | ${sizes.files} | ${mb(firstLoad)} | ${mb(graphBytes)} | ${mb(searchBytes)} |`);
 log('');
 log(`| interactive (median) | runs | Chromium CPU until then | data loaded | graph built | sigma ready | select | show all | zoom | first search | next search |`);
 log(`|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|`);
