@@ -77,7 +77,7 @@ export async function runDocsGenerate(session: Session, options: DocsGenerateOpt
   logger.info(`Catalog: columns of ${relations} relation${relations === 1 ? '' : 's'} written to ${shown(path.join(session.targetDir, 'catalog.json'))}`, 'catalog_written', { relations });
   if (unparsed) logger.info(`Column lineage: the compiled SQL of ${unparsed} of ${lineage.size} models could not be parsed; their columns show an unknown origin`, 'lineage_unparsed', { count: unparsed });
   logger.info(
-    `Docs site for ${data.graph.id.length} nodes written to ${shown(site.dir)} (${(site.bytes / 1e6).toFixed(1)} MB in ${site.files} files) in ${seconds(started, performance.now())}s (compile ${seconds(started, compiled)}s, catalog ${seconds(compiled, cataloged)}s, lineage ${seconds(cataloged, lineaged)}s on ${threads} thread${threads === 1 ? '' : 's'}, layout ${data.layout.seconds.toFixed(2)}s by ELK${data.layout.mode === 'tight-edges' ? ` on the ${data.layout.edges} of ${data.layout.allEdges} edges that join adjacent layers` : ''})`,
+    `Docs site for ${data.graph.id.length} nodes written to ${shown(site.dir)} (${(site.bytes / 1e6).toFixed(1)} MB in ${site.files} files) in ${seconds(started, performance.now())}s (compile ${seconds(started, compiled)}s, catalog ${seconds(compiled, cataloged)}s, lineage ${seconds(cataloged, lineaged)}s on ${threads} thread${threads === 1 ? '' : 's'}, layout ${data.layout.seconds.toFixed(2)}s by ELK${data.layout.mode === 'short-edges' ? ` on the ${data.layout.edges} shortest of ${data.layout.allEdges} edges` : ''})`,
     'docs_generated',
     { nodes: data.graph.id.length, bytes: site.bytes, files: site.files },
   );

@@ -106,14 +106,15 @@ describe('layoutGraph (ELK layered)', () => {
     expect(b.y).toEqual(a.y);
   }, 120_000);
 
-  it('hands ELK only the tight edges of a graph past the limit, and still every edge points right', () => {
+  it('hands ELK only the short edges of a graph past the limit, and still every edge points right', () => {
     const count = 900;
     const edges = randomDag(count, 5, 10);
     const layout = layoutGraph(plain(count, edges));
     expect(layout.engine.nodes + layout.engine.dummies).toBeGreaterThan(FULL_LAYOUT_LIMIT);
-    expect(layout.engine.mode).toBe('tight-edges');
+    expect(layout.engine.mode).toBe('short-edges');
     const depth = depthOf(count, edges);
-    expect(layout.engine.edges).toBe(edges.filter(([p, c]) => depth[c] === depth[p] + 1).length);
+    // Every edge between adjacent layers, and some (not all) of the longer ones.
+    expect(layout.engine.edges).toBeGreaterThan(edges.filter(([p, c]) => depth[c] === depth[p] + 1).length);
     expect(layout.engine.edges).toBeLessThan(edges.length);
     expect(layout.layer).toEqual(depth);
     for (const [p, c] of edges) expect(layout.x[p]).toBeLessThan(layout.x[c]);

@@ -12,11 +12,12 @@ export interface GraphLayout {
 
 export interface LayoutEngineRun {
   /**
-   * 'full': ELK laid out every node and edge. 'tight-edges': the graph was too big for that (see
-   * FULL_LAYOUT_LIMIT), so ELK got every node but only the edges between adjacent layers.
+   * 'full': ELK laid out every node and edge. 'short-edges': the graph was too big for that (see
+   * FULL_LAYOUT_LIMIT), so ELK got every node but only the edges between adjacent layers, and the
+   * shortest longer ones that fit in what is left of the limit.
    * 'none': nothing to lay out.
    */
-  mode: 'full' | 'tight-edges' | 'none';
+  mode: 'full' | 'short-edges' | 'none';
   nodes: number;
   /** Edges handed to ELK (of `allEdges` between the laid-out nodes). */
   edges: number;
@@ -35,10 +36,10 @@ export interface LayoutInput {
 }
 
 /**
- * Above this many nodes plus dummy nodes, ELK gets only the tight edges. ELK's layered algorithm
+ * Above this many nodes plus dummy nodes, ELK gets only the short edges. ELK's layered algorithm
  * with every edge costs about 7 s of CPU at 500 synthetic models (1,000 edges, ~2,900 nodes with
- * dummies) and about 48 s at 10,000 models (20,000 edges, ~67,500 with dummies) even with its cheapest
- * strategies; see bench/RESULTS.md. Real projects up to a few hundred models stay below the limit.
+ * dummies), 21 s at 2,000 and about 48 s at 10,000 models (20,000 edges, ~67,500 with dummies) even
+ * with its cheapest strategies; see bench/RESULTS.md. Real projects up to a few hundred models stay below the limit.
  */
 export const FULL_LAYOUT_LIMIT = 3_000;
 
@@ -63,7 +64,7 @@ const COMMON_OPTIONS: Record<string, string> = {
 };
 /** Small and medium graphs: ELK's defaults for crossing minimisation (layer sweep) and node placement (Brandes-Koepf). */
 const FULL_OPTIONS = { ...COMMON_OPTIONS };
-/** Big graphs: one round of layer sweeps and the simple node placement, the cheapest ELK has. */
+/** Big graphs (short edges only): one round of layer sweeps and the simple node placement, the cheapest ELK has. */
 const TIGHT_OPTIONS = { ...COMMON_OPTIONS, 'elk.layered.thoroughness': '1', 'elk.layered.nodePlacement.strategy': 'SIMPLE' };
 
 /**
@@ -72,13 +73,14 @@ const TIGHT_OPTIONS = { ...COMMON_OPTIONS, 'elk.layered.thoroughness': '1', 'elk
  *
  * Tests do not go through ELK: each is drawn just right of the node it tests, a little below the
  * previous test of that node. Up to FULL_LAYOUT_LIMIT, ELK sees every other node and edge. Beyond
- * it, ELK sees every node but only the edges that join adjacent layers (the "tight" edges): the
- * edges spanning several layers are what makes a layered layout expensive (each needs a dummy node
- * per layer it crosses, 57,500 of them at 10,000 synthetic models). Every node below layer 0 keeps
- * at least one tight edge (to its deepest parent), so ELK's layering of the reduced graph is the
- * same depth as that of the whole graph, and the dropped long edges still point right; they just
- * play no part in ordering the layers. Finding the tight edges needs each node's depth, computed
- * here in one linear pass; everything that decides positions is ELK's.
+ * it, ELK sees every node but only the edges that join adjacent layers (the "tight" edges), plus
+ * the shortest longer edges whose dummy nodes fit in what is left of the limit: the edges spanning
+ * several layers are what makes a layered layout expensive (each needs a dummy node per layer it
+ * crosses, 57,500 of them at 10,000 synthetic models, where none fit). Every node below layer 0
+ * keeps at least one tight edge (to its deepest parent), so ELK's layering of the reduced graph is
+ * the same depth as that of the whole graph, and the dropped long edges still point right; they just
+ * play no part in ordering the layers. Choosing the edges needs each node's depth, computed here in
+ * one linear pass; everything that decides positions is ELK's.
  */
 export function layoutGraph(input: LayoutInput, options: { fullLayoutLimit?: number } = {}): GraphLayout {
   const started = performance.now();
@@ -97,8 +99,9 @@ export function layoutGraph(input: LayoutInput, options: { fullLayoutLimit?: num
   const depth = depths(main.length, edges);
   let dummies = 0;
   for (const [a, b] of edges) dummies += Math.max(0, depth[b] - depth[a] - 1);
-  const full = main.length + dummies <= (options.fullLayoutLimit ?? FULL_LAYOUT_LIMIT);
-  const handed = full ? edges : edges.filter(([a, b]) => depth[b] === depth[a] + 1);
+  const limit = options.fullLayoutLimit ?? FULL_LAYOUT_LIMIT;
+  const full = main.length + dummies <= limit;
+  const handed = full ? edges : reducedEdges(edges, depth, limit - main.length);
   const positions = elkLayout({ count: main.length, edges: handed, width: NODE_WIDTH, height: NODE_HEIGHT, options: full ? FULL_OPTIONS : TIGHT_OPTIONS });
 
   // ELK's columns become layer numbers; x is then one gap per layer, so the drawing stays about as
@@ -127,8 +130,24 @@ export function layoutGraph(input: LayoutInput, options: { fullLayoutLimit?: num
     x[i] = round(x[owner] + gap / 2);
     y[i] = round(y[owner] - 0.15 * k);
   }
-  const mode = main.length === 0 ? 'none' : full ? 'full' : 'tight-edges';
+  const mode = main.length === 0 ? 'none' : full ? 'full' : 'short-edges';
   return { x, y, layer, engine: { mode, nodes: main.length, edges: handed.length, allEdges: edges.length, dummies, seconds: (performance.now() - started) / 1000 } };
+}
+
+/**
+ * The edges that join adjacent layers, then the shortest longer ones while their dummy nodes fit in
+ * `budget` (what is left of FULL_LAYOUT_LIMIT after the nodes; nothing at 10,000 models).
+ */
+function reducedEdges(edges: [number, number][], depth: Int32Array, budget: number): [number, number][] {
+  const span = (e: [number, number]) => depth[e[1]] - depth[e[0]];
+  const out = edges.filter((e) => span(e) === 1);
+  const longer = edges.filter((e) => span(e) > 1).sort((e, f) => span(e) - span(f));
+  for (const e of longer) {
+    if (span(e) - 1 > budget) break;
+    budget -= span(e) - 1;
+    out.push(e);
+  }
+  return out;
 }
 
 /** Each node's depth: one more than its deepest parent (Kahn's order, so linear). Nodes on a cycle keep what they reached. */
