@@ -9,7 +9,8 @@ import { projectYml, tempProjects } from './harness.js';
 // binary (vitest runs the TypeScript in-process): these tests run dist/ as cli-process.test.ts does.
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(repo, 'dist/cli/bin.js');
-const MODELS = 600; // above the reader's PARALLEL_FROM (500)
+// STRATA_PARSE_WORKER=1 forces the threads on below their threshold (3,000 files) and on a busy machine.
+const MODELS = 600;
 
 const project = tempProjects();
 beforeAll(() => {

@@ -14,7 +14,7 @@ import { findFiles } from './find-files.js';
 import { FolderConfigs } from './folder-config.js';
 import { loadMacros, type MacroSet } from './macro-files.js';
 import { copyConfig, defaultConfig, mergeConfig } from './node-config.js';
-import { ModelSourceReader } from './model-source-reader.js';
+import { ModelSourceReader, parseOnWorkers } from './model-source-reader.js';
 import { TemplateMap } from './template-map.js';
 import { newNode, parseModelFile } from './parse-model.js';
 import { applySnapshotTarget, parseSnapshotFile, resolveSnapshotConfig } from './snapshot-files.js';
@@ -76,10 +76,11 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
   const { project, naming } = options;
   const root = project.root;
   const modelFiles = project.modelPaths.map((dir) => ({ dir, files: findFiles(root, dir, ['.sql', '.yml', '.yaml']) }));
-  // In a large project, model files and their YAML are parsed on two worker threads while this one builds nodes.
+  // In a large project on a machine with a core to spare, model files and their YAML are parsed on two worker threads while this one builds nodes.
   const sqlFiles = modelFiles.flatMap(({ files }) => files.filter((f) => f.endsWith('.sql')));
-  const reader = new ModelSourceReader(root, sqlFiles);
-  const yamlReader = new ModelSourceReader(root, modelFiles.flatMap(({ files }) => files.filter((f) => !f.endsWith('.sql'))), 'yaml', sqlFiles.length);
+  const onWorkers = parseOnWorkers(sqlFiles.length);
+  const reader = new ModelSourceReader(root, sqlFiles, 'model', onWorkers);
+  const yamlReader = new ModelSourceReader(root, modelFiles.flatMap(({ files }) => files.filter((f) => !f.endsWith('.sql'))), 'yaml', onWorkers);
   try {
     return await loadParsedProject(options, { reader, yamlReader }, modelFiles);
   } finally {

@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { UserError } from '../errors/user-error.js';
-import { ModelSourceReader } from './model-source-reader.js';
+import { ModelSourceReader, parseOnWorkers } from './model-source-reader.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -58,5 +58,18 @@ describe('ModelSourceReader', () => {
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).file).toBe('models/b.yml');
     expect((error as UserError).line).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('parseOnWorkers', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('keeps a small project on the main thread, and obeys STRATA_PARSE_WORKER', () => {
+    vi.stubEnv('STRATA_PARSE_WORKER', '');
+    expect(parseOnWorkers(100)).toBe(false);
+    vi.stubEnv('STRATA_PARSE_WORKER', '1');
+    expect(parseOnWorkers(100)).toBe(true);
+    vi.stubEnv('STRATA_PARSE_WORKER', '0');
+    expect(parseOnWorkers(100_000)).toBe(false);
   });
 });
