@@ -92,7 +92,7 @@ export class MySqlTextRows {
   /** Where each field's length byte went in the row being written (it becomes a tab). */
   private readonly tabs: Int32Array;
 
-  constructor(columns: MappedColumn[], options: { cursor?: string; primaryKey: string[]; datetimeZone?: string; buffer?: Buffer }) {
+  constructor(columns: MappedColumn[], options: { cursor?: string; primaryKey: string[]; datetimeZone?: string; buffer?: Buffer; fastPath?: boolean }) {
     this.modes = columns.map(modeOf);
     this.roles = new Uint8Array(columns.length);
     this.keyPositions = new Array(columns.length).fill(-1);
@@ -108,7 +108,7 @@ export class MySqlTextRows {
     const cursor = columns[this.cursorIndex];
     this.numericCursor = Boolean(cursor && /INT/.test(cursor.column.type));
     this.zoneSuffix = Buffer.from(` ${options.datetimeZone ?? 'UTC'}`);
-    this.fast = this.modes.every((m) => m === 'number' || m === 'text' || m === 'date' || m === 'zone-utc' || m === 'zone-local');
+    this.fast = options.fastPath !== false && this.modes.every((m) => m === 'number' || m === 'text' || m === 'date' || m === 'zone-utc' || m === 'zone-local');
     this.codes = Uint8Array.from(this.modes, (m) => (m === 'number' ? NUMBER : m === 'text' ? TEXT : m === 'zone-local' ? ZONE : DATE));
     this.tabs = new Int32Array(columns.length);
     this.extra = 1 + this.codes.filter((c) => c === ZONE).length * this.zoneSuffix.length;
