@@ -18,9 +18,10 @@ export interface ElkPositions {
 
 /**
  * ELK (elkjs, Eclipse's layout kernel compiled to JavaScript) on a worker thread, waited for
- * synchronously so the site's data stays one synchronous step. The thread is there for its stack:
- * ELK's layered phases recurse once per node along long paths, which overflows Node's default
- * stack at a few thousand nodes; a worker can be given a bigger one.
+ * synchronously so the site's data stays one synchronous step (ELK's API returns a promise). The
+ * thread is also there for its stack: ELK's layered phases recurse deeply on big graphs (all 20,038
+ * edges of the 10,000-model bench graph overflowed Node's default stack; graph-layout.ts no longer
+ * hands ELK that much, but a worker can be given a bigger stack, so a big graph cannot crash it).
  */
 export function elkLayout(request: ElkLayoutRequest): ElkPositions {
   if (request.count === 0) return { x: new Float64Array(0), y: new Float64Array(0) };
