@@ -14,16 +14,17 @@ import { loadYaml } from './yaml-file.js';
 const PARALLEL_FROM = 3000;
 
 /**
- * Whether to parse on worker threads: a large project, and a core to spare. On a machine that is
- * already busy (1-minute load above cores - 1) the threads only compete with the main one; measured
- * at load 3.4-4.8 on 2 cores, a 10,000-model parse took 5.4-8.4 s with them and 4.9-6.0 s without.
- * STRATA_PARSE_WORKER=1 forces them on (tests), 0 off.
+ * Whether to parse on worker threads: a large project, and some CPU to spare. On a machine that is
+ * already busy (1-minute load at or above the number of cores) the threads only compete with the
+ * main one. Measured on 2 cores at 10,000 models: at load 3.4-4.8 a parse took 5.4-8.4 s with them
+ * and 4.9-6.0 s without; at load 1.4-1.7, 3.5-4.6 s (median 4.0) with them and 3.6-5.1 s (median
+ * 4.7) without. STRATA_PARSE_WORKER=1 forces them on (tests), 0 off.
  */
 export function parseOnWorkers(modelFiles: number): boolean {
   if (process.env.STRATA_PARSE_WORKER === '0') return false;
   if (process.env.STRATA_PARSE_WORKER === '1') return true;
   const cores = availableParallelism();
-  return modelFiles >= PARALLEL_FROM && cores >= 2 && loadavg()[0] <= cores - 1;
+  return modelFiles >= PARALLEL_FROM && cores >= 2 && loadavg()[0] < cores;
 }
 
 /** What a reader's files are: model templates, or YAML property files. */
