@@ -1,15 +1,23 @@
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 
-/** Runs a query against a project's DuckDB file after the CLI has closed it; rows as JSON objects. */
-export async function queryProject(dir: string, sql: string, file = 'target/shop.duckdb'): Promise<Record<string, unknown>[]> {
-  const instance = await DuckDBInstance.create(path.join(dir, file));
+/**
+ * Runs `sql` on a fresh DuckDB session (in memory, or on `database`), after the `setup` statements
+ * (attach, set, create view...); rows as JSON objects. The session is closed afterwards.
+ */
+export async function queryDuckDB(sql: string, options: { database?: string; setup?: string[] } = {}): Promise<Record<string, unknown>[]> {
+  const instance = await DuckDBInstance.create(options.database ?? ':memory:');
   const connection = await instance.connect();
   try {
-    const reader = await connection.runAndReadAll(sql);
-    return reader.getRowObjectsJson() as Record<string, unknown>[];
+    for (const statement of options.setup ?? []) await connection.run(statement);
+    return (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
   } finally {
     connection.closeSync();
     instance.closeSync();
   }
+}
+
+/** Runs a query against a project's DuckDB file after the CLI has closed it; rows as JSON objects. */
+export async function queryProject(dir: string, sql: string, file = 'target/shop.duckdb'): Promise<Record<string, unknown>[]> {
+  return queryDuckDB(sql, { database: path.join(dir, file) });
 }

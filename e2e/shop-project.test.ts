@@ -2,8 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
+import { queryDuckDB } from './duckdb-query.js';
 import { strata } from './harness.js';
 
 // The repository's own e-commerce project, built end to end on generated raw data and checked
@@ -29,17 +29,9 @@ function copyProject(): string {
 
 /** Opens the project's databases read-only, attached as `dev` (and `full` once it exists). */
 async function query(dir: string, sql: string, attachFull = false): Promise<Record<string, unknown>[]> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
-    await connection.run(`attach '${path.join(dir, 'target', 'shop.duckdb')}' as dev (read_only)`);
-    if (attachFull) await connection.run(`attach '${path.join(dir, 'target', 'full', 'shop.duckdb')}' as "full" (read_only)`);
-    await connection.run('use dev');
-    return (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
+  const setup = [`attach '${path.join(dir, 'target', 'shop.duckdb')}' as dev (read_only)`];
+  if (attachFull) setup.push(`attach '${path.join(dir, 'target', 'full', 'shop.duckdb')}' as "full" (read_only)`);
+  return queryDuckDB(sql, { setup: [...setup, 'use dev'] });
 }
 
 const truth = <T>(dir: string, name: string): T => JSON.parse(readFileSync(path.join(dir, 'lake', 'ground_truth', `${name}.json`), 'utf8')) as T;

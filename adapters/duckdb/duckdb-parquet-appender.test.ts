@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
+import { queryDuckDB } from '../../e2e/duckdb-query.js';
 import { DuckDBParquetAppender } from './duckdb-parquet-appender.js';
 
 // Not UTC, so that an offset-less TIMESTAMPTZ read as the machine's zone would show (DuckDB takes its default zone from TZ).
@@ -18,14 +18,7 @@ afterAll(async () => {
 async function readBack(bytes: Uint8Array, sql: string): Promise<Record<string, unknown>[]> {
   const file = path.join(folder, `${Math.random().toString(16).slice(2)}.parquet`);
   writeFileSync(file, bytes);
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
-    return (await connection.runAndReadAll(sql.replace('$file', `'${file}'`))).getRowObjectsJson() as Record<string, unknown>[];
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
+  return queryDuckDB(sql.replace('$file', `'${file}'`));
 }
 
 describe('DuckDBParquetAppender.encodeText', () => {

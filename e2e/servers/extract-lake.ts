@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { DuckDBParquetAppender } from '../../adapters/duckdb/duckdb-parquet-appender.js';
+import { queryDuckDB } from '../duckdb-query.js';
 import type { SourceConnection, SourceTableConfig } from '../../core/extract/source-adapter.js';
 import type { LakeStorage } from '../../core/lake/lake-storage.js';
 import type { LoadManifest } from '../../core/lake/lake-layout.js';
@@ -54,19 +54,13 @@ export class ExtractLake {
     const visible = loads.slice(Math.max(0, lastReplace));
     const files = visible.flatMap((l) => l.parts.map((p) => this.storage.pathOf(p.key)));
     const format = visible[0]?.format ?? 'parquet';
-    const instance = await DuckDBInstance.create(':memory:');
-    const connection = await instance.connect();
-    try {
-      await connection.run(`set TimeZone = 'UTC'`);
-      const list = `[${files.map((f) => `'${f}'`).join(', ')}]`;
-      if (!files.length) await connection.run(`create view t as select null as nothing where false`);
-      else if (format === 'jsonl') await connection.run(`create view t as select * from read_json(${list}, format = 'newline_delimited', union_by_name = true)`);
-      else await connection.run(`create view t as select * from read_parquet(${list}, union_by_name = true)`);
-      return (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
-    } finally {
-      connection.closeSync();
-      instance.closeSync();
-    }
+    const list = `[${files.map((f) => `'${f}'`).join(', ')}]`;
+    const view = !files.length
+      ? `create view t as select null as nothing where false`
+      : format === 'jsonl'
+        ? `create view t as select * from read_json(${list}, format = 'newline_delimited', union_by_name = true)`
+        : `create view t as select * from read_parquet(${list}, union_by_name = true)`;
+    return queryDuckDB(sql, { setup: [`set TimeZone = 'UTC'`, view] });
   }
 
   async close(): Promise<void> {

@@ -8,9 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { MongoClient, type Document } from 'mongodb';
 import { DuckDBDialect } from '../../adapters/duckdb/duckdb-dialect.js';
+import { queryDuckDB } from '../duckdb-query.js';
 import { DuckDBParquetEncoder } from '../../adapters/duckdb/duckdb-parquet-encoder.js';
 import { mongoSourceAdapter } from '../../adapters/sources/mongodb/mongodb-source.js';
 import { runExtract, type ExtractTableResult } from '../../core/extract/run-extract.js';
@@ -165,16 +165,7 @@ export async function readLanded(lake: TestLake, source: string, table: string, 
   return queryDuckDB(select.replace('{table}', `${relation} as landed`));
 }
 
-export async function queryDuckDB(sql: string): Promise<Record<string, unknown>[]> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
-    return (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
+export { queryDuckDB };
 
 /** The landed JSON lines of a load, parsed. */
 export async function landedLines(lake: TestLake, manifest: LoadManifest): Promise<Record<string, unknown>[]> {

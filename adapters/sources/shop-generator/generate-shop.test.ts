@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exchangeRatesCsv } from './exchange-rates.js';
+import { queryDuckDB } from '../../../e2e/duckdb-query.js';
 import { DuckDBParquetAppender } from '../../duckdb/duckdb-parquet-appender.js';
 import { JsonLinesEncoder } from '../../../core/lake/part-encoders.js';
 import { generateShop, type GenerateShopOptions } from './generate-shop.js';
@@ -33,16 +33,7 @@ function lakeFiles(root: string): Map<string, string> {
   return out;
 }
 
-async function query(sql: string): Promise<Record<string, unknown>[]> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
-    return (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
+const query = (sql: string) => queryDuckDB(sql);
 
 /** Committed loads only (a manifest exists), newest load's row per key: what a merge destination holds. */
 function merged(lake: string, source: string, table: string, key: string): string {
