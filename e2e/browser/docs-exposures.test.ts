@@ -1,13 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCS_PROJECT } from '../docs-fixture.js';
-import { makeProject, removeProject, strata } from '../harness.js';
+import { removeProject } from '../harness.js';
+import { builtDocsSite, openGraph as openSiteGraph, saveScreenshot } from './docs-site-fixture.js';
 import { countColours, launchChromium, type Browser } from './launch-chromium.js';
 
-const SHOTS = path.join(os.tmpdir(), 'strata-docs-screenshots');
 const EXPOSURE_ORANGE = '#f08c00';
 const EXPOSURES = `version: 2
 exposures:
@@ -30,12 +26,7 @@ let browser: Browser;
 let indexUrl: string;
 
 beforeAll(async () => {
-  dir = makeProject({ ...DOCS_PROJECT, 'models/marts/exposures.yml': EXPOSURES });
-  const build = await strata(dir, 'build');
-  expect(build.code, build.output).toBe(0);
-  expect((await strata(dir, 'docs', 'generate')).code).toBe(0);
-  indexUrl = pathToFileURL(path.join(dir, 'target', 'docs', 'index.html')).href;
-  mkdirSync(SHOTS, { recursive: true });
+  ({ dir, indexUrl } = await builtDocsSite({ ...DOCS_PROJECT, 'models/marts/exposures.yml': EXPOSURES }));
   browser = await launchChromium();
 }, 60_000);
 
@@ -44,10 +35,7 @@ afterAll(async () => {
   if (dir) removeProject(dir);
 });
 
-async function openGraph(url: string) {
-  await browser.page.goto(url);
-  await browser.page.waitForFunction(() => document.body.dataset.graphReady === 'true', null, { timeout: 15_000 });
-}
+const openGraph = (url: string) => openSiteGraph(browser.page, url);
 
 describe('exposures on the docs site in Chromium', () => {
   it('an exposure is drawn in the graph, right of what it depends on, in its own colour', async () => {
@@ -63,8 +51,7 @@ describe('exposures on the docs site in Chromium', () => {
     expect(drawn.inGraph).toBe(true);
     for (const x of drawn.parents) expect(drawn.x).toBeGreaterThan(x);
     expect(await page.innerText('#legend')).toContain('exposure');
-    const png = await page.screenshot();
-    writeFileSync(path.join(SHOTS, 'graph-exposure.png'), png);
+    const png = await saveScreenshot(page, 'graph-exposure.png');
     expect((await countColours(page, png, [EXPOSURE_ORANGE])).byColour[EXPOSURE_ORANGE]).toBeGreaterThan(20);
     expect(browser.errors).toEqual([]);
   });
@@ -108,7 +95,7 @@ describe('exposures on the docs site in Chromium', () => {
     expect(text).toContain("The board's weekly revenue view.");
     const upstream = await page.$$eval('#node-view h2:has-text("Depends on") + ul a', (as) => as.map((a) => a.textContent));
     expect(upstream.sort()).toEqual(['fct_orders', 'fct_paid']);
-    writeFileSync(path.join(SHOTS, 'exposure-page.png'), await page.screenshot());
+    await saveScreenshot(page, 'exposure-page.png');
     await page.click('#node-view a:has-text("fct_orders")');
     await page.waitForSelector('#node-view h1:has-text("fct_orders")');
     // The model's page lists the exposure among what uses it.

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocsManifest, DocsNode } from '../../core/docs/docs-manifest.js';
 import { buildDocsSiteData } from '../../core/docs/docs-site-data.js';
 import { writeDocsSite } from '../../core/docs/write-docs-site.js';
+import { openGraph } from './docs-site-fixture.js';
 import { launchChromium, type Browser } from './launch-chromium.js';
 
 // A 6,000-model graph written straight from a synthetic manifest (no warehouse needed): big enough
@@ -31,8 +32,7 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'strata-docs-large-'));
   writeDocsSite(dir, buildDocsSiteData({ manifest: syntheticManifest(), lineage: new Map() }));
   browser = await launchChromium();
-  await browser.page.goto(pathToFileURL(path.join(dir, 'index.html')).href);
-  await browser.page.waitForFunction(() => document.body.dataset.graphReady === 'true', null, { timeout: 30_000 });
+  await openGraph(browser.page, pathToFileURL(path.join(dir, 'index.html')).href, 30_000);
 }, 60_000);
 
 afterAll(async () => {

@@ -1,15 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveDocs } from '../../cli/commands/docs-serve.js';
 import { DOCS_PROJECT } from '../docs-fixture.js';
-import { makeProject, removeProject, strata } from '../harness.js';
+import { removeProject } from '../harness.js';
+import { builtDocsSite, openGraph as openSiteGraph, saveScreenshot } from './docs-site-fixture.js';
 import { countColours, launchChromium, type Browser } from './launch-chromium.js';
 
-// Screenshots stay after the run (one folder, overwritten each time) so a person can look at them.
-const SHOTS = path.join(os.tmpdir(), 'strata-docs-screenshots');
 const MODEL_BLUE = '#1c7ed6';
 const SEED_TEAL = '#0c8599';
 
@@ -18,11 +14,7 @@ let browser: Browser;
 let indexUrl: string;
 
 beforeAll(async () => {
-  dir = makeProject(DOCS_PROJECT);
-  expect((await strata(dir, 'build')).code).toBe(0);
-  expect((await strata(dir, 'docs', 'generate')).code).toBe(0);
-  indexUrl = pathToFileURL(path.join(dir, 'target', 'docs', 'index.html')).href;
-  mkdirSync(SHOTS, { recursive: true });
+  ({ dir, indexUrl } = await builtDocsSite(DOCS_PROJECT));
   browser = await launchChromium();
 }, 60_000);
 
@@ -31,17 +23,8 @@ afterAll(async () => {
   if (dir) removeProject(dir);
 });
 
-async function openGraph(url: string) {
-  const { page } = browser;
-  await page.goto(url);
-  await page.waitForFunction(() => document.body.dataset.graphReady === 'true', null, { timeout: 15_000 });
-}
-
-const shot = async (name: string) => {
-  const png = await browser.page.screenshot();
-  writeFileSync(path.join(SHOTS, name), png);
-  return png;
-};
+const openGraph = (url: string) => openSiteGraph(browser.page, url);
+const shot = (name: string) => saveScreenshot(browser.page, name);
 
 describe('the docs site in Chromium', () => {
   it('renders the lineage graph from file://, every node drawn, no script errors', async () => {
