@@ -1,13 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadProject } from '../project/load-project.js';
-import { readProjectFile } from '../project/project-file.js';
+import { loadTestProject } from '../project/test-project.js';
 import { manifestArtifact, writeManifestJson } from './manifest.js';
 
 async function project() {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'strata-manifest-exposures-'));
   const files = {
     'project.yml': 'name: shop\n',
     'models/a.sql': 'select * from {{source "shop" "orders"}}',
@@ -32,14 +27,7 @@ async function project() {
       '',
     ].join('\n'),
   };
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    writeFileSync(path.join(root, file), text);
-  }
-  return loadProject({
-    project: readProjectFile(root),
-    naming: { adapterType: 'duckdb', sql: { relation: (r) => [r.database, r.schema, r.identifier].join('.') }, defaultDatabase: 'db', defaultSchema: 'main' },
-  });
+  return loadTestProject(files, { defaultDatabase: 'db' });
 }
 
 describe('exposures in manifest.json', () => {

@@ -1,19 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { manifestArtifact } from '../artifacts/manifest.js';
-import { loadProject } from '../project/load-project.js';
-import { readProjectFile } from '../project/project-file.js';
+import { loadTestProject } from '../project/test-project.js';
 import type { DocsManifest } from './docs-manifest.js';
 import { buildDocsSiteData, type DocsSiteData } from './docs-site-data.js';
 
-let root: string;
 let site: DocsSiteData;
 
 /** The site data of a real project's manifest (parsed, written as JSON, read back), as `docs generate` builds it. */
 beforeAll(async () => {
-  root = mkdtempSync(path.join(os.tmpdir(), 'strata-docs-exposures-'));
   const files = {
     'project.yml': 'name: shop\n',
     'models/sources.yml': 'version: 2\nsources:\n  - name: app\n    tables:\n      - name: orders\n',
@@ -35,18 +29,10 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   };
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    writeFileSync(path.join(root, file), text);
-  }
-  const project = await loadProject({
-    project: readProjectFile(root),
-    naming: { adapterType: 'duckdb', sql: { relation: (r) => [r.schema, r.identifier].join('.') }, defaultDatabase: null, defaultSchema: 'main' },
-  });
+  const project = await loadTestProject(files);
   const manifest = JSON.parse(JSON.stringify(manifestArtifact(project, { invocationId: 'x', adapterType: 'duckdb' }))) as DocsManifest;
   site = buildDocsSiteData({ manifest, lineage: new Map() });
 });
-afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const at = (id: string) => site.graph.id.indexOf(id);
 const pageOf = (i: number) => site.pages[Math.floor(i / site.graph.chunk_size)][i % site.graph.chunk_size];

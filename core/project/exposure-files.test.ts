@@ -1,14 +1,9 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors/user-error.js';
 import { parseExposureDependency } from './exposure-files.js';
-import { loadProject } from './load-project.js';
-import { readProjectFile } from './project-file.js';
+import { loadTestProject } from './test-project.js';
 
 async function load(files: Record<string, string>) {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'strata-exposures-'));
   const all = {
     'project.yml': 'name: shop\n',
     'models/staging/stg_orders.sql': 'select * from {{source "shop" "orders"}}',
@@ -17,14 +12,7 @@ async function load(files: Record<string, string>) {
     'models/sources.yml': 'version: 2\nsources:\n  - name: shop\n    tables:\n      - name: orders\n      - name: payments\n',
     ...files,
   };
-  for (const [file, text] of Object.entries(all)) {
-    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    writeFileSync(path.join(root, file), text);
-  }
-  return loadProject({
-    project: readProjectFile(root),
-    naming: { adapterType: 'duckdb', sql: { relation: (r) => [r.database, r.schema, r.identifier].filter(Boolean).join('.') }, defaultDatabase: 'db', defaultSchema: 'main' },
-  });
+  return loadTestProject(all, { defaultDatabase: 'db' });
 }
 
 /** One exposure file with `body` as the entry's extra lines (indented 4 spaces). */

@@ -1,27 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { manifestArtifact } from '../artifacts/manifest.js';
-import { loadProject } from '../project/load-project.js';
-import { readProjectFile } from '../project/project-file.js';
+import { loadTestProject } from '../project/test-project.js';
 import { ManifestComparison, type ManifestLike } from './compare-manifests.js';
 
-const roots: string[] = [];
-afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
-
 async function manifestOf(exposures: string): Promise<ManifestLike> {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'strata-state-exposures-'));
-  roots.push(root);
-  const files = { 'project.yml': 'name: shop\n', 'models/a.sql': 'select 1 as id', 'models/b.sql': 'select 2 as id', 'models/exposures.yml': exposures };
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    writeFileSync(path.join(root, file), text);
-  }
-  const project = await loadProject({
-    project: readProjectFile(root),
-    naming: { adapterType: 'duckdb', sql: { relation: (r) => [r.schema, r.identifier].join('.') }, defaultDatabase: null, defaultSchema: 'main' },
-  });
+  const project = await loadTestProject({ 'project.yml': 'name: shop\n', 'models/a.sql': 'select 1 as id', 'models/b.sql': 'select 2 as id', 'models/exposures.yml': exposures });
   return JSON.parse(JSON.stringify(manifestArtifact(project, { invocationId: 'x', adapterType: 'duckdb' })));
 }
 

@@ -1,12 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { manifestArtifact } from '../../artifacts/manifest.js';
-import { loadProject } from '../../project/load-project.js';
-import { readProjectFile } from '../../project/project-file.js';
+import { loadTestProject } from '../../project/test-project.js';
 import { shopProject } from '../../selection/__fixtures__/shop-project.js';
 import { resolveSelection } from '../../selection/resolve-selection.js';
 import type { DocsManifest, DocsNode } from '../docs-manifest.js';
@@ -81,7 +79,6 @@ describe('the docs site selection', () => {
 describe('the docs site selection of exposures', () => {
   let exposures: { graph: DocsGraphData; cli: (text: string) => string[] };
   beforeAll(async () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'strata-site-exposures-'));
     const files = {
       'project.yml': 'name: shop\n',
       'models/sources.yml': 'version: 2\nsources:\n  - name: app\n    tables:\n      - name: orders\n',
@@ -104,15 +101,7 @@ describe('the docs site selection of exposures', () => {
         '',
       ].join('\n'),
     };
-    for (const [file, text] of Object.entries(files)) {
-      mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-      writeFileSync(path.join(root, file), text);
-    }
-    const loaded = await loadProject({
-      project: readProjectFile(root),
-      naming: { adapterType: 'duckdb', sql: { relation: (r) => [r.schema, r.identifier].join('.') }, defaultDatabase: null, defaultSchema: 'main' },
-    });
-    rmSync(root, { recursive: true, force: true });
+    const loaded = await loadTestProject(files);
     const written = JSON.parse(JSON.stringify(manifestArtifact(loaded, { invocationId: 'x', adapterType: 'duckdb' }))) as DocsManifest;
     exposures = {
       graph: buildDocsSiteData({ manifest: written, lineage: new Map() }).graph,

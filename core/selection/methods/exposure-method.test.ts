@@ -1,10 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../errors/user-error.js';
-import { loadProject, type Project } from '../../project/load-project.js';
-import { readProjectFile } from '../../project/project-file.js';
+import type { Project } from '../../project/load-project.js';
+import { loadTestProject } from '../../project/test-project.js';
 import { resolveSelection } from '../resolve-selection.js';
 
 const FILES = {
@@ -35,15 +32,7 @@ const FILES = {
 
 let project: Project;
 beforeAll(async () => {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'strata-exposure-method-'));
-  for (const [file, text] of Object.entries(FILES)) {
-    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    writeFileSync(path.join(root, file), text);
-  }
-  project = await loadProject({
-    project: readProjectFile(root),
-    naming: { adapterType: 'duckdb', sql: { relation: (r) => [r.schema, r.identifier].join('.') }, defaultDatabase: null, defaultSchema: 'main' },
-  });
+  project = await loadTestProject(FILES);
 });
 
 const select = (...args: string[]) => [...resolveSelection({ graph: project.dag, nodes: project.all, select: args })].sort();
