@@ -59,9 +59,7 @@ export async function startMariaDb(): Promise<MariaDbServer> {
     timeoutMs: 30_000,
     graceMs: 15_000,
     logLimit: 4000,
-  }).catch((error) => {
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
+    onFailure: () => rmSync(dir, { recursive: true, force: true }),
   });
   return {
     host: '127.0.0.1',

@@ -36,6 +36,8 @@ export interface ServerProcessOptions {
   graceMs: number;
   /** How much of stderr to keep. */
   logLimit?: number;
+  /** Run when the server fails to start (after it is killed), e.g. to remove its temp folder. */
+  onFailure?: () => void;
 }
 
 /**
@@ -55,9 +57,13 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
   });
   const deadline = Date.now() + timeoutMs;
   while (!options.ready(log)) {
-    if (exited) throw new Error(`${name} exited while starting: ${log}`);
+    if (exited) {
+      options.onFailure?.();
+      throw new Error(`${name} exited while starting: ${log}`);
+    }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
+      options.onFailure?.();
       throw new Error(`${name} did not start within ${Math.round(timeoutMs / 1000)} s: ${log}`);
     }
     await new Promise((r) => setTimeout(r, pollMs));

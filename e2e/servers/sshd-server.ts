@@ -85,9 +85,7 @@ export async function startSshd(): Promise<SshdServer> {
     timeoutMs: 15_000,
     pollMs: 50,
     graceMs: 10_000,
-  }).catch((error) => {
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
+    onFailure: () => rmSync(dir, { recursive: true, force: true }),
   });
   return {
     host: '127.0.0.1',
