@@ -11,6 +11,7 @@ import {
   type CompletedPart,
 } from '@aws-sdk/client-s3';
 import type { LakeStorage } from '../../core/lake/lake-storage.js';
+import { quietSdkNodeWarning } from './aws-node-support.js';
 
 /** How to reach the bucket; absent fields come from the AWS SDK's usual chain (env, ~/.aws, instance role). */
 export interface S3LakeOptions {
@@ -45,6 +46,7 @@ export class S3LakeStorage implements LakeStorage {
     this.prefix = match[2].replace(/\/+$/, '');
     this.root = `s3://${this.bucket}${this.prefix ? `/${this.prefix}` : ''}`;
     this.partSize = Math.max(MIN_PART, options.partSize ?? 16 * 1024 * 1024);
+    if (!options.client) quietSdkNodeWarning();
     this.client = options.client ?? new S3Client({
       region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),

@@ -1,12 +1,15 @@
 import path from 'node:path';
 import { STRATA_VERSION } from '../../core/artifacts/artifact-metadata.js';
 import { isUserError } from '../../core/errors/user-error.js';
+import { nodeSupportNote } from '../../adapters/lake/aws-node-support.js';
 import type { Session } from '../session.js';
 
 /** `debug`: checks the project parses and the target answers a query. */
 export async function runDebug(session: Session): Promise<number> {
   const { logger, project, target, adapter } = session;
   logger.info(`strata version: ${STRATA_VERSION}, node ${process.version}`);
+  const note = nodeSupportNote();
+  if (note) logger.warn(note);
   logger.info(`project: ${project.file.name} at ${project.file.root}`);
   logger.info(`  ${project.nodes.size} nodes, ${project.sources.size} sources, ${project.macros.nodes.size} macros: OK`);
   logger.info(`profile: ${target.source === 'default' ? 'none found, using the embedded DuckDB default' : `${target.profileName} from ${target.source}`}`);
