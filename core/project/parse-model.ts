@@ -82,16 +82,21 @@ export function newNode(input: {
   /** The sha256 of `checksumOf` when it is already known (computed on a worker thread). */
   checksum?: string;
   language: ManifestNode['language'];
+  /** Given by nodes not named after their file (generic tests): then `file` and `resourcePath` only give original_file_path. */
+  uniqueId?: string;
+  path?: string;
+  fqn?: string[];
+  config?: ManifestNode['config'];
 }): ManifestNode {
-  const parts = input.file.slice(input.resourcePath.replace(/\/$/, '').length + 1).split('/');
+  const parts = input.path === undefined || input.fqn === undefined ? input.file.slice(input.resourcePath.replace(/\/$/, '').length + 1).split('/') : [];
   return {
-    unique_id: `${input.resourceType}.${input.projectName}.${input.name}`,
+    unique_id: input.uniqueId ?? `${input.resourceType}.${input.projectName}.${input.name}`,
     resource_type: input.resourceType,
     package_name: input.projectName,
     name: input.name,
-    path: parts.join('/'),
+    path: input.path ?? parts.join('/'),
     original_file_path: input.file,
-    fqn: [input.projectName, ...parts.slice(0, -1), input.name],
+    fqn: input.fqn ?? [input.projectName, ...parts.slice(0, -1), input.name],
     description: '',
     tags: [],
     meta: {},
@@ -100,7 +105,7 @@ export function newNode(input: {
     relation_name: null,
     alias: input.name,
     checksum: { name: 'sha256', checksum: input.checksum ?? sha256(input.checksumOf) },
-    config: defaultConfig(input.resourceType),
+    config: input.config ?? defaultConfig(input.resourceType),
     unrendered_config: {},
     columns: {},
     patch_path: null,

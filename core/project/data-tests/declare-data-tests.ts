@@ -1,4 +1,5 @@
-import type { ManifestNode, SourceNode } from '../../manifest/nodes.js';
+import type { ManifestNode, NodeConfig, SourceNode } from '../../manifest/nodes.js';
+import { copyConfig, defaultConfig, mergeConfig } from '../node-config.js';
 import { FolderConfigs } from '../folder-config.js';
 import type { MacroSet } from '../macro-files.js';
 import type { ProjectFile } from '../project-file.js';
@@ -33,11 +34,22 @@ export function declareDataTests(
   const sourceIds = new Set(sources.keys());
   const known = new Set<string>([...modelIds.values(), ...sourceIds]);
   const folders = new FolderConfigs(project.folderConfigs.tests, 'test');
+  // Tests of one folder get the same layers (see layersFor): merged once, copied per test.
+  const folderDefaults = new WeakMap<readonly Record<string, unknown>[], NodeConfig>();
   const ctx = {
     projectName: project.name,
     genericTests: genericTestNames(macros),
     resolve: (expression: string) => resolveYamlRef(expression, project.name, modelIds, sourceIds),
-    folderLayers: (fqn: string[]) => folders.layersFor(fqn),
+    folderConfig: (fqn: string[]) => {
+      const layers = folders.layersFor(fqn);
+      let merged = folderDefaults.get(layers);
+      if (!merged) {
+        merged = defaultConfig('test');
+        for (const layer of layers) mergeConfig(merged, layer);
+        folderDefaults.set(layers, merged);
+      }
+      return copyConfig(merged);
+    },
   };
   const tests: ManifestNode[] = [];
   for (const file of propertyFiles) {

@@ -1,5 +1,5 @@
 import { didYouMean } from '../../errors/did-you-mean.js';
-import { setPrivate, type ManifestNode, type SourceNode } from '../../manifest/nodes.js';
+import { setPrivate, type ManifestNode, type NodeConfig, type SourceNode } from '../../manifest/nodes.js';
 import { ConfigKeyError, mergeConfig, validateConfigEntry } from '../node-config.js';
 import { newNode, sha256 } from '../parse-model.js';
 import { lineOf, type YamlFile } from '../yaml-file.js';
@@ -24,8 +24,8 @@ export interface DeclarationContext {
   genericTests: ReadonlyMap<string, { required: string[] }>;
   /** Resolves `ref('x')` / `source('a', 'b')` written in YAML to a unique_id, or undefined. */
   resolve(expression: string): string | undefined;
-  /** Folder configs for tests from project.yml, outermost first. */
-  folderLayers(fqn: string[]): Record<string, unknown>[];
+  /** A fresh test config: the defaults with the folder configs for tests from project.yml applied (outermost first). */
+  folderConfig(fqn: string[]): NodeConfig;
 }
 
 const asObject = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
@@ -125,6 +125,13 @@ function testNodeName(testName: string, label: string, column: string | null, ar
   return name.length > 63 ? `${name.slice(0, 50)}_${sha256(name).slice(0, 12)}` : name;
 }
 
+/** The attached node's tags, then the test's own, each once. */
+function mergeTags(attached: string[], own: string[]): string[] {
+  const tags = [...new Set(attached)];
+  for (const tag of own) if (!tags.includes(tag)) tags.push(tag);
+  return tags;
+}
+
 // Most tests of a large project are the same few declarations (`unique`, `not_null` without arguments): hash each text once.
 const checksums = new Map<string, string>();
 function testChecksum(text: string): string {
@@ -136,45 +143,79 @@ function testChecksum(text: string): string {
   return checksum;
 }
 
+/** Where a generic test was declared; its line is found only when a message needs it. */
+class Declaration {
+  constructor(
+    private readonly yaml: YamlFile,
+    private readonly path: (string | number)[],
+  ) {}
+
+  get file(): string {
+    return this.yaml.file;
+  }
+
+  line(): number | undefined {
+    return lineOf(this.yaml.text, this.path);
+  }
+}
+
+const isRefOrSource = /^\s*(ref|source)\s*\(/;
+
 /** Builds test nodes for every generic test declared on a target (on columns and at entry level). */
 export function declareGenericTests(target: TestTarget, ctx: DeclarationContext, attached: ManifestNode | SourceNode): ManifestNode[] {
   const out: ManifestNode[] = [];
+  const folder = attached.fqn.slice(1, -1);
+  const model = `ref('${attached.name}')`;
   const declare = (list: unknown, listPath: (string | number)[], column: string | null) => {
     if (list === undefined || list === null) return;
     if (!Array.isArray(list)) throw target.yaml.error(listPath, 'tests must be a list', '- unique');
-    list.forEach((raw, k) => {
+    for (let k = 0; k < list.length; k++) {
       const path = [...listPath, k];
-      const { testName, args, config, customName } = readEntry(target, raw, path, ctx);
+      const { testName, args, config, customName } = readEntry(target, list[k], path, ctx);
       const columnName = column ?? (typeof args.column_name === 'string' ? args.column_name : null);
       const dependsOn = [target.id];
-      for (const [key, value] of Object.entries(args)) {
-        if (typeof value === 'string' && /^\s*(ref|source)\s*\(/.test(value)) {
+      let named = args;
+      for (const key in args) {
+        const value = args[key];
+        if (key === 'column_name') named = Object.fromEntries(Object.entries(args).filter(([k]) => k !== 'column_name'));
+        if (typeof value === 'string' && isRefOrSource.test(value)) {
           const id = ctx.resolve(value);
           if (!id) throw target.yaml.error([...path], `'${key}: ${value}' names nothing that exists`, "write ref('model_name') or source('source_name', 'table_name')");
           if (!dependsOn.includes(id)) dependsOn.push(id);
         }
       }
-      const name = customName ?? testNodeName(testName, target.label, columnName, Object.fromEntries(Object.entries(args).filter(([k]) => k !== 'column_name')));
-      const checksumOf = JSON.stringify([testName, args, config]);
-      const node = newNode({ resourceType: 'test', projectName: ctx.projectName, file: target.yaml.file, resourcePath: '', name, rawCode: '', checksumOf, checksum: testChecksum(checksumOf), language: 'sql' });
-      node.unique_id = `test.${ctx.projectName}.${name}.${sha256(`${target.id}|${columnName}|${JSON.stringify(args)}|${testName}`).slice(0, 10)}`;
-      node.fqn = [ctx.projectName, ...attached.fqn.slice(1, -1), name];
-      node.path = name + '.sql';
-      // newNode gave it a fresh defaultConfig('test').
-      for (const layer of ctx.folderLayers(node.fqn)) mergeConfig(node.config, layer);
-      mergeConfig(node.config, config);
-      if (typeof node.config.severity === 'string') node.config.severity = node.config.severity.toUpperCase();
-      node.tags = node.config.tags = [...new Set([...attached.tags, ...node.config.tags])];
+      const name = customName ?? testNodeName(testName, target.label, columnName, named);
+      const argsJson = JSON.stringify(args);
+      const checksumOf = `[${JSON.stringify(testName)},${argsJson},${JSON.stringify(config)}]`;
+      const fqn = [ctx.projectName, ...folder, name];
+      const nodeConfig = ctx.folderConfig(fqn);
+      mergeConfig(nodeConfig, config);
+      if (typeof nodeConfig.severity === 'string') nodeConfig.severity = nodeConfig.severity.toUpperCase();
+      nodeConfig.tags = mergeTags(attached.tags, nodeConfig.tags);
+      const node = newNode({
+        resourceType: 'test',
+        projectName: ctx.projectName,
+        uniqueId: `test.${ctx.projectName}.${name}.${sha256(`${target.id}|${columnName}|${argsJson}|${testName}`).slice(0, 10)}`,
+        file: target.yaml.file,
+        resourcePath: '',
+        path: name + '.sql',
+        fqn,
+        name,
+        rawCode: '',
+        checksumOf,
+        checksum: testChecksum(checksumOf),
+        config: nodeConfig,
+        language: 'sql',
+      });
+      node.tags = nodeConfig.tags;
       node.unrendered_config = config;
-      node.depends_on = { nodes: dependsOn, macros: [] };
-      node.test_metadata = { name: testName, kwargs: { ...args, column_name: columnName ?? undefined, model: `ref('${attached.name}')` }, namespace: null };
+      node.depends_on.nodes = dependsOn;
+      node.test_metadata = { name: testName, kwargs: { ...args, column_name: columnName ?? undefined, model }, namespace: null };
       node.column_name = columnName;
       node.attached_node = target.id;
-      node.alias = name;
-      const yaml = target.yaml;
-      setPrivate(node, 'declared_at', { file: yaml.file, line: () => lineOf(yaml.text, path) });
+      setPrivate(node, 'declared_at', new Declaration(target.yaml, path));
       out.push(node);
-    });
+    }
   };
   const columns = target.entry.columns;
   if (Array.isArray(columns)) {
