@@ -53,6 +53,20 @@ const cases: Record<string, LakeTableLoad> = {
     loads: orders.loads.map((l) => ({ ...l, folder: l.folder.replace('shop_mysql/orders', 'shop_mongo/products_variants'), schema: [{ name: '_strata_id', type: 'VARCHAR' }, { name: '_strata_root_id', type: 'VARCHAR' }, { name: 'sku', type: 'VARCHAR' }, { name: 'updatedAt', type: 'TIMESTAMPTZ' }] })),
     existingColumns: [],
   },
+  // SFTP files under append: the second load is a changed file's new version, so the rows of the
+  // load that held its old version (already in the warehouse) go.
+  'stock-files-append': {
+    ...orders,
+    relation: { ...orders.relation, schema: 'partner_sftp', identifier: 'stock' },
+    folder: 'raw/partner_sftp/stock',
+    disposition: 'append',
+    primaryKey: [],
+    cursorField: undefined,
+    loads: orders.loads.slice(1).map((l) => ({ ...l, folder: l.folder.replace('shop_mysql/orders', 'partner_sftp/stock'), fileColumn: true })),
+    supersededLoads: ['20261031T000000Z-0000000a'],
+  },
+  // A full refresh of a feed that is now empty: the table is emptied, there are no part files to copy.
+  'feed-replace-empty': { ...orders, relation: { ...orders.relation, identifier: 'feed' }, folder: 'raw/shop_mysql/feed', disposition: 'replace', primaryKey: [], cursorField: undefined, existingColumns: [], loads: orders.loads.map((l, i) => (i === 1 ? { ...l, empty: true } : l)) },
   'rates-replace': { ...orders, relation: { ...orders.relation, identifier: 'rates' }, folder: 'raw/shop_mysql/rates', disposition: 'replace', primaryKey: [], cursorField: undefined, existingColumns: [] },
 };
 const loaders: Record<string, LakeLoader> = {

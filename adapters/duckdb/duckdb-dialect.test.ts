@@ -10,11 +10,12 @@ describe('DuckDBDialect', () => {
     const dialect = new DuckDBDialect();
     expect(dialect.canReadFiles()).toBe(true);
     const manifests = "/lake's/raw/shop_mysql/orders/load_id=*/_manifest.json";
-    const loads = `with strata_loads as (select load_id, disposition from read_json('/lake''s/raw/shop_mysql/orders/load_id=*/_manifest.json', columns = {load_id: 'VARCHAR', disposition: 'VARCHAR'}))`;
+    const loads = `with strata_loads as (select load_id, disposition, source_file from read_json('/lake''s/raw/shop_mysql/orders/load_id=*/_manifest.json', columns = {load_id: 'VARCHAR', disposition: 'VARCHAR', source_file: 'VARCHAR'}))`;
     const all = dialect.externalRelation({ files: "/lake's/raw/shop_mysql/orders/load_id=*/part-*.parquet", manifests, format: 'parquet' });
     expect(all).toBe(
       `(${loads} select * from read_parquet('/lake''s/raw/shop_mysql/orders/load_id=*/part-*.parquet', union_by_name = true, hive_partitioning = false) ` +
-        `where "_strata_load_id" in (select load_id from strata_loads where load_id >= coalesce((select max(load_id) from strata_loads where disposition = 'replace'), '')))`,
+        `where "_strata_load_id" in (select load_id from strata_loads where load_id >= coalesce((select max(load_id) from strata_loads where disposition = 'replace'), '') ` +
+        `qualify source_file is null or load_id = max(load_id) over (partition by source_file)))`,
     );
     expect(dialect.externalRelation({ files: '/l/x.jsonl', manifests, format: 'jsonl' })).toContain(`from read_json('/l/x.jsonl', format = 'newline_delimited', union_by_name = true, hive_partitioning = false, sample_size = -1) where`);
     expect(dialect.externalRelation({ files: '/l/x.csv', manifests, format: 'csv' })).toContain(`from read_csv('/l/x.csv', header = true,`);

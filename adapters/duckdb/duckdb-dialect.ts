@@ -182,9 +182,10 @@ export class DuckDBDialect implements ConstraintDialect, FileReadingDialect, Lak
           ? // A quoted "" stays an empty string, not null.
             `read_csv(${files}, header = true, union_by_name = true, hive_partitioning = false, allow_quoted_nulls = false)`
           : `read_parquet(${files}, union_by_name = true, hive_partitioning = false)`;
-    // Loads without a manifest (a failed or running write) are left out; a replace load hides the loads before it.
-    const loads = `select load_id, disposition from read_json(${stringLiteral(external.manifests)}, columns = {load_id: 'VARCHAR', disposition: 'VARCHAR'})`;
-    const visible = `select load_id from strata_loads where load_id >= coalesce((select max(load_id) from strata_loads where disposition = 'replace'), '')`;
+    // Loads without a manifest (a failed or running write) are left out; a replace load hides the loads
+    // before it, and a load of a whole file (source_file) hides the earlier loads of that file.
+    const loads = `select load_id, disposition, source_file from read_json(${stringLiteral(external.manifests)}, columns = {load_id: 'VARCHAR', disposition: 'VARCHAR', source_file: 'VARCHAR'})`;
+    const visible = `select load_id from strata_loads where load_id >= coalesce((select max(load_id) from strata_loads where disposition = 'replace'), '') qualify source_file is null or load_id = max(load_id) over (partition by source_file)`;
     let sql = `with strata_loads as (${loads}) select * from ${read} where "_strata_load_id" in (${visible})`;
     if (external.primaryKey?.length && external.groupKey?.length) {
       // Child tables: a group's rows all come from the newest load holding the group; its null-key rows only mark it emptied.

@@ -1,4 +1,4 @@
-import { LAKE_METADATA_COLUMNS, lakeUrl, type LakeLoader, type LakeTableLoad } from '../../core/adapter/lake-loading.js';
+import { batchMetadataColumns, lakeUrl, tableMetadataColumns, type LakeLoader, type LakeTableLoad } from '../../core/adapter/lake-loading.js';
 import type { RelationRef } from '../../core/adapter/adapter.js';
 
 /** How Redshift reads the lake's bucket. */
@@ -45,17 +45,19 @@ export class RedshiftLakeLoader implements LakeLoader {
   loadFromLakeSql(load: LakeTableLoad): string[] {
     if (!load.lakeRoot.startsWith('s3://')) throw new Error(`Redshift copies from S3 only; the lake root is ${load.lakeRoot}`);
     const target = relation(load.relation);
-    const columns = [...load.schema, ...LAKE_METADATA_COLUMNS];
+    const columns = [...load.schema, ...tableMetadataColumns(load)];
     const statements = [
       `create schema if not exists ${quote(load.relation.schema)}`,
       `create table if not exists ${target} (\n  ${columns.map((c) => `${quote(c.name)} ${redshiftType(c.type)}`).join(',\n  ')}\n)`,
     ];
     const existing = new Set(load.existingColumns ?? []);
-    if (existing.size) for (const c of load.schema.filter((c) => !existing.has(c.name))) statements.push(`alter table ${target} add column ${quote(c.name)} ${redshiftType(c.type)}`);
-    const batches = load.disposition === 'replace' ? load.loads.slice(-1) : load.loads;
+    if (existing.size) for (const c of columns.filter((c) => !existing.has(c.name))) statements.push(`alter table ${target} add column ${quote(c.name)} ${redshiftType(c.type)}`);
+    const chosen = load.disposition === 'replace' ? load.loads.slice(-1) : load.loads;
+    // A load without rows has no part files, and COPY from a prefix with no objects fails.
+    const batches = chosen.filter((b) => !b.empty);
     const stagingNames = batches.map((_b, i) => quote(`${load.relation.identifier}__strata_load_${i}`));
     batches.forEach((batch, i) => {
-      const fileColumns = [...batch.schema, ...LAKE_METADATA_COLUMNS];
+      const fileColumns = [...batch.schema, ...batchMetadataColumns(batch)];
       statements.push(
         `create temporary table ${stagingNames[i]} (\n  ${fileColumns.map((c) => `${quote(c.name)} ${redshiftType(c.type)}`).join(',\n  ')}\n)`,
         // A key prefix: only the load's part files, not its _manifest.json.
@@ -64,14 +66,17 @@ export class RedshiftLakeLoader implements LakeLoader {
     });
     const names = columns.map((c) => quote(c.name));
     const selectFrom = (i: number) => {
-      const has = new Set([...batches[i].schema, ...LAKE_METADATA_COLUMNS].map((c) => c.name));
+      const has = new Set([...batches[i].schema, ...batchMetadataColumns(batches[i])].map((c) => c.name));
       return `select ${columns.map((c) => (has.has(c.name) ? quote(c.name) : `cast(null as ${redshiftType(c.type)}) as ${quote(c.name)}`)).join(', ')} from ${stagingNames[i]}`;
     };
     const all = batches.map((_b, i) => selectFrom(i)).join('\nunion all\n');
     if (load.disposition === 'append') {
+      // A changed file's new version replaces the rows of the old one.
+      if (load.supersededLoads?.length) statements.push(`delete from ${target}\nwhere ${quote('_strata_load_id')} in (${load.supersededLoads.map(literal).join(', ')})`);
       if (batches.length) statements.push(`insert into ${target} (${names.join(', ')})\n${all}`);
     } else if (load.disposition === 'replace') {
-      if (batches.length) statements.push(`truncate ${target}`, `insert into ${target} (${names.join(', ')})\n${all}`);
+      if (chosen.length) statements.push(`truncate ${target}`);
+      if (batches.length) statements.push(`insert into ${target} (${names.join(', ')})\n${all}`);
     } else if (batches.length && load.groupKey?.length) {
       // Child tables: each group in the new loads is replaced whole by its newest load's rows.
       const key = load.primaryKey.map(quote);

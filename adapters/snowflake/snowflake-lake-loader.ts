@@ -1,4 +1,4 @@
-import { LAKE_METADATA_COLUMNS, type LakeLoader, type LakeTableLoad } from '../../core/adapter/lake-loading.js';
+import { tableMetadataColumns, type LakeLoader, type LakeTableLoad } from '../../core/adapter/lake-loading.js';
 import type { RelationRef } from '../../core/adapter/adapter.js';
 
 /** Where Snowflake finds the lake: a named external stage on the lake root (`create stage ... url = 's3://bucket/prefix'`). */
@@ -40,24 +40,27 @@ export class SnowflakeLakeLoader implements LakeLoader {
 
   loadFromLakeSql(load: LakeTableLoad): string[] {
     const target = relation(load.relation);
-    const columns = [...load.schema, ...LAKE_METADATA_COLUMNS];
+    const columns = [...load.schema, ...tableMetadataColumns(load)];
     const statements = [
       `create schema if not exists ${load.relation.database ? `${quote(load.relation.database)}.` : ''}${quote(load.relation.schema)}`,
       `create table if not exists ${target} (\n  ${columns.map((c) => `${quote(c.name)} ${snowflakeType(c.type)}`).join(',\n  ')}\n)`,
     ];
     // Columns new in these loads: added, older rows read null (schema evolution).
     const existing = new Set(load.existingColumns ?? []);
-    if (existing.size) for (const c of load.schema.filter((c) => !existing.has(c.name))) statements.push(`alter table ${target} add column if not exists ${quote(c.name)} ${snowflakeType(c.type)}`);
+    if (existing.size) for (const c of columns.filter((c) => !existing.has(c.name))) statements.push(`alter table ${target} add column if not exists ${quote(c.name)} ${snowflakeType(c.type)}`);
     const copy = (into: string, folder: string) =>
       `copy into ${into}\n  from ${this.options.stage.replace(/\/+$/, '')}/${folder}/\n  pattern = '.*part-[0-9]+[.]parquet'\n  file_format = (type = parquet)\n  match_by_column_name = case_sensitive`;
     if (load.disposition === 'append') {
-      for (const batch of load.loads) statements.push(copy(target, batch.folder));
+      // A changed file's new version replaces the rows of the old one.
+      if (load.supersededLoads?.length) statements.push(`delete from ${target}\nwhere ${quote('_strata_load_id')} in (${load.supersededLoads.map(literal).join(', ')})`);
+      for (const batch of load.loads) if (!batch.empty) statements.push(copy(target, batch.folder));
       return statements;
     }
     if (load.disposition === 'replace') {
       const newest = load.loads.at(-1);
       if (!newest) return statements;
-      statements.push(`truncate table ${target}`, copy(target, newest.folder));
+      statements.push(`truncate table ${target}`);
+      if (!newest.empty) statements.push(copy(target, newest.folder));
       return statements;
     }
     const staging = relation({ ...load.relation, identifier: `${load.relation.identifier}__strata_load` });
@@ -65,7 +68,7 @@ export class SnowflakeLakeLoader implements LakeLoader {
     const key = load.primaryKey.map(quote);
     const order = [`${quote('_strata_load_id')} desc`, ...(load.cursorField ? [`${quote(load.cursorField)} desc nulls last`] : [])].join(', ');
     statements.push(`create or replace temporary table ${staging} like ${target}`);
-    for (const batch of load.loads) statements.push(copy(staging, batch.folder));
+    for (const batch of load.loads) if (!batch.empty) statements.push(copy(staging, batch.folder));
     if (load.groupKey?.length) {
       // Child tables: each group in the new loads is replaced whole by its newest load's rows.
       const group = load.groupKey.map(quote);
@@ -90,6 +93,10 @@ export class SnowflakeLakeLoader implements LakeLoader {
 
 function quote(identifier: string): string {
   return `"${identifier.replaceAll('"', '""')}"`;
+}
+
+function literal(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
 }
 
 function relation(rel: RelationRef): string {

@@ -1,7 +1,7 @@
 import { canLoadFromLake, type LakeTableLoad } from '../../core/adapter/lake-loading.js';
 import { lakeNames, type ExtractTableResult } from '../../core/extract/run-extract.js';
 import { combinedSchema } from '../../core/extract/schema-evolution.js';
-import { LOAD_ID_COLUMN, tableKey } from '../../core/lake/lake-layout.js';
+import { LOAD_ID_COLUMN, tableKey, type LoadManifest } from '../../core/lake/lake-layout.js';
 import type { LakeWriter } from '../../core/lake/lake-writer.js';
 import { isRemoteLakeRoot } from '../../core/lake/lake-root.js';
 import type { Adapter } from '../../core/adapter/adapter.js';
@@ -44,6 +44,7 @@ export async function loadIntoWarehouse(warehouse: LoadTarget, results: ExtractT
     const relation = { database: node.database, schema: node.schema, identifier: node.identifier };
     let loads = result.loads;
     let existingColumns: string[] = [];
+    let supersededLoads: string[] = [];
     try {
       if (!sql.loadsInPlace?.()) {
         // Copying warehouses take every committed load newer than the newest they hold, so a load
@@ -54,6 +55,7 @@ export async function loadIntoWarehouse(warehouse: LoadTarget, results: ExtractT
           const committed = await writer.committedLoads(names.source, names.table);
           loads = committed.filter((l) => typeof newest !== 'string' || l.load_id > newest);
         }
+        if (loads.some((l) => l.source_file !== undefined)) ({ loads, supersededLoads } = newestFileVersions(loads, await writer.committedLoads(names.source, names.table)));
       }
     } catch (error) {
       result.status = 'error';
@@ -72,7 +74,8 @@ export async function loadIntoWarehouse(warehouse: LoadTarget, results: ExtractT
       ...(last.group_key?.length ? { groupKey: last.group_key } : {}),
       ...(result.task.table.load?.cursorField ? { cursorField: result.task.table.load.cursorField } : {}),
       schema: combinedSchema(loads.map((l) => l.schema)),
-      loads: loads.map((l) => ({ loadId: l.load_id, folder: `${tableKey(names.source, names.table)}/load_id=${l.load_id}`, schema: l.schema })),
+      loads: loads.map((l) => ({ loadId: l.load_id, folder: `${tableKey(names.source, names.table)}/load_id=${l.load_id}`, schema: l.schema, ...(l.file_column ? { fileColumn: true } : {}), ...(l.parts.length ? {} : { empty: true }) })),
+      ...(supersededLoads.length ? { supersededLoads } : {}),
       existingColumns,
     };
     try {
@@ -82,4 +85,22 @@ export async function loadIntoWarehouse(warehouse: LoadTarget, results: ExtractT
       result.message = `source ${result.task.source.name}, table ${result.task.table.name}: landed in the lake, but loading it into the warehouse failed: ${error instanceof Error ? error.message : String(error)}`;
     }
   }
+}
+
+/**
+ * Append loads of whole files: of the new loads, only each file's newest version is copied, and
+ * the older loads of those files the warehouse already holds are named so their rows are deleted.
+ */
+export function newestFileVersions(loads: LoadManifest[], committed: LoadManifest[]): { loads: LoadManifest[]; supersededLoads: string[] } {
+  const newest = new Map<string, string>();
+  for (const load of [...committed, ...loads]) {
+    if (load.source_file === undefined) continue;
+    const seen = newest.get(load.source_file);
+    if (seen === undefined || load.load_id > seen) newest.set(load.source_file, load.load_id);
+  }
+  const files = new Set(loads.map((l) => l.source_file).filter((f): f is string => f !== undefined));
+  const superseded = (l: LoadManifest) => l.source_file !== undefined && newest.get(l.source_file) !== l.load_id;
+  const fresh = new Set(loads.map((l) => l.load_id));
+  const held = committed.filter((l) => !fresh.has(l.load_id) && l.source_file !== undefined && files.has(l.source_file) && superseded(l));
+  return { loads: loads.filter((l) => !superseded(l)), supersededLoads: held.map((l) => l.load_id).sort() };
 }

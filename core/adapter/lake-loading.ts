@@ -14,6 +14,10 @@ export interface LakeLoadBatch {
   folder: string;
   /** The load's data columns in file order (without the metadata columns). */
   schema: LakeColumn[];
+  /** File sources: the part files also hold `_strata_source_file`, after the other metadata columns. */
+  fileColumn?: boolean;
+  /** The load landed no rows, so it has no part files to copy (it still counts: a replace empties the table). */
+  empty?: boolean;
 }
 
 /** A landed table and the loads of it the warehouse has not seen yet. */
@@ -38,6 +42,8 @@ export interface LakeTableLoad {
   schema: LakeColumn[];
   /** New committed loads, oldest first. */
   loads: LakeLoadBatch[];
+  /** Append tables of whole files: loads the warehouse holds (or is given here) that a newer load of the same file replaces. */
+  supersededLoads?: string[];
   /** Columns the warehouse table has now (empty: it does not exist yet), so new ones can be added. */
   existingColumns?: string[];
 }
@@ -47,6 +53,18 @@ export const LAKE_METADATA_COLUMNS: LakeColumn[] = [
   { name: '_strata_load_id', type: 'VARCHAR' },
   { name: '_strata_loaded_at', type: 'TIMESTAMPTZ' },
 ];
+
+const SOURCE_FILE_METADATA: LakeColumn = { name: '_strata_source_file', type: 'VARCHAR' };
+
+/** The metadata columns of a load's part files, in file order. */
+export function batchMetadataColumns(batch: LakeLoadBatch): LakeColumn[] {
+  return batch.fileColumn ? [...LAKE_METADATA_COLUMNS, SOURCE_FILE_METADATA] : LAKE_METADATA_COLUMNS;
+}
+
+/** The metadata columns of the warehouse table: `_strata_source_file` too once a load of file rows comes. */
+export function tableMetadataColumns(load: LakeTableLoad): LakeColumn[] {
+  return load.loads.some((b) => b.fileColumn) || load.existingColumns?.includes(SOURCE_FILE_METADATA.name) ? [...LAKE_METADATA_COLUMNS, SOURCE_FILE_METADATA] : LAKE_METADATA_COLUMNS;
+}
 
 /** A dialect that can generate the statements that load landed lake files into the warehouse. */
 export interface LakeLoader {

@@ -148,6 +148,7 @@ async function extractTable(task: ExtractTask, options: RunExtractOptions, conne
         cursorField: load.cursorField,
         state: load.state,
         sourceFile: load.sourceFile,
+        ...(load.wholeFile ? { wholeFile: true } : {}),
         loadedAt: now(),
         checkSchema,
         onProgress: (r, b) => options.reporter?.progress?.(task, base.rows + r, base.bytes + b),

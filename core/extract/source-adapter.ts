@@ -87,4 +87,6 @@ export interface ExtractLoad {
   state: (cursor: CursorRange | null) => Record<string, unknown>;
   /** File sources: the file the rows came from (`_strata_source_file`). */
   sourceFile?: string;
+  /** The load is the whole of `sourceFile`: it replaces what earlier loads landed from that file (a changed file's new version). */
+  wholeFile?: boolean;
 }

@@ -163,6 +163,13 @@ export interface LoadManifest {
   primary_key: string[];
   /** Child tables under merge: the newest load holding a group (e.g. `_strata_root_id`) holds all its rows; rows with a null primary key only mark an emptied group. */
   group_key?: string[];
+  /**
+   * The one file this load holds whole (file sources under append): a newer load of the same file
+   * is its new version and replaces this load's rows.
+   */
+  source_file?: string;
+  /** File sources: the part files also hold `_strata_source_file` (after the other metadata columns). */
+  file_column?: boolean;
   rows: number;
   bytes: number;
   /** The data columns (without the metadata columns), in order. */

@@ -68,6 +68,8 @@ export interface WriteLoadOptions {
   state?: (cursor: CursorRange | null) => Record<string, unknown>;
   /** File sources: the `_strata_source_file` of every row; a row's own value wins. */
   sourceFile?: string;
+  /** The load holds the whole of `sourceFile`, so it replaces earlier loads of that file (recorded as the manifest's `source_file`). */
+  wholeFile?: boolean;
   /** The `_strata_loaded_at` of every row; default now. */
   loadedAt?: Date;
   /** Default: a new id from `loadedAt`. */
@@ -190,6 +192,8 @@ export class LakeWriter {
         disposition: options.disposition ?? 'append',
         primary_key: options.primaryKey ?? [],
         ...(options.groupKey?.length ? { group_key: options.groupKey } : {}),
+        ...(options.wholeFile && options.sourceFile ? { source_file: options.sourceFile } : {}),
+        ...(fileColumn ? { file_column: true } : {}),
         rows: rowsSoFar,
         bytes: bytesSoFar,
         schema: schema.map((c) => ({ name: c.name, type: lakeFileType(c.type) })),

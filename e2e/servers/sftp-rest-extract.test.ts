@@ -117,9 +117,21 @@ describe('strata extract from SFTP and a REST API', () => {
     await strata(dir, 'build');
     expect(await queryProject(dir, 'select count(*)::int as n, count(distinct sku)::int as skus from stg_stock')).toEqual([{ n: 5, skus: 5 }]);
 
+    // Changed: a new version of s1.csv (A corrected, B gone) and s2.csv emptied. Each replaces its
+    // file's rows in the append table, instead of landing beside the old version.
+    put('stock/s1.csv', 'sku,qty\nA,10\n', new Date('2026-11-07T00:00:00Z'));
+    put('stock/s2.csv', 'sku,qty\n', new Date('2026-11-07T00:00:00Z'));
+    const fourth = await strata(dir, 'extract');
+    expect(fourth.code, fourth.output).toBe(0);
+    expect(fourth.output).toMatch(/OK extracted partner_sftp\.stock: 1 rows?/);
+    await strata(dir, 'build');
+    expect(await queryProject(dir, 'select sku, qty from stg_stock order by sku')).toEqual([
+      { sku: 'A', qty: 10 }, { sku: 'D', qty: 4 }, { sku: 'E', qty: 5 },
+    ]);
+
     const written = [...filesUnder(path.join(dir, 'target')), ...filesUnder(path.join(dir, 'lake'))].filter((f) => /\.(json|jsonl|log|sql)$/.test(f));
     expect(written.length).toBeGreaterThan(3);
-    for (const text of [first.output, second.output, third.output, ...written.map((f) => readFileSync(f, 'utf8'))]) {
+    for (const text of [first.output, second.output, third.output, fourth.output, ...written.map((f) => readFileSync(f, 'utf8'))]) {
       expect(text).not.toContain(sshd.password);
       expect(text).not.toContain(API_CREDENTIALS.bearer);
     }

@@ -137,6 +137,8 @@ export class SftpConnection implements SourceConnection {
       state: () => state() as unknown as Record<string, unknown>,
       // Set even for a snapshot load, so the lake's schema always has the column.
       sourceFile: single ?? files[0]?.path ?? '',
+      // An append load is one file: a changed file's new version replaces the rows of the old one.
+      ...(disposition === 'append' && single !== undefined ? { wholeFile: true } : {}),
     };
     const text = single !== undefined ? files[0].parsed.text?.() : undefined;
     if (text) {

@@ -1,0 +1,3 @@
+create schema if not exists "analytics"."partner_sftp";
+
+create or replace view "analytics"."partner_sftp"."stock" as select * from (with strata_loads as (select load_id, disposition, source_file from read_json('s3://acme-lake/prod/raw/partner_sftp/stock/load_id=*/_manifest.json', columns = {load_id: 'VARCHAR', disposition: 'VARCHAR', source_file: 'VARCHAR'})) select * from read_parquet('s3://acme-lake/prod/raw/partner_sftp/stock/load_id=*/part-*.parquet', union_by_name = true, hive_partitioning = false) where "_strata_load_id" in (select load_id from strata_loads where load_id >= coalesce((select max(load_id) from strata_loads where disposition = 'replace'), '') qualify source_file is null or load_id = max(load_id) over (partition by source_file))) as strata_lake;
