@@ -31,6 +31,17 @@ describe('Compiler', () => {
     expect(new Compiler(p, options).compile(p.nodes.get('model.shop.b')!).sql).toBe(`select * from "db"."main"."a" join "db"."shop"."orders" using (id) where d > '2024'`);
   });
 
+  it('a ref resolves to the model even when a test has the same name', async () => {
+    const p = await project({
+      'models/a.sql': 'select 1 as id',
+      'models/not_null_a_id.sql': 'select * from {{ref "a"}}',
+      'models/b.sql': 'select * from {{ref "not_null_a_id"}} join {{ref "a"}} using (id)',
+      'models/a.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [not_null]\n',
+    });
+    expect([...p.nodes.values()].filter((n) => n.name === 'not_null_a_id').map((n) => n.resource_type).sort()).toEqual(['model', 'test']);
+    expect(new Compiler(p, options).compile(p.nodes.get('model.shop.b')!).sql).toBe('select * from "db"."main"."not_null_a_id" join "db"."main"."a" using (id)');
+  });
+
   it('overrides replace refs, sources, vars and is_incremental (for unit tests)', async () => {
     const p = await project({
       'models/a.sql': 'select 1 as id',

@@ -71,6 +71,7 @@ export class Compiler {
   private readonly runStartedAt: string;
   private readonly ephemeralCache = new Map<string, CompiledNode>();
   private resolveYamlRef: ((expression: string) => string | undefined) | undefined;
+  private uniqueNames: Map<string, ManifestNode> | undefined;
   /** The render under way: what the helpers act on. */
   private frame: { template: Template; node: ManifestNode; ephemerals: string[] } | undefined;
 
@@ -99,7 +100,8 @@ export class Compiler {
     node.compiled_code = sql;
     node.extra_ctes_injected = true;
     node.extra_ctes = ctes;
-    node.compiled_path = compiledPath(this.project.file.targetPath, 'compiled', node).split(path.sep).join('/');
+    const file = compiledPath(this.project.file.targetPath, 'compiled', node);
+    node.compiled_path = path.sep === '/' ? file : file.split(path.sep).join('/');
     return { sql, ephemerals: ctes };
   }
 
@@ -109,6 +111,25 @@ export class Compiler {
     const fake = node ?? ({ name: 'operation', config: { materialized: 'operation' }, refs: [], depends_on: { nodes: [], macros: [] }, unique_id: 'operation', original_file_path: where } as unknown as ManifestNode);
     const ephemerals: string[] = [];
     return injectCtes(this.render(template, fake, ephemerals).trim(), this.ephemeralCtes(ephemerals));
+  }
+
+  /**
+   * The node a ref to `name` resolves to when no other node has that name (the usual case):
+   * both the parent search and the search by name below would find it. Undefined otherwise.
+   */
+  private onlyNodeNamed(name: string): ManifestNode | undefined {
+    if (!this.uniqueNames) {
+      this.uniqueNames = new Map();
+      const seen = new Set<string>();
+      for (const node of this.project.nodes.values()) {
+        if (seen.has(node.name)) this.uniqueNames.delete(node.name);
+        else {
+          seen.add(node.name);
+          if (node.resource_type !== 'test' && node.resource_type !== 'unit_test') this.uniqueNames.set(node.name, node);
+        }
+      }
+    }
+    return this.uniqueNames.get(name);
   }
 
   /** Where a ref to a node points: its own relation, or the deferred one. */
@@ -187,15 +208,17 @@ export class Compiler {
         const name = String(args.length > 2 ? args[1] : args[0]);
         const override = this.options.overrides?.ref?.[name];
         if (override !== undefined) return override;
-        let target: ManifestNode | undefined;
-        for (const id of node.depends_on.nodes) {
-          const parent = project.nodes.get(id);
-          if (parent?.name === name) {
-            target = parent;
-            break;
+        let target = this.onlyNodeNamed(name);
+        if (!target) {
+          for (const id of node.depends_on.nodes) {
+            const parent = project.nodes.get(id);
+            if (parent?.name === name) {
+              target = parent;
+              break;
+            }
           }
+          target ??= findByName(project, name);
         }
-        target ??= findByName(project, name);
         if (!target) throw fail(args[args.length - 1] as HelperOptions, `'${name}' does not exist`, didYouMean(name, [...project.nodes.values()].map((n) => n.name)));
         if (target.config.materialized === 'ephemeral') {
           if (!ephemerals.includes(target.unique_id)) ephemerals.push(target.unique_id);

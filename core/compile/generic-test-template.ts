@@ -9,7 +9,13 @@ export function yamlRefResolver(project: Project): (expression: string) => strin
   const modelIds = new Map<string, string>();
   for (const n of project.nodes.values()) if (n.resource_type !== 'test') modelIds.set(n.name, n.unique_id);
   const sourceIds = new Set(project.sources.keys());
-  return (expression) => resolveYamlRef(expression, project.file.name, modelIds, sourceIds);
+  // Most tests pass the same few strings (`id`, a column name): each is parsed once.
+  const resolved = new Map<string, string | undefined>();
+  return (expression) => {
+    let id = resolved.get(expression);
+    if (id === undefined && !resolved.has(expression)) resolved.set(expression, (id = resolveYamlRef(expression, project.file.name, modelIds, sourceIds)));
+    return id;
+  };
 }
 
 /**

@@ -53,7 +53,16 @@ const helpers: Record<string, Helper> = {
   should_full_refresh: () => false,
   cents_to_dollars: (column: string, scale: unknown) => `round(${column} / 100.0, ${typeof scale === 'number' ? scale : 2})`,
   safe: (s: string) => new Handlebars.SafeString(`<${s}>`),
+  ownkeys: function (this: object) {
+    return Reflect.ownKeys(this).map(String).join(',');
+  },
 };
+
+/** Inherited, symbol-keyed, non-enumerable and getter properties: what a partial's hash copy keeps of each. */
+const keyedContext = Object.defineProperties(Object.assign(Object.create({ inherited: 'I' }), { a: 'A', b: 'B', [Symbol('s')]: 'S' }), {
+  hidden: { value: 'H', enumerable: false },
+  got: { get: () => 'G', enumerable: true },
+});
 
 const sqlContext = Object.assign(Object.create({ toString: () => '"analytics"."fct_orders"' }), {
   name: 'fct_orders',
@@ -156,6 +165,7 @@ const cases: Case[] = [
   { name: 'standalone partial without trailing newline', src: 'x\n  {{> p}}\ny', partials: { p: 'l1\nl2' } },
   { name: 'nested partials keep @data', src: '{{#each a}}{{> outer}}{{/each}}', ctx: { a: ['x', 'y'] }, partials: { outer: '({{@index}}{{> inner}})', inner: '[{{this}}{{@first}}]' } },
   { name: 'partial with standalone blocks inside', src: 'start\n  {{> p}}\nend', ctx: { a: true }, partials: { p: '{{#if a}}\nyes\n{{/if}}\n' } },
+  { name: 'partial with a hash copies own enumerable string keys in order, then the hash (first of a repeated key wins)', src: '{{> p b="b2" c="C" c="c2"}}|{{ownkeys}}', ctx: keyedContext, partials: { p: '{{ownkeys}}|{{a}}{{b}}{{c}}{{got}}{{inherited}}{{hidden}}' } },
   { name: 'partial with a hash loses the prototype', src: '[{{this}}][{{> p}}][{{> p x=1}}]', ctx: sqlContext, partials: { p: '{{this}}' } },
   // Escapes and comments
   { name: 'escaped mustaches', src: '\\{{name}} {{name}} \\\\{{name}} \\{{#if}} \\{{', ctx: { name: 'N' } },

@@ -222,8 +222,9 @@ class Renderer {
     return { name, hash, fn: branches.fn, inverse: branches.inverse, data: scope.data, loc, lookupProperty };
   }
 
-  private hash(node: CallExpression | PartialStatement, scope: Scope): Record<string, unknown> {
-    const hash: Record<string, unknown> = {};
+  /** The hash of a call; with `into`, its pairs are assigned onto that object (as `{...into, ...hash}` would, without the second object). */
+  private hash(node: CallExpression | PartialStatement, scope: Scope, into?: Record<string, unknown>): Record<string, unknown> {
+    const hash: Record<string, unknown> = into ?? {};
     if (!node.hash) return hash;
     const pairs = node.hash.pairs;
     // Handlebars builds the hash from the last pair to the first: keys come out in reverse
@@ -292,7 +293,7 @@ class Renderer {
       throw new UserError(`partial '${name}' not found`, { file: scope.template.file, line: node.line, hint });
     }
     let context = node.params.length > 0 ? this.expression(node.params[0], scope) : scope.context;
-    if (node.hash) context = { ...ownEnumerable(context), ...this.hash(node, scope) };
+    if (node.hash) context = this.hash(node, scope, ownEnumerable(context));
     if (this.partialDepth >= MAX_PARTIAL_DEPTH) {
       throw new UserError(`partials nested more than ${MAX_PARTIAL_DEPTH} deep while rendering '${name}'`, { file: scope.template.file, line: node.line, hint: 'a partial probably includes itself' });
     }
@@ -334,10 +335,12 @@ function blockParam(name: string, params: BlockParams | null): unknown {
 
 /** `Utils.extend({}, value)`: own enumerable properties, as Handlebars copies a partial's context. */
 function ownEnumerable(value: unknown): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (value == null) return out;
-  for (const key in value as Record<string, unknown>) if (hasOwn.call(value, key)) out[key] = (value as Record<string, unknown>)[key];
-  return out;
+  if (value == null) return {};
+  // A spread copies the same own enumerable properties in the same order (and much faster, as
+  // a clone of the object's shape), plus symbol-keyed ones, which for...in skips.
+  const out: Record<string | symbol, unknown> = { ...(value as Record<string, unknown>) };
+  for (const symbol of Object.getOwnPropertySymbols(out)) delete out[symbol];
+  return out as Record<string, unknown>;
 }
 
 /** Prefixes every line of a standalone partial's output, except an empty last one. */
