@@ -2,17 +2,20 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { DuckDBScratch, literal, quote } from './duckdb-scratch.js';
 import type { LakeColumn } from '../../core/lake/lake-layout.js';
 import type { PartEncoder } from '../../core/lake/part-encoders.js';
+import type { ColumnBatch } from '../../core/lake/column-batch.js';
+import { DuckDBColumnScan } from './duckdb-column-scan.js';
 
 /**
  * Writes lake parts as Parquet through an in-memory DuckDB's appender: each value goes straight
  * into a staging table of VARCHAR (BLOB for binary) columns, no intermediate text file, then one
  * `copy (select cast(...)) to ... (format parquet)` casts each column to its declared type, so
- * DECIMAL stays exact and timestamps keep their zone. ZSTD-compressed. Sources that read text
- * from the wire hand over whole parts as delimited text instead (`encodeText`).
+ * DECIMAL stays exact and timestamps keep their zone. ZSTD-compressed. Sources that read the wire
+ * themselves hand over whole parts as delimited text (`encodeText`) or by column (`encodeColumns`).
  */
 export class DuckDBParquetAppender implements PartEncoder {
   readonly format = 'parquet' as const;
   private readonly scratch = new DuckDBScratch();
+  private scan?: DuckDBColumnScan;
 
   async encode(rows: Record<string, unknown>[], schema: LakeColumn[]): Promise<Uint8Array> {
     const connection = await this.scratch.connection();
@@ -69,7 +72,24 @@ export class DuckDBParquetAppender implements PartEncoder {
     }
   }
 
+  /** A part from a ColumnBatch: DuckDB pulls its blocks through a table function (duckdb-column-scan.ts), no text to parse. */
+  async encodeColumns(batch: ColumnBatch, columns: LakeColumn[], constants: { column: LakeColumn; value: string }[]): Promise<Uint8Array> {
+    const connection = await this.scratch.connection();
+    this.scan ??= new DuckDBColumnScan(connection);
+    const { output } = this.scratch.nextPart('none');
+    try {
+      const { select, from } = this.scan.open(batch, columns);
+      const all = [...select, ...constants.map(({ column, value }) => `${castFrom(literal(value), column.type)} as ${quote(column.name)}`)].join(', ');
+      await connection.run(`copy (select ${all} from ${from}) to ${literal(output)} (format parquet, compression zstd)`);
+      return await readFile(output);
+    } finally {
+      this.scan.done();
+      await rm(output, { force: true });
+    }
+  }
+
   close(): Promise<void> {
+    this.scan = undefined;
     return this.scratch.close();
   }
 }

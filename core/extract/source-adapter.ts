@@ -6,6 +6,7 @@
 
 import type { CursorRange, LakeColumn, LakeFormat, WriteDisposition } from '../lake/lake-layout.js';
 import type { TextBatch } from '../lake/lake-writer.js';
+import type { ColumnBatch } from '../lake/column-batch.js';
 import type { TableLoadSettings } from '../project/source-loader-block.js';
 
 /** A source adapter: one per kind of system (mysql, mongodb, sftp, rest). */
@@ -67,10 +68,10 @@ export interface ExtractRequest {
 export interface ExtractLoad {
   rows: AsyncIterable<Record<string, unknown>>;
   /**
-   * Optional fast path for sources that read text from the wire (MySQL): parts as delimited text
-   * in `schema` order, one part per batch. When set, the runner lands these and never reads `rows`.
+   * Optional fast path for sources that read the wire themselves (MySQL): parts as delimited text
+   * or by column, in `schema` order, one part per batch. When set, the runner lands these and never reads `rows`.
    */
-  batches?: AsyncIterable<TextBatch>;
+  batches?: AsyncIterable<TextBatch | ColumnBatch>;
   /** The columns with exact DuckDB types where the source knows them (DECIMAL(12,2), TIMESTAMPTZ...). */
   schema?: LakeColumn[];
   format: LakeFormat;

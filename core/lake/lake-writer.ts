@@ -18,6 +18,7 @@ import {
 } from './lake-layout.js';
 import type { LakeStorage } from './lake-storage.js';
 import type { PartEncoder } from './part-encoders.js';
+import { isColumnBatch, type ColumnBatch } from './column-batch.js';
 import { inferLakeType, lakeFileType, widenLakeType } from './lake-types.js';
 
 /**
@@ -44,8 +45,8 @@ export interface WriteLoadOptions {
   table: string;
   /** The rows; the writer sets the metadata columns on each row object (a frozen row is copied). */
   rows: AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>>;
-  /** Instead of rows: parts as text, one per batch, in `schema` order (which must then be given). */
-  batches?: AsyncIterable<TextBatch>;
+  /** Instead of rows: parts as text or by column, one per batch, in `schema` order (which must then be given). */
+  batches?: AsyncIterable<TextBatch | ColumnBatch>;
   encoder: PartEncoder;
   /**
    * The data columns and their DuckDB types. Columns rows have beyond these are added, with an
@@ -142,7 +143,10 @@ export class LakeWriter {
         for await (const batch of options.batches) {
           if (!batch.rows) continue;
           const key = partKey(source, table, loadId, parts.length, encoder.format);
-          const bytes = await encoder.encodeText(batch.text, textColumns, constants, batch.longestLine);
+          let bytes: Uint8Array;
+          if (!isColumnBatch(batch)) bytes = await encoder.encodeText(batch.text, textColumns, constants, batch.longestLine);
+          else if (encoder.encodeColumns) bytes = await encoder.encodeColumns(batch, textColumns, constants);
+          else throw new Error(`the ${encoder.format} encoder cannot write column batches`);
           parts.push({ key, rows: batch.rows, bytes: bytes.length, sha256: sha256(bytes) });
           rowsSoFar += batch.rows;
           bytesSoFar += bytes.length;

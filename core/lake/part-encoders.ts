@@ -1,4 +1,5 @@
 import type { LakeColumn, LakeFormat } from './lake-layout.js';
+import type { ColumnBatch } from './column-batch.js';
 
 /** Turns the rows of one part into the bytes of a file of one format. */
 export interface PartEncoder {
@@ -10,6 +11,8 @@ export interface PartEncoder {
    * the `constants` as columns with one value for every row. Only encoders with a fast text path.
    */
   encodeText?(text: Uint8Array, textColumns: LakeColumn[], constants: { column: LakeColumn; value: string }[], longestLine: number): Promise<Uint8Array>;
+  /** The same from a part by column (see ColumnBatch). Only encoders with a column path. */
+  encodeColumns?(batch: ColumnBatch, columns: LakeColumn[], constants: { column: LakeColumn; value: string }[]): Promise<Uint8Array>;
   /** Frees what the encoder holds (a database connection, for Parquet). */
   close?(): Promise<void>;
 }

@@ -6,7 +6,9 @@ import type { CursorRange } from '../../../core/lake/lake-layout.js';
 import { readMySqlTableSettings, type MySqlSourceSettings, type MySqlTableSettings } from './mysql-settings.js';
 import { cursorParameter, fixValue, mapMySqlColumn, type MappedColumn, type MySqlColumnInfo } from './mysql-types.js';
 import { MySqlTextRows, type RowPacket } from './mysql-text-rows.js';
+import { MySqlVectorRows, vectorKinds } from './mysql-vector-rows.js';
 import type { TextBatch } from '../../../core/lake/lake-writer.js';
+import { isColumnBatch, type ColumnBatch } from '../../../core/lake/column-batch.js';
 
 /** The state a MySQL table's manifest carries: the cursor reached, never a secret. */
 interface MySqlState {
@@ -128,19 +130,28 @@ export class MySqlConnection implements SourceConnection {
   }
 
   /**
-   * Primary-key chunks as text batches; the next chunk's query runs while the lake writer encodes
-   * the current one (DuckDB works off the main thread), so reading and writing overlap.
+   * Primary-key chunks as column batches where every column allows it (mysql-vector-rows.ts),
+   * else as text batches; the next chunk's query runs while the lake writer encodes the current
+   * one (DuckDB works off the main thread), so reading and writing overlap.
    */
-  private async *batches(settings: MySqlTableSettings, mapped: MappedColumn[], primaryKey: string[], cursor: MappedColumn | undefined, from: string | undefined, strictCursor: boolean, signal: AbortSignal): AsyncIterable<TextBatch> {
+  private async *batches(settings: MySqlTableSettings, mapped: MappedColumn[], primaryKey: string[], cursor: MappedColumn | undefined, from: string | undefined, strictCursor: boolean, signal: AbortSignal): AsyncIterable<TextBatch | ColumnBatch> {
     const q = (name: string) => mysql.escapeId(name);
     const { conditions, params } = this.conditions(settings, cursor, from, strictCursor);
     const select = `select ${mapped.map((m) => q(m.column.name)).join(', ')} from ${q(this.settings.database)}.${q(settings.table)}`;
     const keyList = primaryKey.map(q).join(', ');
     const connection = await this.pool.getConnection();
     const core = (connection as unknown as { connection: mysql.Connection }).connection;
-    // Text buffers of batches the lake writer is done with (it asks for the next batch only then): two take turns.
-    const spare: Buffer[] = [];
-    const chunk = (last: (string | null)[] | undefined): Promise<MySqlTextRows> => {
+    const kinds = this.settings.vectorPath ? vectorKinds(mapped) : undefined;
+    // Memory of batches the lake writer is done with (it asks for the next batch only then): two take turns.
+    const spare: (TextBatch | ColumnBatch)[] = [];
+    const collector = (): MySqlTextRows | MySqlVectorRows => {
+      const reuse = spare.pop();
+      const options = { cursor: cursor?.column.name, primaryKey };
+      if (kinds) return new MySqlVectorRows(mapped, kinds, { ...options, ...(reuse && isColumnBatch(reuse) ? { reuse } : {}) });
+      const buffer = reuse && !isColumnBatch(reuse) ? Buffer.from(reuse.text.buffer, reuse.text.byteOffset, reuse.text.buffer.byteLength - reuse.text.byteOffset) : undefined;
+      return new MySqlTextRows(mapped, { ...options, datetimeZone: this.settings.datetimeZone, buffer });
+    };
+    const chunk = (last: (string | null)[] | undefined): Promise<MySqlTextRows | MySqlVectorRows> => {
       const chunkConditions = [...conditions];
       const chunkParams = [...params];
       if (last) {
@@ -148,18 +159,17 @@ export class MySqlConnection implements SourceConnection {
         chunkParams.push(...last);
       }
       const where = chunkConditions.length ? ` where ${chunkConditions.join(' and ')}` : '';
-      const rows = new MySqlTextRows(mapped, { cursor: cursor?.column.name, primaryKey, datetimeZone: this.settings.datetimeZone, buffer: spare.pop() });
-      return queryText(core, `${select}${where} order by ${keyList} limit ${settings.chunkSize}`, chunkParams, rows);
+      return queryRows(core, `${select}${where} order by ${keyList} limit ${settings.chunkSize}`, chunkParams, collector());
     };
-    let pending: Promise<MySqlTextRows> | undefined = chunk(undefined);
+    let pending: Promise<MySqlTextRows | MySqlVectorRows> | undefined = chunk(undefined);
     try {
       while (pending) {
-        const done: MySqlTextRows = await pending;
+        const done: MySqlTextRows | MySqlVectorRows = await pending;
         if (signal.aborted) throw signal.reason ?? new Error('interrupted');
         pending = done.rows === settings.chunkSize ? chunk(done.lastKey) : undefined;
         const batch = done.take();
         yield batch;
-        spare.push(Buffer.from(batch.text.buffer, batch.text.byteOffset, batch.text.buffer.byteLength - batch.text.byteOffset));
+        spare.push(batch);
       }
     } finally {
       await pending?.catch(() => undefined);
@@ -214,15 +224,26 @@ export class MySqlConnection implements SourceConnection {
   }
 }
 
-/** Runs a query whose row packets go to `rows` as text, never parsed into JS values (see mysql-text-rows.ts). */
-function queryText(core: mysql.Connection, sql: string, params: unknown[], rows: MySqlTextRows): Promise<MySqlTextRows> {
+/** Runs a query whose row packets go to `rows` (text or vectors), never parsed into JS values. */
+function queryRows<T extends { row(packet: RowPacket): void }>(core: mysql.Connection, sql: string, params: unknown[], rows: T): Promise<T> {
   return new Promise((resolve, reject) => {
     const query = core.query(sql, params);
+    let failed: unknown;
     // mysql2 sets its row parser once the column definitions have arrived; this one takes its place.
-    const parser = { next: (packet: RowPacket) => rows.row(packet) };
+    // A row the collector refuses (a value it cannot parse) fails the chunk, not the connection.
+    const parser = {
+      next: (packet: RowPacket) => {
+        if (failed) return;
+        try {
+          rows.row(packet);
+        } catch (error) {
+          failed = error;
+        }
+      },
+    };
     Object.defineProperty(query, '_rowParser', { configurable: true, get: () => parser, set: () => undefined });
     query.on('error', reject);
-    query.on('end', () => resolve(rows));
+    query.on('end', () => (failed ? reject(failed) : resolve(rows)));
   });
 }
 

@@ -17,6 +17,11 @@ export interface MySqlSourceSettings {
   chunkSize: number;
   /** Whether chunks go to the lake as text straight from the wire (default); `text_path: false` parses rows in JS. */
   textPath: boolean;
+  /**
+   * Whether chunks whose columns allow it are parsed straight into DuckDB vectors (default;
+   * mysql-vector-rows.ts) instead of text; `vector_path: false` keeps them on the text path.
+   */
+  vectorPath: boolean;
 }
 
 /** One table's settings (`loader:` of the table). */
@@ -34,7 +39,7 @@ export interface MySqlTableSettings {
   chunkSize: number;
 }
 
-export const MYSQL_SOURCE_KEYS = ['host', 'port', 'user', 'username', 'password', 'database', 'ssl', 'connect_timeout', 'datetime_time_zone', 'chunk_size', 'text_path'] as const;
+export const MYSQL_SOURCE_KEYS = ['host', 'port', 'user', 'username', 'password', 'database', 'ssl', 'connect_timeout', 'datetime_time_zone', 'chunk_size', 'text_path', 'vector_path'] as const;
 export const MYSQL_TABLE_KEYS = ['table', 'columns', 'where', 'lookback', 'initial_value', 'chunk_size'] as const;
 
 const UNITS: Record<string, number> = { second: 1, minute: 60, hour: 3600, day: 86400, week: 604800 };
@@ -75,6 +80,7 @@ export function readMySqlSettings(source: SourceLoaderConfig): MySqlSourceSettin
   const chunkSize = positiveInt(s.chunk_size, 100_000);
   if (chunkSize === undefined) throw fail('chunk_size', `'chunk_size' must be a whole number of rows above 0`);
   if (s.text_path !== undefined && typeof s.text_path !== 'boolean') throw fail('text_path', `'text_path' must be true or false`);
+  if (s.vector_path !== undefined && typeof s.vector_path !== 'boolean') throw fail('vector_path', `'vector_path' must be true or false`);
   if (s.ssl !== undefined && typeof s.ssl !== 'boolean' && (typeof s.ssl !== 'object' || s.ssl === null)) throw fail('ssl', `'ssl' must be true, false or a mapping of TLS options`);
   return {
     host: text('host') ?? '127.0.0.1',
@@ -87,6 +93,7 @@ export function readMySqlSettings(source: SourceLoaderConfig): MySqlSourceSettin
     ...(text('datetime_time_zone') ? { datetimeZone: text('datetime_time_zone') } : {}),
     chunkSize,
     textPath: s.text_path !== false,
+    vectorPath: s.vector_path !== false,
   };
 }
 

@@ -399,7 +399,7 @@ export class MySqlTextRows {
 }
 
 /** A kept cursor value's bytes, compared and replaced in place (no allocation per row). */
-class CursorBytes {
+export class CursorBytes {
   private bytes = Buffer.allocUnsafe(64);
   /** -1: none yet. */
   length = -1;

@@ -1,0 +1,503 @@
+import { isUtf8 } from 'node:buffer';
+import { COLUMN_BLOCK_ROWS, type ColumnBatch, type ColumnBlock, type ColumnLayout } from '../../../core/lake/column-batch.js';
+import { CursorBytes, type RowPacket } from './mysql-text-rows.js';
+import type { MappedColumn } from './mysql-types.js';
+
+/**
+ * The vector path of the MySQL source: the text protocol's row packets parsed straight into
+ * typed arrays by column (core/lake ColumnBatch), which DuckDB copies into its vectors whole
+ * (adapters/duckdb/duckdb-column-scan.ts): no delimited text for DuckDB's CSV reader to parse.
+ * Integers, DECIMAL up to 18 digits, DATE, DATETIME and TIMESTAMP become their binary values
+ * here; other columns stay UTF-8 text that DuckDB casts (DOUBLE, JSON, wider DECIMAL, TIME...).
+ * Values get the row path's fixes (mysql-types.ts fixValue): zero dates become null, TIMESTAMP
+ * is the session's UTC wall time. Tables with BIT, binary or zoned DATETIME columns keep the text
+ * path (vectorKinds gives undefined).
+ */
+
+const INT = 0;
+const DECIMAL = 1;
+const DATE = 2;
+const TIMESTAMP = 3;
+const TEXT = 4;
+
+/** How one column is parsed. */
+interface Kind {
+  code: number;
+  /** Bytes of a fixed value. */
+  bytes: 1 | 2 | 4 | 8;
+  scale: number;
+}
+
+/** Strings of up to this many ASCII bytes are split into 12-byte inline pieces; longer ones are held whole. */
+const MAX_PIECES = 6;
+const NULL_FIELD = 0xfb;
+const TWO_32 = 4294967296;
+/** Microseconds a double holds exactly: past this (about year 2255) timestamps are computed with BigInt. */
+const EXACT_SECONDS = 9_000_000_000;
+const MASKS = Int32Array.from([0, 0xff, 0xffff, 0xffffff, -1]);
+
+/** Each column's kind, or undefined when some column cannot take the vector path. */
+export function vectorKinds(columns: MappedColumn[]): Kind[] | undefined {
+  const kinds: Kind[] = [];
+  for (const c of columns) {
+    const kind = kindOf(c);
+    if (!kind) return undefined;
+    kinds.push(kind);
+  }
+  return kinds;
+}
+
+function kindOf(column: MappedColumn): Kind | undefined {
+  const fixed = (code: number, bytes: 1 | 2 | 4 | 8, scale = 0): Kind => ({ code, bytes, scale });
+  if (column.fix === 'bit-boolean' || column.fix === 'bit-integer' || column.fix === 'zone-local') return undefined;
+  const type = column.column.type.toUpperCase().replace(/\s+/g, '');
+  if (column.fix === 'zone-utc') return type === 'TIMESTAMPTZ' ? fixed(TIMESTAMP, 8) : undefined;
+  switch (type) {
+    case 'TINYINT':
+    case 'UTINYINT':
+      return fixed(INT, 1);
+    case 'SMALLINT':
+    case 'USMALLINT':
+      return fixed(INT, 2);
+    case 'INTEGER':
+    case 'UINTEGER':
+      return fixed(INT, 4);
+    case 'BIGINT':
+    case 'UBIGINT':
+      return fixed(INT, 8);
+    case 'DATE':
+      return fixed(DATE, 4);
+    case 'TIMESTAMP':
+      return fixed(TIMESTAMP, 8);
+    case 'BLOB':
+      return undefined;
+    case 'VARCHAR':
+    case 'JSON':
+    case 'DOUBLE':
+    case 'FLOAT':
+      return fixed(TEXT, 8);
+  }
+  const decimal = /^DECIMAL\((\d+),(\d+)\)$/.exec(type);
+  if (decimal) {
+    const p = Number(decimal[1]);
+    // Wider than 18 digits: a 16-byte value in DuckDB; as text, cast there.
+    return p > 18 ? fixed(TEXT, 8) : fixed(DECIMAL, p <= 4 ? 2 : p <= 9 ? 4 : 8, Number(decimal[2]));
+  }
+  return undefined;
+}
+
+/** One block of rows: the arrays of ColumnBlock and views of them for writing. */
+class Block implements ColumnBlock {
+  rows = 0;
+  readonly data: (ArrayBuffer | ArrayBuffer[])[];
+  readonly validity: (Int32Array | null)[];
+  readonly long: (number[] | null)[];
+  heap: Buffer = Buffer.allocUnsafe(4096);
+  heapLength = 0;
+  /** Fixed columns: 1, 2 or 4-byte views (8-byte values as two 32-bit words). */
+  readonly views: (Int8Array | Int16Array | Int32Array | null)[];
+  readonly wide: (BigInt64Array | null)[];
+  /** Text columns: each piece as 32-bit words. */
+  readonly pieces: Int32Array[][];
+  readonly nulls: Int32Array[];
+  readonly hasNull: Uint8Array;
+  readonly longRows: number[][];
+
+  constructor(kinds: Kind[]) {
+    this.data = kinds.map((k) => (k.code === TEXT ? [] : new ArrayBuffer(COLUMN_BLOCK_ROWS * k.bytes)));
+    this.views = kinds.map((k, i) => {
+      if (k.code === TEXT) return null;
+      const buffer = this.data[i] as ArrayBuffer;
+      return k.bytes === 1 ? new Int8Array(buffer) : k.bytes === 2 ? new Int16Array(buffer) : new Int32Array(buffer);
+    });
+    this.wide = kinds.map((k, i) => (k.bytes === 8 && k.code !== TEXT ? new BigInt64Array(this.data[i] as ArrayBuffer) : null));
+    this.pieces = kinds.map(() => []);
+    this.nulls = kinds.map(() => new Int32Array(COLUMN_BLOCK_ROWS / 32).fill(-1));
+    this.hasNull = new Uint8Array(kinds.length);
+    this.longRows = kinds.map(() => []);
+    this.validity = kinds.map(() => null);
+    this.long = kinds.map(() => null);
+  }
+
+  /** Piece `p` of text column `i`, added (all empty) when new. */
+  piece(i: number, p: number): Int32Array {
+    const list = this.pieces[i];
+    while (list.length <= p) {
+      const words = new Int32Array(COLUMN_BLOCK_ROWS * 4);
+      list.push(words);
+      (this.data[i] as ArrayBuffer[]).push(words.buffer as ArrayBuffer);
+    }
+    return list[p];
+  }
+
+  clear(): void {
+    this.rows = 0;
+    this.heapLength = 0;
+    for (let i = 0; i < this.nulls.length; i++) {
+      if (this.hasNull[i]) this.nulls[i].fill(-1);
+      this.hasNull[i] = 0;
+      this.longRows[i].length = 0;
+    }
+  }
+
+  /** Sets the ColumnBlock fields from what was written. */
+  seal(pieces: Int32Array): void {
+    for (let i = 0; i < this.nulls.length; i++) {
+      this.validity[i] = this.hasNull[i] ? this.nulls[i] : null;
+      this.long[i] = this.longRows[i].length ? this.longRows[i] : null;
+      for (let p = 0; p < pieces[i]; p++) this.piece(i, p);
+    }
+  }
+}
+
+/** Collects rows of one chunk as a ColumnBatch, with the cursor range and the last row's key. */
+export class MySqlVectorRows {
+  rows = 0;
+  private readonly kinds: Kind[];
+  private readonly codes: Uint8Array;
+  private readonly names: string[];
+  private readonly blocks: Block[] = [];
+  private readonly pool: Block[];
+  private block?: Block;
+  /** Pieces each text column needed so far (at least 1). */
+  private readonly pieceCounts: Int32Array;
+  private readonly roles: Uint8Array;
+  private readonly keyPositions: number[];
+  private readonly keyBytes: (Buffer | null)[] = [];
+  private readonly keyLengths: number[] = [];
+  private readonly cursorIndex: number;
+  private readonly numericCursor: boolean;
+  private readonly zoneCursor: boolean;
+  private readonly cursorMin = new CursorBytes();
+  private readonly cursorMax = new CursorBytes();
+  private view?: DataView;
+  private viewOf?: Buffer;
+  /** The date part of the last timestamp, and its seconds since the epoch. */
+  private dayKey = -1;
+  private daySeconds = 0;
+
+  /** `reuse`: a batch of an earlier collector whose memory is no longer needed. */
+  constructor(columns: MappedColumn[], kinds: Kind[], options: { cursor?: string; primaryKey: string[]; reuse?: ColumnBatch }) {
+    this.kinds = kinds;
+    this.codes = Uint8Array.from(kinds, (k) => k.code);
+    this.names = columns.map((c) => c.column.name);
+    this.pieceCounts = Int32Array.from(kinds, (k) => (k.code === TEXT ? 1 : 0));
+    this.pool = (options.reuse?.blocks ?? []).filter((b): b is Block => b instanceof Block && b.data.length === kinds.length);
+    this.roles = new Uint8Array(columns.length);
+    this.keyPositions = new Array(columns.length).fill(-1);
+    columns.forEach((c, i) => {
+      if (c.column.name === options.cursor) this.roles[i] |= 1;
+      const k = options.primaryKey.indexOf(c.column.name);
+      if (k >= 0) {
+        this.roles[i] |= 2;
+        this.keyPositions[i] = k;
+      }
+    });
+    this.cursorIndex = columns.findIndex((c) => c.column.name === options.cursor);
+    const cursor = columns[this.cursorIndex];
+    this.numericCursor = Boolean(cursor && /INT/.test(cursor.column.type));
+    this.zoneCursor = cursor?.fix === 'zone-utc';
+  }
+
+  /** Appends one row packet. */
+  row(packet: RowPacket): void {
+    let b = this.block;
+    if (!b || b.rows === COLUMN_BLOCK_ROWS) b = this.nextBlock();
+    const buf = packet.buffer;
+    if (buf !== this.viewOf) {
+      this.viewOf = buf;
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    const view = this.view!;
+    const codes = this.codes;
+    const r = b.rows;
+    let pos = packet.offset;
+    for (let i = 0; i < codes.length; i++) {
+      let len = buf[pos++];
+      if (len >= NULL_FIELD) {
+        if (len === NULL_FIELD) {
+          this.setNull(b, i, r);
+          if (this.roles[i] & 2) this.keyBytes[this.keyPositions[i]] = null;
+          continue;
+        }
+        if (len === 0xfc) {
+          len = buf[pos] | (buf[pos + 1] << 8);
+          pos += 2;
+        } else if (len === 0xfd) {
+          len = buf[pos] | (buf[pos + 1] << 8) | (buf[pos + 2] << 16);
+          pos += 3;
+        } else {
+          len = buf.readUInt32LE(pos) + buf.readUInt32LE(pos + 4) * TWO_32;
+          pos += 8;
+        }
+      }
+      const start = pos;
+      const end = pos + len;
+      pos = end;
+      if (this.roles[i]) this.track(i, buf, start, end);
+      const code = codes[i];
+      if (code === TEXT) this.text(b, i, r, buf, view, start, end);
+      else if (code === INT || code === DECIMAL) this.number(b, i, r, buf, start, end);
+      else if (code === TIMESTAMP) this.timestamp(b, i, r, buf, start, end);
+      else this.date(b, i, r, buf, start, end);
+    }
+    b.rows++;
+    this.rows++;
+  }
+
+  /** The key values of the last row read, as text (for the next chunk's `where (pk) > (...)`). */
+  get lastKey(): (string | null)[] {
+    return this.keyBytes.map((bytes, k) => (bytes ? bytes.toString('utf8', 0, this.keyLengths[k]) : null));
+  }
+
+  /** The batch; its memory stays the collector's to reuse once the next batch is asked for. */
+  take(): ColumnBatch {
+    const layouts: ColumnLayout[] = this.kinds.map((k, i) => (k.code === TEXT ? { kind: 'text', pieces: this.pieceCounts[i] } : { kind: 'fixed', bytes: k.bytes }));
+    for (const b of this.blocks) b.seal(this.pieceCounts);
+    return {
+      columns: layouts,
+      blocks: this.blocks,
+      rows: this.rows,
+      ...(this.cursorMin.length >= 0 ? { cursor: { min: this.cursorValue(this.cursorMin.text()), max: this.cursorValue(this.cursorMax.text()) } } : {}),
+    };
+  }
+
+  private nextBlock(): Block {
+    const b = this.pool.pop() ?? new Block(this.kinds);
+    b.clear();
+    this.blocks.push(b);
+    this.block = b;
+    return b;
+  }
+
+  private setNull(b: Block, i: number, r: number): void {
+    b.nulls[i][r >>> 5] &= ~(1 << (r & 31));
+    b.hasNull[i] = 1;
+    if (this.codes[i] === TEXT) clearPieces(b.pieces[i], r * 4, 0);
+  }
+
+  /** A text value: inline pieces when ASCII and short enough, else held whole (checked to be UTF-8). */
+  private text(b: Block, i: number, r: number, buf: Buffer, view: DataView, start: number, end: number): void {
+    const len = end - start;
+    const pieces = b.pieces[i];
+    const at = r * 4;
+    // Reads 12 bytes at a time, so only where they are inside the buffer.
+    if (len <= 12 * MAX_PIECES && end + 12 <= buf.length) {
+      let p = 0;
+      let j = start;
+      let high = 0;
+      do {
+        const words = pieces[p] ?? b.piece(i, p);
+        const n = end - j < 12 ? end - j : 12;
+        let x = view.getInt32(j, true);
+        let y = view.getInt32(j + 4, true);
+        let z = view.getInt32(j + 8, true);
+        if (n < 12) {
+          if (n <= 4) {
+            x &= MASKS[n];
+            y = z = 0;
+          } else if (n <= 8) {
+            y &= MASKS[n - 4];
+            z = 0;
+          } else z &= MASKS[n - 8];
+        }
+        high |= x | y | z;
+        words[at] = n;
+        words[at + 1] = x;
+        words[at + 2] = y;
+        words[at + 3] = z;
+        j += n;
+        p++;
+      } while (j < end);
+      if (!(high & 0x80808080)) {
+        clearPieces(pieces, at, p);
+        if (p > this.pieceCounts[i]) this.pieceCounts[i] = p;
+        return;
+      }
+    }
+    if (!isUtf8(buf.subarray(start, end))) throw new Error(`column ${this.names[i]}: a value that is not UTF-8 text`);
+    if (!pieces.length) b.piece(i, 0);
+    clearPieces(pieces, at, 0);
+    if (b.heapLength + len > b.heap.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(2 * b.heap.length, b.heapLength + len));
+      b.heap.copy(bigger, 0, 0, b.heapLength);
+      b.heap = bigger;
+    }
+    buf.copy(b.heap, b.heapLength, start, end);
+    b.longRows[i].push(r, b.heapLength, b.heapLength + len);
+    b.heapLength += len;
+  }
+
+  /** An integer or DECIMAL: digits, an optional sign and, for DECIMAL, a point; exact past 2^53 through BigInt. */
+  private number(b: Block, i: number, r: number, buf: Buffer, start: number, end: number): void {
+    const kind = this.kinds[i];
+    let j = start;
+    const negative = buf[j] === 45;
+    if (negative) j++;
+    let v = 0;
+    let point = -1;
+    for (; j < end; j++) {
+      const d = buf[j] - 48;
+      if (d >>> 0 <= 9) v = v * 10 + d;
+      else if (d === -2 && point < 0 && kind.code === DECIMAL) point = j;
+      else throw this.invalid(i, buf, start, end, 'number');
+    }
+    let digits = end - start - (negative ? 1 : 0) - (point >= 0 ? 1 : 0);
+    if (digits === 0) throw this.invalid(i, buf, start, end, 'number');
+    if (kind.code === DECIMAL) {
+      let fraction = point >= 0 ? end - point - 1 : 0;
+      if (fraction > kind.scale) throw this.invalid(i, buf, start, end, `DECIMAL with scale ${kind.scale}`);
+      for (; fraction < kind.scale; fraction++) {
+        v *= 10;
+        digits++;
+      }
+    }
+    if (negative) v = -v;
+    if (kind.bytes === 8) {
+      if (digits > 15) {
+        // Exact: BigInt from the digits (the 64-bit array keeps the bits for unsigned values too).
+        const text = buf.toString('latin1', start, end);
+        const dot = text.indexOf('.');
+        const scaled = kind.code !== DECIMAL ? text : dot < 0 ? text + '0'.repeat(kind.scale) : text.slice(0, dot) + text.slice(dot + 1).padEnd(kind.scale, '0');
+        b.wide[i]![r] = BigInt(scaled);
+        return;
+      }
+      const high = Math.floor(v / TWO_32);
+      const words = b.views[i] as Int32Array;
+      words[2 * r] = v - high * TWO_32;
+      words[2 * r + 1] = high;
+    } else {
+      b.views[i]![r] = v;
+    }
+  }
+
+  /** `YYYY-MM-DD HH:MM:SS[.ffffff]` as microseconds since the epoch (the session runs in UTC); a zero date is null. */
+  private timestamp(b: Block, i: number, r: number, buf: Buffer, start: number, end: number): void {
+    const s = start;
+    if (end - s < 19 || buf[s + 4] !== 45 || buf[s + 7] !== 45 || buf[s + 10] !== 32 || buf[s + 13] !== 58 || buf[s + 16] !== 58 || (end - s > 19 && (buf[s + 19] !== 46 || end - s > 26))) {
+      throw this.invalid(i, buf, start, end, 'DATETIME');
+    }
+    const seconds = this.dateSeconds(b, i, r, buf, start, end);
+    if (seconds === null) return;
+    const h = digit2(buf, s + 11);
+    const mi = digit2(buf, s + 14);
+    const se = digit2(buf, s + 17);
+    if (!(h <= 23 && mi <= 59 && se <= 59)) throw this.invalid(i, buf, start, end, 'DATETIME');
+    let us = 0;
+    let k = 0;
+    for (let j = s + 20; j < end; j++, k++) {
+      const d = buf[j] - 48;
+      if (d >>> 0 > 9) throw this.invalid(i, buf, start, end, 'DATETIME');
+      us = us * 10 + d;
+    }
+    for (; k < 6; k++) us *= 10;
+    const total = seconds + h * 3600 + mi * 60 + se;
+    if (total >= EXACT_SECONDS || total <= -EXACT_SECONDS) {
+      b.wide[i]![r] = BigInt(total) * 1_000_000n + BigInt(us);
+      return;
+    }
+    const v = total * 1e6 + us;
+    const high = Math.floor(v / TWO_32);
+    const words = b.views[i] as Int32Array;
+    words[2 * r] = v - high * TWO_32;
+    words[2 * r + 1] = high;
+  }
+
+  /** `YYYY-MM-DD` as days since the epoch; a zero date is null. */
+  private date(b: Block, i: number, r: number, buf: Buffer, start: number, end: number): void {
+    if (end - start !== 10 || buf[start + 4] !== 45 || buf[start + 7] !== 45) throw this.invalid(i, buf, start, end, 'DATE');
+    const seconds = this.dateSeconds(b, i, r, buf, start, end);
+    if (seconds !== null) (b.views[i] as Int32Array)[r] = seconds / 86400;
+  }
+
+  /** Seconds from the epoch to the date at `start`, or null (and the value set null) for a zero date. */
+  private dateSeconds(b: Block, i: number, r: number, buf: Buffer, start: number, end: number): number | null {
+    const y = digit2(buf, start) * 100 + digit2(buf, start + 2);
+    const m = digit2(buf, start + 5);
+    const d = digit2(buf, start + 8);
+    if (!(y <= 9999 && m <= 12 && d <= 31)) throw this.invalid(i, buf, start, end, 'date');
+    // A MySQL zero date (year 0000, month or day 00), which no other system can hold.
+    if (y === 0 || m === 0 || d === 0) {
+      this.setNull(b, i, r);
+      return null;
+    }
+    const key = (y * 16 + m) * 32 + d;
+    if (key !== this.dayKey) {
+      if (d > daysInMonth(y, m)) throw this.invalid(i, buf, start, end, 'date');
+      this.dayKey = key;
+      this.daySeconds = daysFromCivil(y, m, d) * 86400;
+    }
+    return this.daySeconds;
+  }
+
+  private invalid(i: number, buf: Buffer, start: number, end: number, what: string): Error {
+    return new Error(`column ${this.names[i]}: MySQL sent '${buf.toString('utf8', start, Math.min(end, start + 100))}', which is not a valid ${what}`);
+  }
+
+  private track(i: number, buf: Buffer, start: number, end: number): void {
+    const role = this.roles[i];
+    if (role & 2) {
+      const k = this.keyPositions[i];
+      let bytes = this.keyBytes[k];
+      if (!bytes || bytes.length < end - start) bytes = this.keyBytes[k] = Buffer.allocUnsafe(Math.max(64, end - start));
+      for (let j = start; j < end; j++) bytes[j - start] = buf[j];
+      this.keyLengths[k] = end - start;
+    }
+    if (role & 1) {
+      const code = this.codes[i];
+      if ((code === DATE || code === TIMESTAMP) && isZeroDate(buf, start, end - start)) return;
+      const max = this.cursorMax;
+      if (max.length < 0) {
+        max.set(buf, start, end);
+        this.cursorMin.set(buf, start, end);
+      } else if (max.compare(buf, start, end, this.numericCursor) < 0) max.set(buf, start, end);
+      else if (this.cursorMin.compare(buf, start, end, this.numericCursor) > 0) this.cursorMin.set(buf, start, end);
+    }
+  }
+
+  /** The value as the row path would carry it (mysql-types.ts fixValue), so that state reads the same. */
+  private cursorValue(text: string): unknown {
+    if (this.numericCursor) return BigInt(text);
+    return this.zoneCursor ? `${text}+00` : text;
+  }
+}
+
+/** Empties pieces `from`.. of the view at word `at`. */
+function clearPieces(pieces: Int32Array[], at: number, from: number): void {
+  for (let q = from; q < pieces.length; q++) {
+    const words = pieces[q];
+    words[at] = 0;
+    words[at + 1] = 0;
+    words[at + 2] = 0;
+    words[at + 3] = 0;
+  }
+}
+
+/** Two decimal digits at `at`; 100 or more when they are not digits. */
+function digit2(buf: Buffer, at: number): number {
+  const a = buf[at] - 48;
+  const b = buf[at + 1] - 48;
+  return a >>> 0 > 9 || b >>> 0 > 9 ? 1000 : a * 10 + b;
+}
+
+function isZeroDate(buf: Buffer, start: number, length: number): boolean {
+  if (length < 10) return false;
+  const zero = 48;
+  if (buf[start] === zero && buf[start + 1] === zero && buf[start + 2] === zero && buf[start + 3] === zero) return true;
+  return (buf[start + 5] === zero && buf[start + 6] === zero) || (buf[start + 8] === zero && buf[start + 9] === zero);
+}
+
+function daysInMonth(y: number, m: number): number {
+  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+function daysFromCivil(year: number, m: number, d: number): number {
+  const y = m <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
