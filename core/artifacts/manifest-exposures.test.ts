@@ -70,7 +70,7 @@ describe('exposures in manifest.json', () => {
   it('the streamed manifest has the same exposures', async () => {
     const loaded = await project();
     let text = '';
-    writeManifestJson(loaded, { invocationId: 'x', adapterType: 'duckdb', generatedAt: new Date(0) }, (piece) => (text += piece), 64);
+    writeManifestJson(loaded, { invocationId: 'x', adapterType: 'duckdb', generatedAt: new Date(0) }, (piece) => (text += piece));
     const streamed = JSON.parse(text);
     expect(streamed.exposures).toEqual(JSON.parse(JSON.stringify(manifestArtifact(loaded, { invocationId: 'x', adapterType: 'duckdb', generatedAt: new Date(0) }))).exposures);
     expect(Object.keys(streamed.exposures)).toEqual(['exposure.shop.weekly_kpis']);
