@@ -56,6 +56,13 @@ describe('dag', () => {
     expect(children.get('model.p.z')).toEqual(['model.p.m']);
     expect(parents.get('model.p.a')).toEqual([]);
     expect(children.has('model.p.gone')).toBe(false);
+    // Children come out sorted whatever the order of the nodes; lists are in the nodes' order.
+    const more = adjacency(nodes(node('a'), node('y', ['a']), node('c', ['a']), node('x', ['c', 'a'])));
+    expect(more.children.get('model.p.a')).toEqual(['model.p.c', 'model.p.x', 'model.p.y']);
+    expect(more.parents.get('model.p.x')).toEqual(['model.p.a', 'model.p.c']);
+    expect([...more.parents.keys()]).toEqual(['model.p.a', 'model.p.y', 'model.p.c', 'model.p.x']);
+    expect([...more.children.keys()]).toEqual(['model.p.a', 'model.p.y', 'model.p.c', 'model.p.x']);
+    expect(more.children.get('model.p.x')).toEqual([]);
   });
 
   it('a subset orders only its own members', () => {
