@@ -2,8 +2,10 @@
 // client dumping the same table (`mariadb --batch --quick -e 'select ...' > file`): wall time,
 // rows per second and peak RSS of each, per table size, so that memory can be seen to stay flat.
 //
-//   node bench/extract-mysql.mjs [--rows 1000000,5000000] [--runs 1] [--work DIR]
+//   node bench/extract-mysql.mjs [--rows 1000000,5000000] [--runs 1] [--work DIR] [--baseline CLI]
 //
+// --baseline CLI: also runs that build's `cli/bin.js` on the same table, alternating with this one
+// run by run (before/after figures under the same load), reported on a line of its own.
 // Starts its own mariadbd on 127.0.0.1 (a free port, data under the work folder) and stops it.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -137,6 +139,7 @@ try {
     console.error(`filled ${fmt(rows)} orders in ${((Date.now() - loadStarted) / 1000).toFixed(1)} s`);
     const dumps = [];
     const extracts = [];
+    const baselines = [];
     for (let run = 0; run < runs; run++) {
       const dumpFile = path.join(work, `dump-${rows}.tsv`);
       const dump = await measured(`dump-${rows}-${run}`, '/bin/sh', ['-c', `mariadb --batch --quick -h127.0.0.1 -P${db.port} -ustrata -p"$BENCH_MYSQL_PASSWORD" shop -e 'select * from orders' > ${dumpFile}`], { BENCH_MYSQL_PASSWORD: PASSWORD }, work);
@@ -147,12 +150,17 @@ try {
       const extract = await measured(`extract-${rows}-${run}`, process.execPath, [cli, 'extract', '--project-dir', project], { BENCH_MYSQL_PASSWORD: PASSWORD, CI: 'true' }, project);
       const lakeBytes = Number(spawnSync('du', ['-sb', path.join(project, 'lake')], { encoding: 'utf8' }).stdout.split('\t')[0]);
       extracts.push({ ...extract, bytes: lakeBytes });
+      if (args.baseline) {
+        projectFiles(project, db.port);
+        const baseline = await measured(`baseline-${rows}-${run}`, process.execPath, [path.resolve(args.baseline), 'extract', '--project-dir', project], { BENCH_MYSQL_PASSWORD: PASSWORD, CI: 'true' }, project);
+        baselines.push({ ...baseline, bytes: Number(spawnSync('du', ['-sb', path.join(project, 'lake')], { encoding: 'utf8' }).stdout.split('\t')[0]) });
+      }
     }
     const pick = (list) => ({
       seconds: median(list.map((r) => r.seconds)), peakRssMb: Math.max(...list.map((r) => r.peakRssMb)), bytes: list[0].bytes,
       cpu: median(list.map((r) => r.cpuSeconds)), serverCpu: median(list.map((r) => r.serverCpuSeconds)), load: list.map((r) => r.load).join('/'),
     });
-    results.push({ rows, dump: pick(dumps), extract: pick(extracts) });
+    results.push({ rows, dump: pick(dumps), extract: pick(extracts), ...(baselines.length ? { baseline: pick(baselines) } : {}) });
   }
 } finally {
   await db.stop();
@@ -160,9 +168,9 @@ try {
 
 console.log(`\n| rows | dump wall | dump rows/s | dump CPU (client + server) | dump peak RSS | dump output | extract wall | extract rows/s | extract CPU (strata + server) | extract peak RSS | lake | wall ratio | load avg |`);
 console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
-for (const { rows, dump, extract } of results) {
-  console.log(
-    `| ${fmt(rows)} | ${dump.seconds.toFixed(2)} s | ${fmt(rows / dump.seconds)} | ${dump.cpu.toFixed(1)} + ${dump.serverCpu.toFixed(1)} s | ${fmt(dump.peakRssMb)} MB | ${fmt(dump.bytes / 2 ** 20)} MB | ` +
-      `${extract.seconds.toFixed(2)} s | ${fmt(rows / extract.seconds)} | ${extract.cpu.toFixed(1)} + ${extract.serverCpu.toFixed(1)} s | ${fmt(extract.peakRssMb)} MB | ${fmt(extract.bytes / 2 ** 20)} MB | ${(extract.seconds / dump.seconds).toFixed(2)}x | ${dump.load} / ${extract.load} |`,
+for (const { rows, dump, extract, baseline } of results) {
+  for (const [label, run] of [['', extract], ...(baseline ? [[' (baseline)', baseline]] : [])]) console.log(
+    `| ${fmt(rows)}${label} | ${dump.seconds.toFixed(2)} s | ${fmt(rows / dump.seconds)} | ${dump.cpu.toFixed(1)} + ${dump.serverCpu.toFixed(1)} s | ${fmt(dump.peakRssMb)} MB | ${fmt(dump.bytes / 2 ** 20)} MB | ` +
+      `${run.seconds.toFixed(2)} s | ${fmt(rows / run.seconds)} | ${run.cpu.toFixed(1)} + ${run.serverCpu.toFixed(1)} s | ${fmt(run.peakRssMb)} MB | ${fmt(run.bytes / 2 ** 20)} MB | ${(run.seconds / dump.seconds).toFixed(2)}x | ${dump.load} / ${run.load} |`,
   );
 }

@@ -165,11 +165,34 @@ export class MySqlVectorRows {
   private readonly keyPositions: number[];
   private readonly keyBytes: (Buffer | null)[] = [];
   private readonly keyLengths: number[] = [];
+  /**
+   * The last row's key fields where they are in the packet buffer, copied into keyBytes only when
+   * the packets move on to another buffer (settle): no copy per row. mysql2 never writes into a
+   * buffer it has read.
+   */
+  private readonly keyBuffers: (Buffer | undefined)[] = [];
+  private readonly keyStarts: number[] = [];
+  private readonly keyEnds: number[] = [];
   private readonly cursorIndex: number;
   private readonly numericCursor: boolean;
   private readonly zoneCursor: boolean;
   private readonly cursorMin = new CursorBytes();
   private readonly cursorMax = new CursorBytes();
+  /** Whether the cursor range is kept as bytes compared byte by byte (text, or a value past 2^53) rather than as numbers. */
+  private cursorByBytes: boolean;
+  private hasCursor = false;
+  private maxValue = 0;
+  private minValue = 0;
+  /** Where the largest and smallest cursor values are in the packet buffer, until settled into cursorMax/cursorMin. */
+  private maxAt?: Buffer;
+  private maxStart = 0;
+  private maxEnd = 0;
+  private minAt?: Buffer;
+  private minStart = 0;
+  private minEnd = 0;
+  /** Per column: DECIMAL scale, or -1 for an integer. */
+  private readonly scales: Int8Array;
+  private readonly widths: Uint8Array;
   private view?: DataView;
   private viewOf?: Buffer;
   /** The date part of the last timestamp, and its seconds since the epoch. */
@@ -197,6 +220,9 @@ export class MySqlVectorRows {
     const cursor = columns[this.cursorIndex];
     this.numericCursor = Boolean(cursor && /INT/.test(cursor.column.type));
     this.zoneCursor = cursor?.fix === 'zone-utc';
+    this.cursorByBytes = !cursor || kinds[this.cursorIndex].code === TEXT;
+    this.scales = Int8Array.from(kinds, (k) => (k.code === DECIMAL ? k.scale : -1));
+    this.widths = Uint8Array.from(kinds, (k) => k.bytes);
   }
 
   /** Appends one row packet. */
@@ -205,11 +231,15 @@ export class MySqlVectorRows {
     if (!b || b.rows === COLUMN_BLOCK_ROWS) b = this.nextBlock();
     const buf = packet.buffer;
     if (buf !== this.viewOf) {
+      this.settle();
       this.viewOf = buf;
       this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     }
     const view = this.view!;
     const codes = this.codes;
+    const scales = this.scales;
+    const widths = this.widths;
+    const pieceCounts = this.pieceCounts;
     const r = b.rows;
     let pos = packet.offset;
     for (let i = 0; i < codes.length; i++) {
@@ -217,7 +247,10 @@ export class MySqlVectorRows {
       if (len >= NULL_FIELD) {
         if (len === NULL_FIELD) {
           this.setNull(b, i, r);
-          if (this.roles[i] & 2) this.keyBytes[this.keyPositions[i]] = null;
+          if (this.roles[i] & 2) {
+            this.keyBytes[this.keyPositions[i]] = null;
+            this.keyBuffers[this.keyPositions[i]] = undefined;
+          }
           continue;
         }
         if (len === 0xfc) {
@@ -234,12 +267,85 @@ export class MySqlVectorRows {
       const start = pos;
       const end = pos + len;
       pos = end;
-      if (this.roles[i]) this.track(i, buf, start, end);
       const code = codes[i];
-      if (code === TEXT) this.text(b, i, r, buf, view, start, end);
-      else if (code === INT || code === DECIMAL) this.number(b, i, r, buf, start, end);
-      else if (code === TIMESTAMP) this.timestamp(b, i, r, buf, start, end);
-      else this.date(b, i, r, buf, start, end);
+      // The value as a number for the cursor: NaN where it is not one exactly, null for a zero date.
+      let value: number | null = NaN;
+      // The common cases inline (V8 does not inline this much into one function): short ASCII text and integers.
+      if (code === TEXT) {
+        const pieces = b.pieces[i];
+        const at = r * 4;
+        let p = 0;
+        // Reads 12 bytes at a time, so only where they are inside the buffer.
+        if (end - start <= 12 * MAX_PIECES && end + 12 <= buf.length) {
+          let j = start;
+          let high = 0;
+          do {
+            const words = pieces[p] ?? b.piece(i, p);
+            const n = end - j < 12 ? end - j : 12;
+            let x = view.getInt32(j, true);
+            let y = view.getInt32(j + 4, true);
+            let z = view.getInt32(j + 8, true);
+            if (n < 12) {
+              if (n <= 4) {
+                x &= MASKS[n];
+                y = z = 0;
+              } else if (n <= 8) {
+                y &= MASKS[n - 4];
+                z = 0;
+              } else z &= MASKS[n - 8];
+            }
+            high |= x | y | z;
+            words[at] = n;
+            words[at + 1] = x;
+            words[at + 2] = y;
+            words[at + 3] = z;
+            j += n;
+            p++;
+          } while (j < end);
+          if (high & 0x80808080) p = 0;
+        }
+        if (p) {
+          for (let q = p; q < pieces.length; q++) {
+            const words = pieces[q];
+            words[at] = words[at + 1] = words[at + 2] = words[at + 3] = 0;
+          }
+          if (p > pieceCounts[i]) pieceCounts[i] = p;
+        } else this.wholeText(b, i, r, buf, start, end);
+      } else if (code <= DECIMAL) {
+        const scale = scales[i];
+        let j = start;
+        const negative = buf[j] === 45;
+        if (negative) j++;
+        let v = 0;
+        let point = -1;
+        for (; j < end; j++) {
+          const d = buf[j] - 48;
+          if (d >>> 0 <= 9) v = v * 10 + d;
+          else if (d === -2 && point < 0) point = j;
+          else break;
+        }
+        const digits = end - start - (negative ? 1 : 0) - (point >= 0 ? 1 : 0);
+        // Up to 15 digits into 8 bytes here, integers or DECIMAL with all its fraction digits (as MySQL sends them); the rest in number().
+        if (j === end && widths[i] === 8 && digits > 0 && digits <= 15 && (scale < 0 ? point < 0 : scale === 0 ? point < 0 : point >= 0 && end - point - 1 === scale)) {
+          if (negative) v = -v;
+          const high = Math.floor(v / TWO_32);
+          const words = b.views[i] as Int32Array;
+          words[2 * r] = v - high * TWO_32;
+          words[2 * r + 1] = high;
+          value = v;
+        } else value = this.number(b, i, r, buf, start, end);
+      } else if (code === TIMESTAMP) value = this.timestamp(b, i, r, buf, start, end);
+      else value = this.date(b, i, r, buf, start, end);
+      const role = this.roles[i];
+      if (role) {
+        if (role & 2) {
+          const k = this.keyPositions[i];
+          this.keyBuffers[k] = buf;
+          this.keyStarts[k] = start;
+          this.keyEnds[k] = end;
+        }
+        if (role & 1 && value !== null) this.trackCursor(value, buf, start, end);
+      }
     }
     b.rows++;
     this.rows++;
@@ -247,6 +353,7 @@ export class MySqlVectorRows {
 
   /** The key values of the last row read, as text (for the next chunk's `where (pk) > (...)`). */
   get lastKey(): (string | null)[] {
+    this.settle();
     return this.keyBytes.map((bytes, k) => (bytes ? bytes.toString('utf8', 0, this.keyLengths[k]) : null));
   }
 
@@ -254,6 +361,7 @@ export class MySqlVectorRows {
   take(): ColumnBatch {
     const layouts: ColumnLayout[] = this.kinds.map((k, i) => (k.code === TEXT ? { kind: 'text', pieces: this.pieceCounts[i] } : { kind: 'fixed', bytes: k.bytes }));
     for (const b of this.blocks) b.seal(this.pieceCounts);
+    this.settle();
     return {
       columns: layouts,
       blocks: this.blocks,
@@ -276,45 +384,11 @@ export class MySqlVectorRows {
     if (this.codes[i] === TEXT) clearPieces(b.pieces[i], r * 4, 0);
   }
 
-  /** A text value: inline pieces when ASCII and short enough, else held whole (checked to be UTF-8). */
-  private text(b: Block, i: number, r: number, buf: Buffer, view: DataView, start: number, end: number): void {
+  /** A text value held whole in the block's heap (long or not ASCII), checked to be UTF-8; its pieces empty. */
+  private wholeText(b: Block, i: number, r: number, buf: Buffer, start: number, end: number): void {
     const len = end - start;
     const pieces = b.pieces[i];
     const at = r * 4;
-    // Reads 12 bytes at a time, so only where they are inside the buffer.
-    if (len <= 12 * MAX_PIECES && end + 12 <= buf.length) {
-      let p = 0;
-      let j = start;
-      let high = 0;
-      do {
-        const words = pieces[p] ?? b.piece(i, p);
-        const n = end - j < 12 ? end - j : 12;
-        let x = view.getInt32(j, true);
-        let y = view.getInt32(j + 4, true);
-        let z = view.getInt32(j + 8, true);
-        if (n < 12) {
-          if (n <= 4) {
-            x &= MASKS[n];
-            y = z = 0;
-          } else if (n <= 8) {
-            y &= MASKS[n - 4];
-            z = 0;
-          } else z &= MASKS[n - 8];
-        }
-        high |= x | y | z;
-        words[at] = n;
-        words[at + 1] = x;
-        words[at + 2] = y;
-        words[at + 3] = z;
-        j += n;
-        p++;
-      } while (j < end);
-      if (!(high & 0x80808080)) {
-        clearPieces(pieces, at, p);
-        if (p > this.pieceCounts[i]) this.pieceCounts[i] = p;
-        return;
-      }
-    }
     if (!isUtf8(buf.subarray(start, end))) throw new Error(`column ${this.names[i]}: a value that is not UTF-8 text`);
     if (!pieces.length) b.piece(i, 0);
     clearPieces(pieces, at, 0);
@@ -328,9 +402,9 @@ export class MySqlVectorRows {
     b.heapLength += len;
   }
 
-  /** An integer or DECIMAL: digits, an optional sign and, for DECIMAL, a point; exact past 2^53 through BigInt. */
-  private number(b: Block, i: number, r: number, buf: Buffer, start: number, end: number): void {
-    const kind = this.kinds[i];
+  /** An integer or DECIMAL (digits, an optional sign and, for DECIMAL, a point); exact past 2^53 through BigInt, returning NaN then. */
+  private number(b: Block, i: number, r: number, buf: Buffer, start: number, end: number): number {
+    const scale = this.scales[i];
     let j = start;
     const negative = buf[j] === 45;
     if (negative) j++;
@@ -339,46 +413,47 @@ export class MySqlVectorRows {
     for (; j < end; j++) {
       const d = buf[j] - 48;
       if (d >>> 0 <= 9) v = v * 10 + d;
-      else if (d === -2 && point < 0 && kind.code === DECIMAL) point = j;
+      else if (d === -2 && point < 0 && scale >= 0) point = j;
       else throw this.invalid(i, buf, start, end, 'number');
     }
     let digits = end - start - (negative ? 1 : 0) - (point >= 0 ? 1 : 0);
-    if (digits === 0) throw this.invalid(i, buf, start, end, 'number');
-    if (kind.code === DECIMAL) {
+    if (digits <= 0) throw this.invalid(i, buf, start, end, 'number');
+    if (scale > 0) {
       let fraction = point >= 0 ? end - point - 1 : 0;
-      if (fraction > kind.scale) throw this.invalid(i, buf, start, end, `DECIMAL with scale ${kind.scale}`);
-      for (; fraction < kind.scale; fraction++) {
+      if (fraction > scale) throw this.invalid(i, buf, start, end, `DECIMAL with scale ${scale}`);
+      for (; fraction < scale; fraction++) {
         v *= 10;
         digits++;
       }
     }
     if (negative) v = -v;
-    if (kind.bytes === 8) {
-      if (digits > 15) {
-        // Exact: BigInt from the digits (the 64-bit array keeps the bits for unsigned values too).
-        const text = buf.toString('latin1', start, end);
-        const dot = text.indexOf('.');
-        const scaled = kind.code !== DECIMAL ? text : dot < 0 ? text + '0'.repeat(kind.scale) : text.slice(0, dot) + text.slice(dot + 1).padEnd(kind.scale, '0');
-        b.wide[i]![r] = BigInt(scaled);
-        return;
-      }
-      const high = Math.floor(v / TWO_32);
-      const words = b.views[i] as Int32Array;
-      words[2 * r] = v - high * TWO_32;
-      words[2 * r + 1] = high;
-    } else {
+    if (this.widths[i] !== 8) {
       b.views[i]![r] = v;
+      return v;
     }
+    if (digits > 15) {
+      // Exact: BigInt from the digits (the 64-bit array keeps the bits for unsigned values too).
+      const text = buf.toString('latin1', start, end);
+      const dot = text.indexOf('.');
+      const scaled = scale < 0 ? text : dot < 0 ? text + '0'.repeat(scale) : text.slice(0, dot) + text.slice(dot + 1).padEnd(scale, '0');
+      b.wide[i]![r] = BigInt(scaled);
+      return NaN;
+    }
+    const high = Math.floor(v / TWO_32);
+    const words = b.views[i] as Int32Array;
+    words[2 * r] = v - high * TWO_32;
+    words[2 * r + 1] = high;
+    return v;
   }
 
   /** `YYYY-MM-DD HH:MM:SS[.ffffff]` as microseconds since the epoch (the session runs in UTC); a zero date is null. */
-  private timestamp(b: Block, i: number, r: number, buf: Buffer, start: number, end: number): void {
+  private timestamp(b: Block, i: number, r: number, buf: Buffer, start: number, end: number): number | null {
     const s = start;
     if (end - s < 19 || buf[s + 4] !== 45 || buf[s + 7] !== 45 || buf[s + 10] !== 32 || buf[s + 13] !== 58 || buf[s + 16] !== 58 || (end - s > 19 && (buf[s + 19] !== 46 || end - s > 26))) {
       throw this.invalid(i, buf, start, end, 'DATETIME');
     }
     const seconds = this.dateSeconds(b, i, r, buf, start, end);
-    if (seconds === null) return;
+    if (seconds === null) return null;
     const h = digit2(buf, s + 11);
     const mi = digit2(buf, s + 14);
     const se = digit2(buf, s + 17);
@@ -394,20 +469,24 @@ export class MySqlVectorRows {
     const total = seconds + h * 3600 + mi * 60 + se;
     if (total >= EXACT_SECONDS || total <= -EXACT_SECONDS) {
       b.wide[i]![r] = BigInt(total) * 1_000_000n + BigInt(us);
-      return;
+      return NaN;
     }
     const v = total * 1e6 + us;
     const high = Math.floor(v / TWO_32);
     const words = b.views[i] as Int32Array;
     words[2 * r] = v - high * TWO_32;
     words[2 * r + 1] = high;
+    return v;
   }
 
   /** `YYYY-MM-DD` as days since the epoch; a zero date is null. */
-  private date(b: Block, i: number, r: number, buf: Buffer, start: number, end: number): void {
+  private date(b: Block, i: number, r: number, buf: Buffer, start: number, end: number): number | null {
     if (end - start !== 10 || buf[start + 4] !== 45 || buf[start + 7] !== 45) throw this.invalid(i, buf, start, end, 'DATE');
     const seconds = this.dateSeconds(b, i, r, buf, start, end);
-    if (seconds !== null) (b.views[i] as Int32Array)[r] = seconds / 86400;
+    if (seconds === null) return null;
+    const days = seconds / 86400;
+    (b.views[i] as Int32Array)[r] = days;
+    return days;
   }
 
   /** Seconds from the epoch to the date at `start`, or null (and the value set null) for a zero date. */
@@ -434,25 +513,63 @@ export class MySqlVectorRows {
     return new Error(`column ${this.names[i]}: MySQL sent '${buf.toString('utf8', start, Math.min(end, start + 100))}', which is not a valid ${what}`);
   }
 
-  private track(i: number, buf: Buffer, start: number, end: number): void {
-    const role = this.roles[i];
-    if (role & 2) {
-      const k = this.keyPositions[i];
+  /** Widens the cursor range by a value: as a number where it is one exactly, else by its bytes. */
+  private trackCursor(value: number, buf: Buffer, start: number, end: number): void {
+    if (!this.cursorByBytes) {
+      if (value === value) {
+        if (!this.hasCursor) {
+          this.hasCursor = true;
+          this.maxValue = this.minValue = value;
+          this.setMax(buf, start, end);
+          this.setMin(buf, start, end);
+        } else if (value > this.maxValue) {
+          this.maxValue = value;
+          this.setMax(buf, start, end);
+        } else if (value < this.minValue) {
+          this.minValue = value;
+          this.setMin(buf, start, end);
+        }
+        return;
+      }
+      // A value past 2^53: bytes from here on (the digits of one width compare as the values do).
+      this.settle();
+      this.cursorByBytes = true;
+    }
+    const max = this.cursorMax;
+    if (max.length < 0) {
+      max.set(buf, start, end);
+      this.cursorMin.set(buf, start, end);
+    } else if (max.compare(buf, start, end, this.numericCursor) < 0) max.set(buf, start, end);
+    else if (this.cursorMin.compare(buf, start, end, this.numericCursor) > 0) this.cursorMin.set(buf, start, end);
+  }
+
+  private setMax(buf: Buffer, start: number, end: number): void {
+    this.maxAt = buf;
+    this.maxStart = start;
+    this.maxEnd = end;
+  }
+
+  private setMin(buf: Buffer, start: number, end: number): void {
+    this.minAt = buf;
+    this.minStart = start;
+    this.minEnd = end;
+  }
+
+  /** Copies the key fields and cursor values still in a packet buffer. */
+  private settle(): void {
+    for (let k = 0; k < this.keyBuffers.length; k++) {
+      const at = this.keyBuffers[k];
+      if (!at) continue;
+      const length = this.keyEnds[k] - this.keyStarts[k];
       let bytes = this.keyBytes[k];
-      if (!bytes || bytes.length < end - start) bytes = this.keyBytes[k] = Buffer.allocUnsafe(Math.max(64, end - start));
-      for (let j = start; j < end; j++) bytes[j - start] = buf[j];
-      this.keyLengths[k] = end - start;
+      if (!bytes || bytes.length < length) bytes = this.keyBytes[k] = Buffer.allocUnsafe(Math.max(64, length));
+      at.copy(bytes, 0, this.keyStarts[k], this.keyEnds[k]);
+      this.keyLengths[k] = length;
+      this.keyBuffers[k] = undefined;
     }
-    if (role & 1) {
-      const code = this.codes[i];
-      if ((code === DATE || code === TIMESTAMP) && isZeroDate(buf, start, end - start)) return;
-      const max = this.cursorMax;
-      if (max.length < 0) {
-        max.set(buf, start, end);
-        this.cursorMin.set(buf, start, end);
-      } else if (max.compare(buf, start, end, this.numericCursor) < 0) max.set(buf, start, end);
-      else if (this.cursorMin.compare(buf, start, end, this.numericCursor) > 0) this.cursorMin.set(buf, start, end);
-    }
+    if (this.maxAt) this.cursorMax.set(this.maxAt, this.maxStart, this.maxEnd);
+    if (this.minAt) this.cursorMin.set(this.minAt, this.minStart, this.minEnd);
+    this.maxAt = this.minAt = undefined;
   }
 
   /** The value as the row path would carry it (mysql-types.ts fixValue), so that state reads the same. */
