@@ -1,7 +1,11 @@
 import { isUtf8 } from 'node:buffer';
-import { COLUMN_BLOCK_ROWS, type ColumnBatch, type ColumnBlock, type ColumnLayout } from '../../../core/lake/column-batch.js';
+import { COLUMN_BLOCK_ROWS, type ColumnBatch, type ColumnLayout } from '../../../core/lake/column-batch.js';
 import { CursorBytes, type RowPacket } from './mysql-text-rows.js';
 import type { MappedColumn } from './mysql-types.js';
+import { Block, clearPieces } from './mysql-vector-block.js';
+import { DATE, DECIMAL, TEXT, TIMESTAMP, type Kind } from './mysql-vector-kinds.js';
+
+export { vectorKinds } from './mysql-vector-kinds.js';
 
 /**
  * The vector path of the MySQL source: the text protocol's row packets parsed straight into
@@ -14,20 +18,6 @@ import type { MappedColumn } from './mysql-types.js';
  * path (vectorKinds gives undefined).
  */
 
-const INT = 0;
-const DECIMAL = 1;
-const DATE = 2;
-const TIMESTAMP = 3;
-const TEXT = 4;
-
-/** How one column is parsed. */
-interface Kind {
-  code: number;
-  /** Bytes of a fixed value. */
-  bytes: 1 | 2 | 4 | 8;
-  scale: number;
-}
-
 /** Strings of up to this many ASCII bytes are split into 12-byte inline pieces; longer ones are held whole. */
 const MAX_PIECES = 6;
 const NULL_FIELD = 0xfb;
@@ -35,120 +25,6 @@ const TWO_32 = 4294967296;
 /** Microseconds a double holds exactly: past this (about year 2255) timestamps are computed with BigInt. */
 const EXACT_SECONDS = 9_000_000_000;
 const MASKS = Int32Array.from([0, 0xff, 0xffff, 0xffffff, -1]);
-
-/** Each column's kind, or undefined when some column cannot take the vector path. */
-export function vectorKinds(columns: MappedColumn[]): Kind[] | undefined {
-  const kinds: Kind[] = [];
-  for (const c of columns) {
-    const kind = kindOf(c);
-    if (!kind) return undefined;
-    kinds.push(kind);
-  }
-  return kinds;
-}
-
-function kindOf(column: MappedColumn): Kind | undefined {
-  const fixed = (code: number, bytes: 1 | 2 | 4 | 8, scale = 0): Kind => ({ code, bytes, scale });
-  if (column.fix === 'bit-boolean' || column.fix === 'bit-integer' || column.fix === 'zone-local') return undefined;
-  const type = column.column.type.toUpperCase().replace(/\s+/g, '');
-  if (column.fix === 'zone-utc') return type === 'TIMESTAMPTZ' ? fixed(TIMESTAMP, 8) : undefined;
-  switch (type) {
-    case 'TINYINT':
-    case 'UTINYINT':
-      return fixed(INT, 1);
-    case 'SMALLINT':
-    case 'USMALLINT':
-      return fixed(INT, 2);
-    case 'INTEGER':
-    case 'UINTEGER':
-      return fixed(INT, 4);
-    case 'BIGINT':
-    case 'UBIGINT':
-      return fixed(INT, 8);
-    case 'DATE':
-      return fixed(DATE, 4);
-    case 'TIMESTAMP':
-      return fixed(TIMESTAMP, 8);
-    case 'BLOB':
-      return undefined;
-    case 'VARCHAR':
-    case 'JSON':
-    case 'DOUBLE':
-    case 'FLOAT':
-      return fixed(TEXT, 8);
-  }
-  const decimal = /^DECIMAL\((\d+),(\d+)\)$/.exec(type);
-  if (decimal) {
-    const p = Number(decimal[1]);
-    // Wider than 18 digits: a 16-byte value in DuckDB; as text, cast there.
-    return p > 18 ? fixed(TEXT, 8) : fixed(DECIMAL, p <= 4 ? 2 : p <= 9 ? 4 : 8, Number(decimal[2]));
-  }
-  return undefined;
-}
-
-/** One block of rows: the arrays of ColumnBlock and views of them for writing. */
-class Block implements ColumnBlock {
-  rows = 0;
-  readonly data: (ArrayBuffer | ArrayBuffer[])[];
-  readonly validity: (Int32Array | null)[];
-  readonly long: (number[] | null)[];
-  heap: Buffer = Buffer.allocUnsafe(4096);
-  heapLength = 0;
-  /** Fixed columns: 1, 2 or 4-byte views (8-byte values as two 32-bit words). */
-  readonly views: (Int8Array | Int16Array | Int32Array | null)[];
-  readonly wide: (BigInt64Array | null)[];
-  /** Text columns: each piece as 32-bit words. */
-  readonly pieces: Int32Array[][];
-  readonly nulls: Int32Array[];
-  readonly hasNull: Uint8Array;
-  readonly longRows: number[][];
-
-  constructor(kinds: Kind[]) {
-    this.data = kinds.map((k) => (k.code === TEXT ? [] : new ArrayBuffer(COLUMN_BLOCK_ROWS * k.bytes)));
-    this.views = kinds.map((k, i) => {
-      if (k.code === TEXT) return null;
-      const buffer = this.data[i] as ArrayBuffer;
-      return k.bytes === 1 ? new Int8Array(buffer) : k.bytes === 2 ? new Int16Array(buffer) : new Int32Array(buffer);
-    });
-    this.wide = kinds.map((k, i) => (k.bytes === 8 && k.code !== TEXT ? new BigInt64Array(this.data[i] as ArrayBuffer) : null));
-    this.pieces = kinds.map(() => []);
-    this.nulls = kinds.map(() => new Int32Array(COLUMN_BLOCK_ROWS / 32).fill(-1));
-    this.hasNull = new Uint8Array(kinds.length);
-    this.longRows = kinds.map(() => []);
-    this.validity = kinds.map(() => null);
-    this.long = kinds.map(() => null);
-  }
-
-  /** Piece `p` of text column `i`, added (all empty) when new. */
-  piece(i: number, p: number): Int32Array {
-    const list = this.pieces[i];
-    while (list.length <= p) {
-      const words = new Int32Array(COLUMN_BLOCK_ROWS * 4);
-      list.push(words);
-      (this.data[i] as ArrayBuffer[]).push(words.buffer as ArrayBuffer);
-    }
-    return list[p];
-  }
-
-  clear(): void {
-    this.rows = 0;
-    this.heapLength = 0;
-    for (let i = 0; i < this.nulls.length; i++) {
-      if (this.hasNull[i]) this.nulls[i].fill(-1);
-      this.hasNull[i] = 0;
-      this.longRows[i].length = 0;
-    }
-  }
-
-  /** Sets the ColumnBlock fields from what was written. */
-  seal(pieces: Int32Array): void {
-    for (let i = 0; i < this.nulls.length; i++) {
-      this.validity[i] = this.hasNull[i] ? this.nulls[i] : null;
-      this.long[i] = this.longRows[i].length ? this.longRows[i] : null;
-      for (let p = 0; p < pieces[i]; p++) this.piece(i, p);
-    }
-  }
-}
 
 /** Collects rows of one chunk as a ColumnBatch, with the cursor range and the last row's key. */
 export class MySqlVectorRows {
@@ -579,29 +455,11 @@ export class MySqlVectorRows {
   }
 }
 
-/** Empties pieces `from`.. of the view at word `at`. */
-function clearPieces(pieces: Int32Array[], at: number, from: number): void {
-  for (let q = from; q < pieces.length; q++) {
-    const words = pieces[q];
-    words[at] = 0;
-    words[at + 1] = 0;
-    words[at + 2] = 0;
-    words[at + 3] = 0;
-  }
-}
-
 /** Two decimal digits at `at`; 100 or more when they are not digits. */
 function digit2(buf: Buffer, at: number): number {
   const a = buf[at] - 48;
   const b = buf[at + 1] - 48;
   return a >>> 0 > 9 || b >>> 0 > 9 ? 1000 : a * 10 + b;
-}
-
-function isZeroDate(buf: Buffer, start: number, length: number): boolean {
-  if (length < 10) return false;
-  const zero = 48;
-  if (buf[start] === zero && buf[start + 1] === zero && buf[start + 2] === zero && buf[start + 3] === zero) return true;
-  return (buf[start + 5] === zero && buf[start + 6] === zero) || (buf[start + 8] === zero && buf[start + 9] === zero);
 }
 
 function daysInMonth(y: number, m: number): number {
