@@ -35,6 +35,26 @@ describe('FileWriter', () => {
     expect(readFileSync(path.join(dir, 'm', 'new.sql'), 'utf8')).toBe('select 3');
   });
 
+  it('with many batches, every file gets its text once both threads have written', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'strata-writer-'));
+    const writer = new FileWriter();
+    // Flushed at once: the main thread takes the newest batches while the worker starts on the oldest.
+    for (let i = 0; i < 12_000; i++) writer.write(path.join(dir, `f${i % 13}`, `m${i}.sql`), `select ${i}`);
+    await writer.flush();
+    for (let i = 0; i < 12_000; i++) expect(readFileSync(path.join(dir, `f${i % 13}`, `m${i}.sql`), 'utf8')).toBe(`select ${i}`);
+  });
+
+  it('a file written twice ends with the last text, whichever thread writes the batches', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'strata-writer-'));
+    const twice = path.join(dir, 'm', 'twice.sql');
+    const writer = new FileWriter();
+    writer.write(twice, 'select 1');
+    for (let i = 0; i < 5_000; i++) writer.write(path.join(dir, 'm', `m${i}.sql`), `select ${i}`);
+    writer.write(twice, 'select 2');
+    await writer.flush();
+    expect(readFileSync(twice, 'utf8')).toBe('select 2');
+  });
+
   it('reports a file that cannot be written', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'strata-writer-'));
     writeFileSync(path.join(dir, 'blocker'), 'a file where a folder should be');
