@@ -17,7 +17,8 @@ beforeAll(() => {
   if (!existsSync(path.join(repo, 'dist/core/project/model-source-worker.js'))) throw new Error('dist/ has no model-source-worker.js: run npm run build');
 });
 
-function bigProject(broken?: { index: number; text: string }, brokenYaml?: 'key' | 'syntax'): string {
+function bigProject(broken?: { index: number; text: string } | { index: number; text: string }[], brokenYaml?: 'key' | 'syntax'): string {
+  const brokenFiles = new Map((Array.isArray(broken) ? broken : broken ? [broken] : []).map((b) => [b.index, b.text]));
   const files: Record<string, string> = {
     'project.yml': projectYml('models:\n  shop:\n    f1: { +materialized: table }\n'),
     'macros/recent.sql': "updated_at > '2024-01-01'",
@@ -27,7 +28,7 @@ function bigProject(broken?: { index: number; text: string }, brokenYaml?: 'key'
     const name = `m_${String(i).padStart(4, '0')}`;
     const folder = `f${i % 3}`;
     const body = i === 0 ? 'select 1 as id, now() as updated_at' : `{{config tags="t${i % 4}"}}\nselect id, updated_at from {{ref "m_${String(i - 1).padStart(4, '0')}"}}\nwhere {{> recent}}`;
-    files[`models/${folder}/${name}.sql`] = broken?.index === i ? broken.text : body;
+    files[`models/${folder}/${name}.sql`] = brokenFiles.get(i) ?? body;
     yml.push(`  - name: ${name}`, '    columns:', '      - name: id', '        data_tests: [not_null]');
   }
   // Line 42 starts model 10's entry; 40 is inside model 9's column list.
@@ -74,6 +75,20 @@ describe('parsing model files and their YAML on worker threads', () => {
     expect(parallel.output).toContain('materialized');
     expect(parallel.output).not.toMatch(/\n\s+at /);
     expect(parallel.output.split('\n').filter((l) => l.includes('m_0550.sql'))).toEqual(serial.output.split('\n').filter((l) => l.includes('m_0550.sql')));
+  });
+
+  it('reports the first mistake in file order when the main thread read a later file with a mistake early', () => {
+    // While it waits for the worker, the main thread parses the last files: m_0599's mistake must wait for its turn.
+    const dir = bigProject([
+      { index: 300, text: 'select 1\n\n{{ref}}' },
+      { index: 599, text: '{{config materialised="table"}}' },
+    ]);
+    const serial = run(dir, 'parse', false);
+    const parallel = run(dir, 'parse', true);
+    expect(parallel.code).toBe(2);
+    expect(parallel.output).toContain('models/f0/m_0300.sql:3');
+    expect(parallel.output).not.toContain('m_0599');
+    expect(parallel.output).toBe(serial.output);
   });
 
   it('reports a mistake in a property file with its line, as the serial parse does', () => {

@@ -1,18 +1,22 @@
-// A worker thread of ModelSourceReader: reads and parses its model files in order and posts the
-// results back in batches. It stops at the first mistake; the main thread reports that one.
+// A worker thread of ModelSourceReader: reads and parses the model files the main thread has not
+// claimed, in order, and posts the results back in batches. It stops at the first mistake; the main thread reports that one.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { isUserError } from '../errors/user-error.js';
 import { analyseModelSource } from './parse-model.js';
-import type { SourceKind, SourceResult } from './model-source-reader.js';
+import type { SourceBatch, SourceKind, SourceResult } from './model-source-reader.js';
 import { loadYaml } from './yaml-file.js';
 
-const { root, files, kind } = workerData as { root: string; files: string[]; kind: SourceKind };
+const { root, files, kind, claims } = workerData as { root: string; files: string[]; kind: SourceKind; claims: Int32Array };
 // Model files are small and many; a property file is large and wanted as soon as it is parsed.
-const BATCH = kind === 'yaml' ? 1 : 200;
-let batch: SourceResult[] = [];
-for (const file of files) {
+// Small batches: the main thread waits for the one holding the file it needs next.
+const BATCH = kind === 'yaml' ? 1 : 50;
+let batch: SourceBatch = [];
+for (let index = 0; index < files.length; index++) {
+  // The main thread took it (it needed the file before this thread got to it).
+  if (Atomics.compareExchange(claims, index, 0, 1) !== 0) continue;
+  const file = files[index];
   let result: SourceResult;
   try {
     const source = readFileSync(path.join(root, file), 'utf8');
@@ -28,7 +32,7 @@ for (const file of files) {
       ? { ok: false, userError: { message: error.message, file: error.file, line: error.line, hint: error.hint } }
       : { ok: false, internal: error instanceof Error ? error.message : String(error), code: (error as NodeJS.ErrnoException).code };
   }
-  batch.push(result);
+  batch.push({ index, result });
   if (!result.ok) break;
   if (batch.length === BATCH) {
     parentPort!.postMessage(batch);
