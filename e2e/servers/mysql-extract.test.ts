@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { queryProject } from '../duckdb-query.js';
+import { queryDuckDB, queryProject } from '../duckdb-query.js';
 import { projectYml, strata, tempProjects, writeFiles } from '../harness.js';
 import S3rver from 's3rver';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -131,6 +131,55 @@ describe('strata extract from MySQL', () => {
     expect(viaText.map((r) => r.status)).toEqual(['placed', 'placed', 'placed', 'tab\there "q"', ' padded ', '', 'line\nbreak']);
     expect(viaText.find((r) => r.order_id === '7')).toMatchObject({ doc: '{"s": "a\\tb"}', payload: '0A0D09' });
     expect(viaText.find((r) => r.order_id === '8')).toMatchObject({ doc: '"line\\nbreak"', payload: '22' });
+  });
+
+  it('the vector path (row packets parsed into DuckDB vectors) lands the same Parquet files, value for value, as the text path', async () => {
+    db.sql(
+      `set names utf8mb4;
+       create table payments (
+         id bigint primary key, n int unsigned, small smallint, amount decimal(12,2), wide decimal(30,6), huge decimal(18,4), ratio double,
+         note varchar(300) character set utf8mb4, doc json, paid_at timestamp(6) null default null, local datetime(3), born date, dur time, y year
+       );
+       insert into payments values
+         (1, 4294967295, -32768, -9999999999.99, 123456789012345678901234.123456, 99999999999999.9999, 0.1, 'plain', '{"a": [1, 2]}', '2026-11-01 10:00:01.000001', '2026-11-01 10:00:00.123', '2026-11-01', '-838:59:59', 2026),
+         (2, 0, 0, 0.00, 0, 0.0001, -2.2250738585072014e-308, 'tab\there "q"\nline', '"x"', null, '0000-00-00 00:00:00', '0000-00-00', '00:00:00', 0),
+         (3, null, null, null, null, null, null, '', null, '1970-01-01 00:00:01', '9999-12-31 23:59:59.999', '1000-01-01', null, null),
+         (4, 7, 7, 0.07, -0.000001, -90071992547.4099, 1e300, 'é ü 日本 😀 ${'z'.repeat(250)}', '[]', '2038-01-19 03:14:07.999999', '1969-12-31 23:59:59.999', '2024-02-29', '12:30:00', 1901),
+         (5, 5, 5, 5.00, 5, 5, 5, 'a26942c0-ed7a-11f1-bda3-02fc00000001', '{}', '2026-11-01 10:00:00', '2026-11-01 11:00:00', null, null, 2155);`,
+      'shop',
+    );
+    const yml = (mysql: string) => `sources:
+  - name: shop_mysql
+    loader: {type: mysql, host: 127.0.0.1, port: ${db.port}, user: strata, password: '{{env "SHOP_MYSQL_PASSWORD"}}', database: shop, chunk_size: 2${mysql}}
+    tables:
+      - name: payments
+        loader: {primary_key: id, cursor_field: paid_at}
+`;
+    const vectors = project({ 'project.yml': projectYml(), 'models/sources.yml': yml('') });
+    const text = project({ 'project.yml': projectYml(), 'models/sources.yml': yml(', vector_path: false') });
+    const landed = [];
+    for (const dir of [vectors, text]) {
+      const result = await strata(dir, 'extract');
+      expect(result.code, result.output).toBe(0);
+      expect(result.output).toMatch(/OK extracted shop_mysql\.payments: 5 rows/);
+      const parts = filesUnder(path.join(dir, 'lake/raw/shop_mysql/payments')).filter((f) => f.endsWith('.parquet')).sort();
+      const manifest = filesUnder(path.join(dir, 'lake/raw/shop_mysql/payments')).find((f) => f.endsWith('.json'))!;
+      const { cursor, state, schema } = JSON.parse(readFileSync(manifest, 'utf8'));
+      const list = parts.map((f) => `'${f}'`).join(', ');
+      landed.push({
+        parts: parts.length,
+        cursor,
+        state,
+        schema,
+        parquetSchema: await queryDuckDB(`select name, type, converted_type, scale, precision, logical_type::varchar logical from parquet_schema('${parts[0]}')`),
+        rows: await queryDuckDB(`select columns(* exclude (_strata_load_id, _strata_loaded_at))::varchar from read_parquet([${list}], hive_partitioning = false) order by id::bigint`, { setup: ["set TimeZone = 'UTC'"] }),
+      });
+    }
+    expect(landed[0].parts).toBe(3);
+    expect(landed[0]).toEqual(landed[1]);
+    expect(landed[0].rows[3]).toMatchObject({ id: '4', note: `é ü 日本 😀 ${'z'.repeat(250)}`, huge: '-90071992547.4099', local: '1969-12-31 23:59:59.999', paid_at: '2038-01-19 03:14:07.999999+00' });
+    expect(landed[0].rows[1]).toMatchObject({ id: '2', local: null, born: null, paid_at: null, y: '0', note: 'tab\there "q"\nline' });
+    expect(landed[0].cursor).toEqual({ field: 'paid_at', min: '1970-01-01 00:00:01.000000+00', max: '2038-01-19 03:14:07.999999+00' });
   });
 
   it('datetime_time_zone: DATETIME values are wall time in that zone and land as instants, on both paths, incrementally too', async () => {
