@@ -35,16 +35,15 @@ describe('FileWriter', () => {
     expect(readFileSync(path.join(dir, 'm', 'new.sql'), 'utf8')).toBe('select 3');
   });
 
-  it('with many batches, every file gets its text once both threads have written', async () => {
+  it('with many batches, every file gets its text', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'strata-writer-'));
     const writer = new FileWriter();
-    // Flushed at once: the main thread takes the newest batches while the worker starts on the oldest.
     for (let i = 0; i < 12_000; i++) writer.write(path.join(dir, `f${i % 13}`, `m${i}.sql`), `select ${i}`);
     await writer.flush();
     for (let i = 0; i < 12_000; i++) expect(readFileSync(path.join(dir, `f${i % 13}`, `m${i}.sql`), 'utf8')).toBe(`select ${i}`);
   });
 
-  it('a file written twice ends with the last text, whichever thread writes the batches', async () => {
+  it('a file queued twice ends with the last text', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'strata-writer-'));
     const twice = path.join(dir, 'm', 'twice.sql');
     const writer = new FileWriter();
