@@ -36,18 +36,22 @@ export class DuckDBColumnScan {
       DuckDBTableFunction.create({
         name: this.name,
         bindFunction: (info) => {
-          const batch = this.current();
-          for (const s of batch.staging) info.addResultColumn(s.name, s.type);
-          info.setCardinality(batch.data.rows, true);
+          try {
+            const batch = this.current();
+            for (const s of batch.staging) info.addResultColumn(s.name, s.type);
+            info.setCardinality(batch.data.rows, true);
+          } catch (error) {
+            info.setError(error instanceof Error ? error.message : String(error));
+          }
         },
         initFunction: (info) => {
           info.setInitData({ next: 0 });
           info.setMaxThreads(1);
         },
         mainFunction: (info, output) => {
-          const state = info.getInitData() as { next: number };
-          const batch = this.current();
           try {
+            const state = info.getInitData() as { next: number };
+            const batch = this.current();
             if (state.next >= batch.data.blocks.length) {
               output.rowCount = 0;
               return;

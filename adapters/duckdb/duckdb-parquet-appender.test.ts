@@ -62,3 +62,47 @@ describe('DuckDBParquetAppender.encodeText', () => {
     await expect(encoder.encodeText(Buffer.from('12.345.6\n'), [{ name: 'amount', type: 'DECIMAL(12,2)' }], [], 20)).rejects.toThrow(/12\.345\.6/);
   });
 });
+
+describe('DuckDBParquetAppender.encodeColumns', () => {
+  /** 16-byte inline string views (length, then the bytes) of `values`, as a ColumnBatch text piece. */
+  const views = (values: string[]): ArrayBuffer => {
+    const out = Buffer.alloc(values.length * 16);
+    values.forEach((v, r) => {
+      out.writeUInt32LE(Buffer.byteLength(v), r * 16);
+      out.write(v, r * 16 + 4);
+    });
+    return out.buffer.slice(out.byteOffset, out.byteOffset + out.length) as ArrayBuffer;
+  };
+  const ids = new BigInt64Array([1n, -2n, 9007199254740993n]);
+
+  it('lands fixed values, text pieces joined, values held whole and nulls as laid out', async () => {
+    const heap = Buffer.from('whole value, longer than the pieces');
+    const validity = new Int32Array(64).fill(-1);
+    validity[0] &= ~(1 << 2);
+    const block = {
+      rows: 3,
+      data: [ids.buffer as ArrayBuffer, [views(['hello', 'a', '']), views([' world', '', ''])], new Int32Array([0, -1, 19000]).buffer as ArrayBuffer],
+      validity: [null, validity, null],
+      long: [null, [1, 0, heap.length], null],
+      heap,
+    };
+    const bytes = await encoder.encodeColumns(
+      { columns: [{ kind: 'fixed', bytes: 8 }, { kind: 'text', pieces: 2 }, { kind: 'fixed', bytes: 4 }], blocks: [block], rows: 3 },
+      [{ name: 'id', type: 'BIGINT' }, { name: 'note', type: 'VARCHAR' }, { name: 'day', type: 'DATE' }],
+      [{ column: { name: 'load_id', type: 'VARCHAR' }, value: 'L1' }],
+    );
+    const rows = await readBack(bytes, `select id::varchar id, note, "day"::varchar "day", load_id from read_parquet($file)`);
+    expect(rows).toEqual([
+      { id: '1', note: 'hello world', day: '1970-01-01', load_id: 'L1' },
+      { id: '-2', note: 'whole value, longer than the pieces', day: '1969-12-31', load_id: 'L1' },
+      { id: '9007199254740993', note: null, day: '2022-01-08', load_id: 'L1' },
+    ]);
+  });
+
+  it('refuses a layout that does not fit the column type, and a block shorter than its rows', async () => {
+    const block = { rows: 3, data: [ids.buffer as ArrayBuffer], validity: [null], long: [null], heap: new Uint8Array(0) };
+    await expect(encoder.encodeColumns({ columns: [{ kind: 'fixed', bytes: 4 }], blocks: [block], rows: 3 }, [{ name: 'id', type: 'BIGINT' }], [])).rejects.toThrow(/no 4-byte layout for BIGINT/);
+    const short = { ...block, data: [new ArrayBuffer(16)] };
+    await expect(encoder.encodeColumns({ columns: [{ kind: 'fixed', bytes: 8 }], blocks: [short], rows: 3 }, [{ name: 'id', type: 'BIGINT' }], [])).rejects.toThrow(/holds 16 bytes for 3 rows/);
+  });
+});
