@@ -1,4 +1,5 @@
 import type { TextBatch } from '../../../core/lake/lake-writer.js';
+import { columnRoles, CursorBytes, widenRange } from './mysql-row-tracking.js';
 import type { MappedColumn } from './mysql-types.js';
 
 /**
@@ -94,19 +95,7 @@ export class MySqlTextRows {
 
   constructor(columns: MappedColumn[], options: { cursor?: string; primaryKey: string[]; datetimeZone?: string; buffer?: Buffer; fastPath?: boolean }) {
     this.modes = columns.map(modeOf);
-    this.roles = new Uint8Array(columns.length);
-    this.keyPositions = new Array(columns.length).fill(-1);
-    columns.forEach((c, i) => {
-      if (c.column.name === options.cursor) this.roles[i] |= 1;
-      const k = options.primaryKey.indexOf(c.column.name);
-      if (k >= 0) {
-        this.roles[i] |= 2;
-        this.keyPositions[i] = k;
-      }
-    });
-    this.cursorIndex = columns.findIndex((c) => c.column.name === options.cursor);
-    const cursor = columns[this.cursorIndex];
-    this.numericCursor = Boolean(cursor && /INT/.test(cursor.column.type));
+    ({ roles: this.roles, keyPositions: this.keyPositions, cursorIndex: this.cursorIndex, numericCursor: this.numericCursor } = columnRoles(columns, options));
     this.zoneSuffix = Buffer.from(` ${options.datetimeZone ?? 'UTC'}`);
     this.fast = options.fastPath !== false && this.modes.every((m) => m === 'number' || m === 'text' || m === 'date' || m === 'zone-utc' || m === 'zone-local');
     this.codes = Uint8Array.from(this.modes, (m) => (m === 'number' ? NUMBER : m === 'text' ? TEXT : m === 'zone-local' ? ZONE : DATE));
@@ -331,12 +320,7 @@ export class MySqlTextRows {
   private trackCursor(i: number, buf: Buffer, start: number, end: number): void {
     const mode = this.modes[i];
     if ((mode === 'date' || mode === 'zone-utc' || mode === 'zone-local') && isZeroDate(buf, start, end - start)) return;
-    const max = this.cursorMax;
-    if (max.length < 0) {
-      max.set(buf, start, end);
-      this.cursorMin.set(buf, start, end);
-    } else if (max.compare(buf, start, end, this.numericCursor) < 0) max.set(buf, start, end);
-    else if (this.cursorMin.compare(buf, start, end, this.numericCursor) > 0) this.cursorMin.set(buf, start, end);
+    widenRange(this.cursorMin, this.cursorMax, buf, start, end, this.numericCursor);
   }
 
   private ensure(extra: number): void {
@@ -395,42 +379,5 @@ export class MySqlTextRows {
       out[this.length++] = b;
     }
     out[this.length++] = QUOTE;
-  }
-}
-
-/** A kept cursor value's bytes, compared and replaced in place (no allocation per row). */
-export class CursorBytes {
-  private bytes = Buffer.allocUnsafe(64);
-  /** -1: none yet. */
-  length = -1;
-
-  set(buf: Buffer, start: number, end: number): void {
-    if (end - start > this.bytes.length) this.bytes = Buffer.allocUnsafe(2 * (end - start));
-    for (let j = start; j < end; j++) this.bytes[j - start] = buf[j];
-    this.length = end - start;
-  }
-
-  text(): string {
-    return this.bytes.toString('latin1', 0, this.length);
-  }
-
-  /** This value against `buf[start, end)`: as numbers for integer cursors, else as text (dates of one width). */
-  compare(buf: Buffer, start: number, end: number, numeric: boolean): number {
-    const n = this.length;
-    const m = end - start;
-    if (numeric) {
-      if (this.bytes[0] === 45 || buf[start] === 45) {
-        const a = BigInt(this.text());
-        const b = BigInt(buf.toString('latin1', start, end));
-        return a < b ? -1 : a > b ? 1 : 0;
-      }
-      if (n !== m) return n - m;
-    }
-    const len = n < m ? n : m;
-    for (let j = 0; j < len; j++) {
-      const d = this.bytes[j] - buf[start + j];
-      if (d) return d;
-    }
-    return n - m;
   }
 }

@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { COLUMN_BLOCK_ROWS, type ColumnBatch, type ColumnLayout } from '../../../core/lake/column-batch.js';
-import { CursorBytes, type RowPacket } from './mysql-text-rows.js';
+import { columnRoles, CursorBytes, widenRange } from './mysql-row-tracking.js';
+import type { RowPacket } from './mysql-text-rows.js';
 import type { MappedColumn } from './mysql-types.js';
 import { Block, clearPieces } from './mysql-vector-block.js';
 import { DATE, DECIMAL, TEXT, TIMESTAMP, type Kind } from './mysql-vector-kinds.js';
@@ -82,19 +83,8 @@ export class MySqlVectorRows {
     this.names = columns.map((c) => c.column.name);
     this.pieceCounts = Int32Array.from(kinds, (k) => (k.code === TEXT ? 1 : 0));
     this.pool = (options.reuse?.blocks ?? []).filter((b): b is Block => b instanceof Block && b.data.length === kinds.length);
-    this.roles = new Uint8Array(columns.length);
-    this.keyPositions = new Array(columns.length).fill(-1);
-    columns.forEach((c, i) => {
-      if (c.column.name === options.cursor) this.roles[i] |= 1;
-      const k = options.primaryKey.indexOf(c.column.name);
-      if (k >= 0) {
-        this.roles[i] |= 2;
-        this.keyPositions[i] = k;
-      }
-    });
-    this.cursorIndex = columns.findIndex((c) => c.column.name === options.cursor);
+    ({ roles: this.roles, keyPositions: this.keyPositions, cursorIndex: this.cursorIndex, numericCursor: this.numericCursor } = columnRoles(columns, options));
     const cursor = columns[this.cursorIndex];
-    this.numericCursor = Boolean(cursor && /INT/.test(cursor.column.type));
     this.zoneCursor = cursor?.fix === 'zone-utc';
     this.cursorByBytes = !cursor || kinds[this.cursorIndex].code === TEXT;
     this.scales = Int8Array.from(kinds, (k) => (k.code === DECIMAL ? k.scale : -1));
@@ -411,12 +401,7 @@ export class MySqlVectorRows {
       this.settle();
       this.cursorByBytes = true;
     }
-    const max = this.cursorMax;
-    if (max.length < 0) {
-      max.set(buf, start, end);
-      this.cursorMin.set(buf, start, end);
-    } else if (max.compare(buf, start, end, this.numericCursor) < 0) max.set(buf, start, end);
-    else if (this.cursorMin.compare(buf, start, end, this.numericCursor) > 0) this.cursorMin.set(buf, start, end);
+    widenRange(this.cursorMin, this.cursorMax, buf, start, end, this.numericCursor);
   }
 
   private setMax(buf: Buffer, start: number, end: number): void {
