@@ -194,10 +194,7 @@ export class MySqlVectorRows {
         // Up to 15 digits into 8 bytes here, integers or DECIMAL with all its fraction digits (as MySQL sends them); the rest in number().
         if (j === end && widths[i] === 8 && digits > 0 && digits <= 15 && (scale < 0 ? point < 0 : scale === 0 ? point < 0 : point >= 0 && end - point - 1 === scale)) {
           if (negative) v = -v;
-          const high = Math.floor(v / TWO_32);
-          const words = b.views[i] as Int32Array;
-          words[2 * r] = v - high * TWO_32;
-          words[2 * r + 1] = high;
+          setInt64(b.views[i] as Int32Array, r, v);
           value = v;
         } else value = this.number(b, i, r, buf, start, end);
       } else if (code === TIMESTAMP) value = this.timestamp(b, i, r, buf, start, end);
@@ -305,10 +302,7 @@ export class MySqlVectorRows {
       b.wide[i]![r] = BigInt(scaled);
       return NaN;
     }
-    const high = Math.floor(v / TWO_32);
-    const words = b.views[i] as Int32Array;
-    words[2 * r] = v - high * TWO_32;
-    words[2 * r + 1] = high;
+    setInt64(b.views[i] as Int32Array, r, v);
     return v;
   }
 
@@ -338,10 +332,7 @@ export class MySqlVectorRows {
       return NaN;
     }
     const v = total * 1e6 + us;
-    const high = Math.floor(v / TWO_32);
-    const words = b.views[i] as Int32Array;
-    words[2 * r] = v - high * TWO_32;
-    words[2 * r + 1] = high;
+    setInt64(b.views[i] as Int32Array, r, v);
     return v;
   }
 
@@ -438,6 +429,13 @@ export class MySqlVectorRows {
     if (this.numericCursor) return BigInt(text);
     return this.zoneCursor ? `${text}+00` : text;
   }
+}
+
+/** A whole number below 2^53 in magnitude into 64-bit slot `r` of `words`, as two 32-bit halves (little-endian). */
+function setInt64(words: Int32Array, r: number, v: number): void {
+  const high = Math.floor(v / TWO_32);
+  words[2 * r] = v - high * TWO_32;
+  words[2 * r + 1] = high;
 }
 
 /** Two decimal digits at `at`; 100 or more when they are not digits. */
