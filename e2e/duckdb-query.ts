@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 
@@ -20,4 +22,16 @@ export async function queryDuckDB(sql: string, options: { database?: string; set
 /** Runs a query against a project's DuckDB file after the CLI has closed it; rows as JSON objects. */
 export async function queryProject(dir: string, sql: string, file = 'target/shop.duckdb'): Promise<Record<string, unknown>[]> {
   return queryDuckDB(sql, { database: path.join(dir, file) });
+}
+
+/** Writes encoded bytes (a Parquet part) to a temporary file, calls `use` with its path, then removes it. */
+export async function withTempFile<T>(bytes: Uint8Array, use: (file: string) => Promise<T>, extension = 'parquet'): Promise<T> {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'strata-bytes-'));
+  try {
+    const file = path.join(folder, `part.${extension}`);
+    writeFileSync(file, bytes);
+    return await use(file);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 }

@@ -1,24 +1,17 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { queryDuckDB } from '../../e2e/duckdb-query.js';
+import { queryDuckDB, withTempFile } from '../../e2e/duckdb-query.js';
 import { DuckDBParquetAppender } from './duckdb-parquet-appender.js';
 
 // Not UTC, so that an offset-less TIMESTAMPTZ read as the machine's zone would show (DuckDB takes its default zone from TZ).
 process.env.TZ = 'America/New_York';
 
-const folder = mkdtempSync(path.join(os.tmpdir(), 'parquet-appender-'));
 const encoder = new DuckDBParquetAppender();
 afterAll(async () => {
   await encoder.close();
-  rmSync(folder, { recursive: true, force: true });
 });
 
-async function readBack(bytes: Uint8Array, sql: string): Promise<Record<string, unknown>[]> {
-  const file = path.join(folder, `${Math.random().toString(16).slice(2)}.parquet`);
-  writeFileSync(file, bytes);
-  return queryDuckDB(sql.replace('$file', `'${file}'`));
+function readBack(bytes: Uint8Array, sql: string): Promise<Record<string, unknown>[]> {
+  return withTempFile(bytes, (file) => queryDuckDB(sql.replace('$file', `'${file}'`)));
 }
 
 describe('DuckDBParquetAppender.encodeText', () => {

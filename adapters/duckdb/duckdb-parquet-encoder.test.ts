@@ -1,21 +1,14 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { queryDuckDB } from '../../e2e/duckdb-query.js';
+import { queryDuckDB, withTempFile } from '../../e2e/duckdb-query.js';
 import { DuckDBParquetEncoder } from './duckdb-parquet-encoder.js';
 
-const folder = mkdtempSync(path.join(os.tmpdir(), 'parquet-encoder-'));
 const encoder = new DuckDBParquetEncoder();
 afterAll(async () => {
   await encoder.close();
-  rmSync(folder, { recursive: true, force: true });
 });
 
-async function readBack(bytes: Uint8Array, sql: string): Promise<Record<string, unknown>[]> {
-  const file = path.join(folder, `${Math.random().toString(16).slice(2)}.parquet`);
-  writeFileSync(file, bytes);
-  return queryDuckDB(sql.replace('$file', `'${file}'`));
+function readBack(bytes: Uint8Array, sql: string): Promise<Record<string, unknown>[]> {
+  return withTempFile(bytes, (file) => queryDuckDB(sql.replace('$file', `'${file}'`)));
 }
 
 describe('DuckDBParquetEncoder', () => {

@@ -1,34 +1,14 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DuckDBParquetAppender } from '../../duckdb/duckdb-parquet-appender.js';
-import { queryDuckDB } from '../../../e2e/duckdb-query.js';
+import { queryDuckDB, withTempFile } from '../../../e2e/duckdb-query.js';
 import type { ColumnBatch } from '../../../core/lake/column-batch.js';
-import { MySqlTextRows, type RowPacket } from './mysql-text-rows.js';
+import { MySqlTextRows } from './mysql-text-rows.js';
+import { packet } from './mysql-test-packets.js';
 import { MySqlVectorRows, vectorKinds } from './mysql-vector-rows.js';
 import { mapMySqlColumn, type MySqlColumnInfo } from './mysql-types.js';
 
 // Not UTC, so that a timestamp computed in the machine's zone would show.
 process.env.TZ = 'America/New_York';
-
-/** A text-protocol row packet: each field length-coded, 0xfb for null; `tail` spare bytes after it. */
-function packet(fields: (string | Buffer | null)[], tail = 0): RowPacket {
-  const parts: Buffer[] = [];
-  for (const field of fields) {
-    if (field === null) {
-      parts.push(Buffer.from([0xfb]));
-      continue;
-    }
-    const bytes = typeof field === 'string' ? Buffer.from(field) : field;
-    if (bytes.length < 251) parts.push(Buffer.from([bytes.length]));
-    else if (bytes.length < 65536) parts.push(Buffer.from([0xfc, bytes.length & 0xff, bytes.length >> 8]));
-    else parts.push(Buffer.from([0xfd, bytes.length & 0xff, (bytes.length >> 8) & 0xff, bytes.length >> 16]));
-    parts.push(bytes);
-  }
-  const buffer = Buffer.concat([Buffer.from([0, 0, 0, 0]), ...parts, Buffer.alloc(tail, 0x41)]);
-  return { buffer, offset: 4, end: buffer.length - tail };
-}
 
 const info = (name: string, dataType: string, columnType = dataType, precision: number | null = null, scale: number | null = null): MySqlColumnInfo => ({
   name,
@@ -39,11 +19,9 @@ const info = (name: string, dataType: string, columnType = dataType, precision: 
   isJson: dataType === 'json',
 });
 
-const folder = mkdtempSync(path.join(os.tmpdir(), 'mysql-vector-rows-'));
 const encoder = new DuckDBParquetAppender();
 afterAll(async () => {
   await encoder.close();
-  rmSync(folder, { recursive: true, force: true });
 });
 
 const constants = [
@@ -51,14 +29,13 @@ const constants = [
   { column: { name: '_strata_loaded_at', type: 'TIMESTAMPTZ' }, value: '2026-12-01T11:32:08.719Z' },
 ];
 
-let files = 0;
-async function readParquet(bytes: Uint8Array, columns: string[]): Promise<{ schema: Record<string, unknown>[]; rows: Record<string, unknown>[] }> {
-  const file = path.join(folder, `${files++}.parquet`);
-  writeFileSync(file, bytes);
-  const schema = await queryDuckDB(`select name, type, converted_type, scale, precision, logical_type::varchar logical from parquet_schema('${file}')`);
-  // Every value as text (exact), in file order; instants in UTC.
-  const rows = await queryDuckDB(`select ${columns.map((c) => `"${c}"::varchar "${c}"`).join(', ')}, _strata_load_id, _strata_loaded_at::varchar loaded from read_parquet('${file}')`, { setup: ["set TimeZone = 'UTC'"] });
-  return { schema, rows };
+function readParquet(bytes: Uint8Array, columns: string[]): Promise<{ schema: Record<string, unknown>[]; rows: Record<string, unknown>[] }> {
+  return withTempFile(bytes, async (file) => {
+    const schema = await queryDuckDB(`select name, type, converted_type, scale, precision, logical_type::varchar logical from parquet_schema('${file}')`);
+    // Every value as text (exact), in file order; instants in UTC.
+    const rows = await queryDuckDB(`select ${columns.map((c) => `"${c}"::varchar "${c}"`).join(', ')}, _strata_load_id, _strata_loaded_at::varchar loaded from read_parquet('${file}')`, { setup: ["set TimeZone = 'UTC'"] });
+    return { schema, rows };
+  });
 }
 
 /** A small deterministic generator (no Math.random: a failure must be reproducible). */
