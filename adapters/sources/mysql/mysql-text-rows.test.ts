@@ -1,23 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MySqlTextRows, type RowPacket } from './mysql-text-rows.js';
+import { MySqlTextRows } from './mysql-text-rows.js';
+import { packet } from './mysql-test-packets.js';
 import { mapMySqlColumn, type MySqlColumnInfo } from './mysql-types.js';
-
-/** A text-protocol row packet: each field length-coded, 0xfb for null. */
-function packet(fields: (string | Buffer | null)[]): RowPacket {
-  const parts: Buffer[] = [];
-  for (const field of fields) {
-    if (field === null) {
-      parts.push(Buffer.from([0xfb]));
-      continue;
-    }
-    const bytes = typeof field === 'string' ? Buffer.from(field) : field;
-    if (bytes.length < 251) parts.push(Buffer.from([bytes.length]));
-    else parts.push(Buffer.from([0xfc, bytes.length & 0xff, bytes.length >> 8]));
-    parts.push(bytes);
-  }
-  const buffer = Buffer.concat([Buffer.from([0, 0, 0, 0]), ...parts]);
-  return { buffer, offset: 4, end: buffer.length };
-}
 
 const info = (name: string, dataType: string, columnType = dataType): MySqlColumnInfo => ({ name, dataType, columnType, precision: null, scale: null, isJson: false });
 
