@@ -50,12 +50,13 @@ export async function loadIntoWarehouse(warehouse: LoadTarget, results: ExtractT
         // Copying warehouses take every committed load newer than the newest they hold, so a load
         // whose copy failed on an earlier run is copied now: each load goes in exactly once.
         existingColumns = (await adapter.getColumns(relation)).map((c) => c.name);
+        let committed: LoadManifest[] | undefined;
         if (existingColumns.includes(LOAD_ID_COLUMN)) {
           const newest = (await adapter.execute(`select max(${sql.quote(LOAD_ID_COLUMN)}) from ${sql.relation(relation)}`)).rows[0]?.[0];
-          const committed = await writer.committedLoads(names.source, names.table);
+          committed = await writer.committedLoads(names.source, names.table);
           loads = committed.filter((l) => typeof newest !== 'string' || l.load_id > newest);
         }
-        if (loads.some((l) => l.source_file !== undefined)) ({ loads, supersededLoads } = newestFileVersions(loads, await writer.committedLoads(names.source, names.table)));
+        if (loads.some((l) => l.source_file !== undefined)) ({ loads, supersededLoads } = newestFileVersions(loads, committed ?? (await writer.committedLoads(names.source, names.table))));
       }
     } catch (error) {
       result.status = 'error';
