@@ -1,23 +1,29 @@
 import { Command, CommanderError } from 'commander';
 import { STRATA_VERSION } from '../core/artifacts/artifact-metadata.js';
 import { isUserError } from '../core/errors/user-error.js';
-import { runBuild } from './commands/build.js';
-import { runClean } from './commands/clean.js';
-import { runClone } from './commands/clone.js';
-import { runCompile } from './commands/compile.js';
-import { runDebug } from './commands/debug.js';
-import { runGenerate } from './commands/generate.js';
-import { runExtractCommand } from './commands/extract.js';
-import { runDocsGenerate } from './commands/docs.js';
-import { runDocsServe, type DocsServeOptions } from './commands/docs-serve.js';
-import { runLs } from './commands/ls.js';
-import { runParse } from './commands/parse.js';
-import { planRetry, runRetry } from './commands/retry.js';
-import { runShow } from './commands/show.js';
-import { runSourceFreshness } from './commands/source-freshness.js';
+import type { DocsServeOptions } from './commands/docs-serve.js';
 import { addCommonOptions, addSelectOptions, addStateOptions, type CommonOptions } from './options.js';
 import { Logger } from './output/logger.js';
-import { openSession, type Session } from './session.js';
+import type { Session } from './session.js';
+
+// Each command's module (and what it needs: the project loader, adapters, drivers) is imported
+// when the command runs, so `--version`, `--help` and every command load only their own code.
+const commands = {
+  build: () => import('./commands/build.js'),
+  clean: () => import('./commands/clean.js'),
+  clone: () => import('./commands/clone.js'),
+  compile: () => import('./commands/compile.js'),
+  debug: () => import('./commands/debug.js'),
+  docs: () => import('./commands/docs.js'),
+  docsServe: () => import('./commands/docs-serve.js'),
+  extract: () => import('./commands/extract.js'),
+  generate: () => import('./commands/generate.js'),
+  ls: () => import('./commands/ls.js'),
+  parse: () => import('./commands/parse.js'),
+  retry: () => import('./commands/retry.js'),
+  show: () => import('./commands/show.js'),
+  sourceFreshness: () => import('./commands/source-freshness.js'),
+};
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[], stdout: NodeJS.WriteStream = process.stdout): Promise<number> {
@@ -34,6 +40,7 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
     // ls prints only its result on stdout, so its output can be piped; its warnings go to stderr.
     logger = new Logger(options.logFormat ?? 'text', stdout, Boolean(options.debug), banner ? stdout : process.stderr);
     if (banner) logger.info(`Running with strata=${STRATA_VERSION}`, 'main_start');
+    const { openSession } = await import('./session.js');
     const session = await openSession(options, logger, connectEarly);
     try {
       exitCode = await action(session, options);
@@ -47,31 +54,32 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
     return select ? addStateOptions(addSelectOptions(cmd), !['ls', 'clone'].includes(name)) : cmd;
   };
 
-  command('parse', 'parse the project and write target/manifest.json', false).action(withSession((s) => runParse(s)));
-  command('compile', 'render models to SQL in target/compiled/').action(withSession((s, o) => runCompile(s, o), true, 'unless-empty'));
+  command('parse', 'parse the project and write target/manifest.json', false).action(withSession(async (s) => (await commands.parse()).runParse(s)));
+  command('compile', 'render models to SQL in target/compiled/').action(withSession(async (s, o) => (await commands.compile()).runCompile(s, o), true, 'unless-empty'));
   command('run', 'build the selected models')
     .option('--full-refresh', 'rebuild incremental models from scratch')
     .option('-x, --fail-fast', 'stop at the first failure')
-    .action(withSession((s, o) => runBuild(s, o, ['model'], 'run'), true, true));
+    .action(withSession(async (s, o) => (await commands.build()).runBuild(s, o, ['model'], 'run'), true, true));
   command('seed', 'load the CSV files in seeds/ into tables')
     .option('--full-refresh', 'drop and recreate seed tables')
     .option('-x, --fail-fast', 'stop at the first failure')
-    .action(withSession((s, o) => runBuild(s, o, ['seed'], 'seed'), true, true));
+    .action(withSession(async (s, o) => (await commands.build()).runBuild(s, o, ['seed'], 'seed'), true, true));
   command('test', 'run data tests on the selected nodes')
     .option('-x, --fail-fast', 'stop at the first failure')
-    .action(withSession((s, o) => runBuild(s, o, ['test', 'unit_test'], 'test'), true, true));
+    .action(withSession(async (s, o) => (await commands.build()).runBuild(s, o, ['test', 'unit_test'], 'test'), true, true));
   command('snapshot', 'record changes of the selected snapshots (type-2 history tables)')
     .option('-x, --fail-fast', 'stop at the first failure')
-    .action(withSession((s, o) => runBuild(s, o, ['snapshot'], 'snapshot'), true, true));
+    .action(withSession(async (s, o) => (await commands.build()).runBuild(s, o, ['snapshot'], 'snapshot'), true, true));
   command('build', 'load seeds, snapshot, build models and test them, in DAG order')
     .option('--full-refresh', 'rebuild incremental models and seeds from scratch (snapshots are never rebuilt)')
     .option('-x, --fail-fast', 'stop at the first failure')
-    .action(withSession((s, o) => runBuild(s, o, ['seed', 'snapshot', 'model', 'test', 'unit_test'], 'build'), true, true));
+    .action(withSession(async (s, o) => (await commands.build()).runBuild(s, o, ['seed', 'snapshot', 'model', 'test', 'unit_test'], 'build'), true, true));
   command('clone', 'create the selected relations in this target as clones (or views) of the --state relations')
     .option('--full-refresh', 'recreate relations this target already has')
-    .action(withSession((s, o) => runClone(s, o), true, true));
+    .action(withSession(async (s, o) => (await commands.clone()).runClone(s, o), true, true));
   addCommonOptions(program.command('retry').description('rerun the nodes of the last run that errored, failed or were skipped, with its flags')).action(
     async (options: CommonOptions) => {
+      const { planRetry, runRetry } = await commands.retry();
       const plan = planRetry(options);
       await withSession((s) => runRetry(s, plan), true, true)(plan.options as CommonOptions & Record<string, unknown>);
     },
@@ -79,23 +87,23 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
   command('extract', 'land the selected sources (their loader: blocks) in the lake and load them into the warehouse')
     .option('--full-refresh', 'extract every row again; the new load replaces the ones before it')
     .option('-x, --fail-fast', 'stop at the first failure')
-    .action(withSession((s, o) => runExtractCommand(s, o), true, true));
+    .action(withSession(async (s, o) => (await commands.extract()).runExtractCommand(s, o), true, true));
   command('ls', 'list the selected resources')
     .alias('list')
     .option('--output <format>', 'name, path, json or selector', 'selector')
     .option('--resource-type <type...>', 'only these resource types')
-    .action(withSession((s, o) => runLs(s, o), false));
+    .action(withSession(async (s, o) => (await commands.ls()).runLs(s, o), false));
   command('show', 'preview the rows of a model or an inline query')
     .option('--inline <sql>', 'SQL to run instead of a model (may use ref and source)')
     .option('--limit <n>', 'how many rows', '5')
     .option('--output <format>', 'text or json', 'text')
-    .action(withSession((s, o) => runShow(s, o), true, true));
-  command('debug', 'check the project and the connection', false).action(withSession((s) => runDebug(s)));
+    .action(withSession(async (s, o) => (await commands.show()).runShow(s, o), true, true));
+  command('debug', 'check the project and the connection', false).action(withSession(async (s) => (await commands.debug()).runDebug(s)));
   const docs = program.command('docs').description('the documentation site: lineage graph, column lineage, a page per node');
   addCommonOptions(docs.command('generate').description('write the static docs site to target/docs/ and the warehouse catalog to target/catalog.json'))
     .option('--no-compile', 'do not compile the project first (pages show no compiled SQL or column lineage)')
     .option('--empty-catalog', 'do not read columns and types from the warehouse')
-    .action(withSession((s, o) => runDocsGenerate(s, o), true, true));
+    .action(withSession(async (s, o) => (await commands.docs()).runDocsGenerate(s, o), true, true));
   docs
     .command('serve')
     .description('serve target/docs/ on http://127.0.0.1:PORT until stopped (Ctrl-C)')
@@ -104,12 +112,12 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
     .option('--no-browser', "accepted as in dbt; strata never opens a browser itself")
     .option('--project-dir <dir>', 'the project folder')
     .action(async (options: DocsServeOptions) => {
-      exitCode = await runDocsServe(options, logger);
+      exitCode = await (await commands.docsServe()).runDocsServe(options, logger);
     });
   const source = program.command('source').description('commands about sources');
   addSelectOptions(addCommonOptions(source.command('freshness').description('check how recently the selected sources were loaded; writes target/sources.json')))
     .option('-o, --output <path>', 'where to write the results (default: target/sources.json)')
-    .action(withSession((s, o) => runSourceFreshness(s, o), true, true));
+    .action(withSession(async (s, o) => (await commands.sourceFreshness()).runSourceFreshness(s, o), true, true));
   program
     .command('generate')
     .description("land the synthetic shop's raw data (four sources) and its ground truth in the project's lake")
@@ -121,14 +129,14 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
     .option('--write-rates-seed', 'only (re)write the exchange-rate seed, seeds/exchange_rates.csv')
     .option('-d, --debug', 'show stack traces')
     .action(async (options: Record<string, string | boolean | undefined>) => {
-      exitCode = await runGenerate(options, logger);
+      exitCode = await (await commands.generate()).runGenerate(options, logger);
     });
   program
     .command('clean')
     .description('delete the folders in clean-targets (target/ by default)')
     .option('--project-dir <dir>', 'the project folder')
     .action(async (options: { projectDir?: string }) => {
-      exitCode = await runClean(options.projectDir, logger);
+      exitCode = await (await commands.clean()).runClean(options.projectDir, logger);
     });
 
   try {
