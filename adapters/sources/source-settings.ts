@@ -26,7 +26,8 @@ export class SettingsReader {
 
   /** The reader for a table's block of a source. */
   static forTable(source: SourceLoaderConfig, table: SourceTableConfig): SettingsReader {
-    return new SettingsReader({ source: source.name, table: table.name, file: source.file, line: table.line, locate: source.locate }, table.settings ?? {});
+    // table.line is read only when a message needs it (finding it parses the YAML again).
+    return new SettingsReader({ source: source.name, table: table.name, file: source.file, get line() { return table.line; }, locate: source.locate }, table.settings ?? {});
   }
 
   /** The reader for a source's own block. */

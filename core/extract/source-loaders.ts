@@ -82,7 +82,16 @@ export function readSourceLoaders(options: ReadSourceLoadersOptions): SourceLoad
         const block = isLoaderBlock(table.loader) ? table.loader : {};
         const tableSettings = render(block, [...tablePath, 'loader']);
         const load = readTableLoadSettings(file.yaml, source.loader as Record<string, unknown>, block, [...sourcePath, 'loader'], [...tablePath, 'loader']);
-        config.tables.push({ name: node.name, settings: tableSettings, line: lineOf(file.yaml.text, tablePath), load });
+        // The line is found (with the slower YAML parser) only when a message needs it.
+        let line: number | undefined | null = null;
+        config.tables.push({
+          name: node.name,
+          settings: tableSettings,
+          get line() {
+            return line === null ? (line = lineOf(file.yaml.text, tablePath)) : line;
+          },
+          load,
+        });
         nodes.set(`${name}.${node.name}`, node);
       });
       out.push(config);
