@@ -4,12 +4,13 @@ import type { LakeColumn } from '../../core/lake/lake-layout.js';
 import type { PartEncoder } from '../../core/lake/part-encoders.js';
 import type { ColumnBatch } from '../../core/lake/column-batch.js';
 import { DuckDBColumnScan } from './duckdb-column-scan.js';
+import { PARQUET_OPTIONS } from './duckdb-parquet-encoder.js';
 
 /**
  * Writes lake parts as Parquet through an in-memory DuckDB's appender: each value goes straight
  * into a staging table of VARCHAR (BLOB for binary) columns, no intermediate text file, then one
  * `copy (select cast(...)) to ... (format parquet)` casts each column to its declared type, so
- * DECIMAL stays exact and timestamps keep their zone. ZSTD-compressed. Sources that read the wire
+ * DECIMAL stays exact and timestamps keep their zone. ZSTD-compressed at level 1 (PARQUET_OPTIONS). Sources that read the wire
  * themselves hand over whole parts as delimited text (`encodeText`) or by column (`encodeColumns`).
  */
 export class DuckDBParquetAppender implements PartEncoder {
@@ -42,7 +43,7 @@ export class DuckDBParquetAppender implements PartEncoder {
         appender.closeSync();
       }
       const select = schema.map((c, i) => `${castFrom(`c${i}`, c.type)} as ${quote(c.name)}`).join(', ');
-      await connection.run(`copy (select ${select} from ${table}) to ${literal(output)} (format parquet, compression zstd)`);
+      await connection.run(`copy (select ${select} from ${table}) to ${literal(output)} (${PARQUET_OPTIONS})`);
       return await readFile(output);
     } finally {
       await connection.run(`drop table if exists ${table}`).catch(() => undefined);
@@ -65,7 +66,7 @@ export class DuckDBParquetAppender implements PartEncoder {
       const read =
         `read_csv(${literal(input)}, delim = '\t', quote = '"', escape = '"', header = false, auto_detect = false, columns = {${columns}}, ` +
         `allow_quoted_nulls = false, max_line_size = ${Math.max(2_097_152, longestLine + 1024)})`;
-      await connection.run(`copy (select ${select} from ${read}) to ${literal(output)} (format parquet, compression zstd)`);
+      await connection.run(`copy (select ${select} from ${read}) to ${literal(output)} (${PARQUET_OPTIONS})`);
       return await readFile(output);
     } finally {
       await Promise.allSettled([rm(input, { force: true }), rm(output, { force: true })]);
@@ -80,7 +81,7 @@ export class DuckDBParquetAppender implements PartEncoder {
     try {
       const { select, from } = this.scan.open(batch, columns);
       const all = [...select, ...constants.map(({ column, value }) => `${castFrom(literal(value), column.type)} as ${quote(column.name)}`)].join(', ');
-      await connection.run(`copy (select ${all} from ${from}) to ${literal(output)} (format parquet, compression zstd)`);
+      await connection.run(`copy (select ${all} from ${from}) to ${literal(output)} (${PARQUET_OPTIONS})`);
       return await readFile(output);
     } finally {
       this.scan.done();

@@ -4,9 +4,16 @@ import type { LakeColumn } from '../../core/lake/lake-layout.js';
 import { encodeJsonLine, type PartEncoder } from '../../core/lake/part-encoders.js';
 
 /**
+ * How every lake part is written: ZSTD at level 1. Against DuckDB's default level 3 it took about
+ * a quarter less CPU per 100,000-row orders part (bench/extract-part.mjs) for files about 10 to 35%
+ * larger; the files read the same, and as fast.
+ */
+export const PARQUET_OPTIONS = 'format parquet, compression zstd, compression_level 1';
+
+/**
  * Writes lake parts as Parquet through an in-memory DuckDB: rows go in as NDJSON text with every
  * column read as VARCHAR, then each is cast to its declared type, so DECIMAL stays exact and
- * timestamps keep their zone. ZSTD-compressed.
+ * timestamps keep their zone. ZSTD-compressed (PARQUET_OPTIONS).
  */
 export class DuckDBParquetEncoder implements PartEncoder {
   readonly format = 'parquet' as const;
@@ -25,7 +32,7 @@ export class DuckDBParquetEncoder implements PartEncoder {
       const select = schema.map((c, i) => `${castFrom(`c${i}`, c.type)} as ${quote(c.name)}`).join(', ');
       await connection.run(
         `copy (select ${select} from read_json(${literal(input)}, format = 'newline_delimited', columns = {${columns}}, maximum_object_size = ${maximumObjectSize})) ` +
-          `to ${literal(output)} (format parquet, compression zstd)`,
+          `to ${literal(output)} (${PARQUET_OPTIONS})`,
       );
       return await readFile(output);
     } finally {
