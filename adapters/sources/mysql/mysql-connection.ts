@@ -5,7 +5,8 @@ import type { ExtractLoad, ExtractRequest, SourceConnection, SourceLoaderConfig 
 import type { CursorRange } from '../../../core/lake/lake-layout.js';
 import { readMySqlTableSettings, type MySqlSourceSettings, type MySqlTableSettings } from './mysql-settings.js';
 import { cursorParameter, fixValue, mapMySqlColumn, type MappedColumn, type MySqlColumnInfo } from './mysql-types.js';
-import { MySqlTextRows, type RowPacket } from './mysql-text-rows.js';
+import { MySqlTextRows } from './mysql-text-rows.js';
+import { queryRowPackets } from './mysql-row-packets.js';
 import { MySqlVectorRows, vectorKinds } from './mysql-vector-rows.js';
 import type { TextBatch } from '../../../core/lake/lake-writer.js';
 import { isColumnBatch, type ColumnBatch } from '../../../core/lake/column-batch.js';
@@ -159,20 +160,50 @@ export class MySqlConnection implements SourceConnection {
         chunkParams.push(...last);
       }
       const where = chunkConditions.length ? ` where ${chunkConditions.join(' and ')}` : '';
-      return queryRows(core, `${select}${where} order by ${keyList} limit ${settings.chunkSize}`, chunkParams, collector());
+      return queryRowPackets(core, `${select}${where} order by ${keyList} limit ${settings.chunkSize}`, chunkParams, collector());
     };
-    let pending: Promise<MySqlTextRows | MySqlVectorRows> | undefined = chunk(undefined);
+    // The next chunk's query starts as soon as the one before it has arrived, while the lake writer
+    // still encodes an earlier one: up to AHEAD arrived chunks wait for the writer, so the server, the
+    // parse and DuckDB's Parquet writer keep working at once, and memory stays bounded.
+    type Rows = MySqlTextRows | MySqlVectorRows;
+    const arrived: Rows[] = [];
+    let inFlight: Promise<void> | undefined;
+    let more = true;
+    let failure: { error: unknown } | undefined;
+    let wake: (() => void) | undefined;
+    const launch = (last: (string | null)[] | undefined) => {
+      inFlight = chunk(last).then(
+        (rows) => {
+          inFlight = undefined;
+          arrived.push(rows);
+          more = rows.rows === settings.chunkSize;
+          if (more && arrived.length <= AHEAD && !signal.aborted) launch(rows.lastKey);
+          wake?.();
+        },
+        (error: unknown) => {
+          inFlight = undefined;
+          failure = { error };
+          wake?.();
+        },
+      );
+    };
+    launch(undefined);
     try {
-      while (pending) {
-        const done: MySqlTextRows | MySqlVectorRows = await pending;
+      for (;;) {
+        while (!arrived.length && !failure && inFlight) await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+        if (failure) throw failure.error;
         if (signal.aborted) throw signal.reason ?? new Error('interrupted');
-        pending = done.rows === settings.chunkSize ? chunk(done.lastKey) : undefined;
-        const batch = done.take();
+        const rows = arrived.shift();
+        if (!rows) return;
+        const newest = arrived.at(-1) ?? rows;
+        if (!inFlight && more) launch(newest.lastKey);
+        const batch = rows.take();
         yield batch;
         spare.push(batch);
       }
     } finally {
-      await pending?.catch(() => undefined);
+      await inFlight;
       connection.release();
     }
   }
@@ -224,28 +255,8 @@ export class MySqlConnection implements SourceConnection {
   }
 }
 
-/** Runs a query whose row packets go to `rows` (text or vectors), never parsed into JS values. */
-function queryRows<T extends { row(packet: RowPacket): void }>(core: mysql.Connection, sql: string, params: unknown[], rows: T): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const query = core.query(sql, params);
-    let failed: unknown;
-    // mysql2 sets its row parser once the column definitions have arrived; this one takes its place.
-    // A row the collector refuses (a value it cannot parse) fails the chunk, not the connection.
-    const parser = {
-      next: (packet: RowPacket) => {
-        if (failed) return;
-        try {
-          rows.row(packet);
-        } catch (error) {
-          failed = error;
-        }
-      },
-    };
-    Object.defineProperty(query, '_rowParser', { configurable: true, get: () => parser, set: () => undefined });
-    query.on('error', reject);
-    query.on('end', () => (failed ? reject(failed) : resolve(rows)));
-  });
-}
+/** Arrived chunks that may wait for the lake writer while the next one is read (each is one batch of memory). */
+const AHEAD = 1;
 
 async function* noRows(): AsyncIterable<Record<string, unknown>> {}
 
