@@ -11,6 +11,8 @@ export interface CommonOptions {
   threads?: string;
   debug?: boolean;
   logFormat?: 'text' | 'json';
+  /** False with --no-partial-parse: parse every file again, without target/partial_parse.jsonl. */
+  partialParse?: boolean;
 }
 
 export interface SelectOptions {
@@ -27,6 +29,7 @@ export function addCommonOptions(command: Command): Command {
     .option('-t, --target <name>', 'target in profiles.yml to use')
     .option('--vars <yaml>', 'variables as YAML or JSON, overriding project vars')
     .option('--threads <n>', 'how many nodes run at once')
+    .option('--no-partial-parse', 'parse every file again instead of reusing target/partial_parse.jsonl')
     .option('-d, --debug', 'show stack traces and debug output')
     .addOption(new Option('--log-format <format>', 'text for people, json for machines').choices(['text', 'json']).default('text'));
 }

@@ -76,6 +76,7 @@ export async function openSession(options: CommonOptions, logger: Logger, connec
       project: projectFile,
       naming: { adapterType: adapter.type, sql: adapter.sql, defaultDatabase: adapter.defaultDatabase, defaultSchema: adapter.defaultSchema, lakeRoot: resolveLakeRoot(root, projectFile.lakePath, target.config) },
       cliVars: parseVars(options.vars),
+      partialParse: options.partialParse !== false,
     });
     attachUnitTests(project);
     const selectorsPath = path.join(root, 'selectors.yml');

@@ -38,8 +38,8 @@ function bigProject(broken?: { index: number; text: string } | { index: number; 
   return project(files);
 }
 
-function run(dir: string, command: string, worker: boolean) {
-  rmSync(path.join(dir, 'target'), { recursive: true, force: true });
+function run(dir: string, command: string, worker: boolean, keepTarget = false) {
+  if (!keepTarget) rmSync(path.join(dir, 'target'), { recursive: true, force: true });
   const result = spawnSync(process.execPath, [bin, command, '--project-dir', dir], { encoding: 'utf8', env: { ...process.env, CI: 'true', STRATA_PARSE_WORKER: worker ? '1' : '0' } });
   const manifestPath = path.join(dir, 'target', 'manifest.json');
   // What differs between any two runs: timestamps and the invocation id.
@@ -64,6 +64,23 @@ describe('parsing model files and their YAML on worker threads', () => {
     const compiled = readFileSync(path.join(dir, 'target/compiled/shop/models/f2/m_0599.sql'), 'utf8');
     expect(compiled).toBe(compiledSerial);
     expect(compiled).toContain(`from "shop"."main"."m_0598"`);
+  });
+
+  it('keeps a parse cache made on the threads that a later parse reuses, with the same manifest', () => {
+    const dir = bigProject();
+    const serial = run(dir, 'parse', false);
+    const serialCache = readFileSync(path.join(dir, 'target/partial_parse.jsonl'), 'utf8');
+    const parallel = run(dir, 'parse', true);
+    expect(parallel.code, parallel.output).toBe(0);
+    const sorted = (text: string) => text.split('\n').sort();
+    // A header, one entry per model file and one for the YAML file, whichever thread parsed them.
+    expect(sorted(readFileSync(path.join(dir, 'target/partial_parse.jsonl'), 'utf8'))).toEqual(sorted(serialCache));
+    expect(serialCache.split('\n').filter(Boolean)).toHaveLength(1 + 600 + 1);
+    const warm = run(dir, 'compile', true, true);
+    expect(warm.code, warm.output).toBe(0);
+    const warmParse = run(dir, 'parse', true, true);
+    expect(warmParse.manifest).toBe(serial.manifest);
+    expect(readFileSync(path.join(dir, 'target/compiled/shop/models/f2/m_0599.sql'), 'utf8')).toContain(`from "shop"."main"."m_0598"`);
   });
 
   it('reports a mistake in a model file once, with its file and line, as the serial parse does', () => {

@@ -15,6 +15,7 @@ import { FolderConfigs } from './folder-config.js';
 import { loadMacros, type MacroSet } from './macro-files.js';
 import { copyConfig, defaultConfig, mergeConfig } from './node-config.js';
 import { ModelSourceReader, parseOnWorkers } from './model-source-reader.js';
+import { ParseCache } from './parse-cache.js';
 import { TemplateMap } from './template-map.js';
 import { newNode, parseModelFile } from './parse-model.js';
 import { applySnapshotTarget, parseSnapshotFile, resolveSnapshotConfig } from './snapshot-files.js';
@@ -69,6 +70,8 @@ export interface LoadOptions {
   project: ProjectFile;
   naming: TargetNaming;
   cliVars?: Record<string, unknown>;
+  /** Keep the pure per-file work in target/partial_parse.jsonl and reuse it (see ParseCache). */
+  partialParse?: boolean;
 }
 
 /** Parses every file of a project into nodes and a DAG. Pure apart from reading files. */
@@ -78,11 +81,15 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
   const modelFiles = project.modelPaths.map((dir) => ({ dir, files: findFiles(root, dir, ['.sql', '.yml', '.yaml']) }));
   // In a large project on a machine with a core to spare, model files and their YAML are parsed on two worker threads while this one builds nodes.
   const sqlFiles = modelFiles.flatMap(({ files }) => files.filter((f) => f.endsWith('.sql')));
-  const onWorkers = parseOnWorkers(sqlFiles.length);
-  const reader = new ModelSourceReader(root, sqlFiles, 'model', onWorkers);
-  const yamlReader = new ModelSourceReader(root, modelFiles.flatMap(({ files }) => files.filter((f) => !f.endsWith('.sql'))), 'yaml', onWorkers);
+  const cache = options.partialParse ? ParseCache.open(path.resolve(root, project.targetPath)) : undefined;
+  // With most files in the cache, what is left to do per file (read, hash, look up) is less than a thread's start-up.
+  const onWorkers = parseOnWorkers(sqlFiles.length) && (!cache || cache.size < sqlFiles.length / 2);
+  const reader = new ModelSourceReader(root, sqlFiles, 'model', onWorkers, cache);
+  const yamlReader = new ModelSourceReader(root, modelFiles.flatMap(({ files }) => files.filter((f) => !f.endsWith('.sql'))), 'yaml', onWorkers, cache);
   try {
-    return await loadParsedProject(options, { reader, yamlReader }, modelFiles);
+    const loaded = await loadParsedProject(options, { reader, yamlReader }, modelFiles);
+    cache?.save();
+    return loaded;
   } finally {
     reader.close();
     yamlReader.close();

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { UserError } from '../errors/user-error.js';
-import { analyseModelSource, type AnalysedSource, type ModelSourceFacts } from './parse-model.js';
+import { cacheText, modelCacheText, type ParseCache } from './parse-cache.js';
+import { analyseModelSource, sha256, type AnalysedSource, type ModelSourceFacts } from './parse-model.js';
 import { loadYaml } from './yaml-file.js';
 
 /**
@@ -30,15 +31,15 @@ export function parseOnWorkers(modelFiles: number): boolean {
 /** What a reader's files are: model templates, or YAML property files. */
 export type SourceKind = 'model' | 'yaml';
 
-/** One file as the worker thread reports it. */
+/** One file as the worker thread reports it; `cached` is the text for the parse cache, when one is kept. */
 export type SourceResult =
-  | ({ ok: true; source: string } & Omit<ModelSourceFacts, 'template'>)
-  | { ok: true; source: string; data: unknown }
+  | ({ ok: true; source: string; cached?: string } & Omit<ModelSourceFacts, 'template'>)
+  | { ok: true; source: string; data: unknown; hash?: string; cached?: string }
   | { ok: false; userError: { message: string; file?: string; line?: number; hint?: string } }
   | { ok: false; internal: string; code?: string };
 
-/** A file read and parsed on the main thread: a model with its tree, or YAML. */
-type ReadHere<K extends SourceKind> = K extends 'model' ? { source: string; analysed: ModelSourceFacts } : K extends 'yaml' ? { text: string; data: unknown } : never;
+/** A file read on the main thread: a model with its tree (none when its analysis came from the parse cache), or YAML. */
+type ReadHere<K extends SourceKind> = K extends 'model' ? { source: string; analysed: AnalysedSource } : K extends 'yaml' ? { text: string; data: unknown } : never;
 
 /** What the worker posts: each result with the index of its file (files read here are left out). */
 export type SourceBatch = { index: number; result: SourceResult }[];
@@ -73,6 +74,8 @@ export class ModelSourceReader {
     private readonly kind: SourceKind = 'model',
     /** Whether to read on a worker thread (see parseOnWorkers). */
     onWorker = parseOnWorkers(files.length),
+    /** Results kept from earlier parses; what is parsed now is added to it. */
+    private readonly cache?: ParseCache,
   ) {
     this.tail = files.length;
     const workerFile = fileURLToPath(new URL('./model-source-worker.js', import.meta.url));
@@ -80,7 +83,7 @@ export class ModelSourceReader {
     const parallel = files.length > 0 && onWorker && existsSync(workerFile);
     if (!parallel) return;
     this.claims = new Int32Array(new SharedArrayBuffer(files.length * Int32Array.BYTES_PER_ELEMENT));
-    this.worker = new Worker(workerFile, { workerData: { root, files, kind, claims: this.claims } });
+    this.worker = new Worker(workerFile, { workerData: { root, files, kind, claims: this.claims, cache: cache !== undefined } });
     this.worker.on('message', (batch: SourceBatch) => {
       for (const { index, result } of batch) this.ready[index] = result;
       this.wake();
@@ -106,6 +109,7 @@ export class ModelSourceReader {
     if ('here' in result) return result.here as ReadHere<'model'>;
     if (!('facts' in result)) throw new Error(`${file} was not read as a model`);
     const { source, facts, checksum, helpers, partials } = result;
+    this.cache?.addModel(checksum, result.cached);
     return { source, analysed: { facts, checksum, helpers, partials } };
   }
 
@@ -114,6 +118,7 @@ export class ModelSourceReader {
     const result = await this.take(file, 'yaml');
     if ('here' in result) return result.here as ReadHere<'yaml'>;
     if (!('data' in result)) throw new Error(`${file} was not read as YAML`);
+    if (result.hash) this.cache?.addYaml(result.hash, result.cached);
     return { text: result.source, data: result.data };
   }
 
@@ -156,8 +161,24 @@ export class ModelSourceReader {
   private readHere(index: number): ReadHere<SourceKind> {
     const file = this.files[index];
     const text = readFileSync(path.join(this.root, file), 'utf8');
-    if (this.kind === 'yaml') return { text, data: loadYaml(text, file) };
-    return { source: text, analysed: analyseModelSource(text, file, 'model') };
+    const cache = this.cache;
+    if (this.kind === 'yaml') {
+      if (!cache) return { text, data: loadYaml(text, file) };
+      const hash = sha256(text);
+      const hit = cache.yaml(hash);
+      if (hit) return { text, data: hit.data };
+      const data = loadYaml(text, file);
+      cache.addYaml(hash, cacheText([data]));
+      return { text, data };
+    }
+    if (!cache) return { source: text, analysed: analyseModelSource(text, file, 'model') };
+    const checksum = sha256(text);
+    const hit = cache.model(checksum);
+    // From the cache there is no tree: compile parses the template when it needs it.
+    if (hit) return { source: text, analysed: { facts: hit.facts as AnalysedSource['facts'], checksum, helpers: hit.helpers, partials: hit.partials } };
+    const analysed = analyseModelSource(text, file, 'model');
+    cache.addModel(checksum, modelCacheText(analysed));
+    return { source: text, analysed };
   }
 
   /**

@@ -4,11 +4,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { isUserError } from '../errors/user-error.js';
-import { analyseModelSource } from './parse-model.js';
+import { cacheText, modelCacheText } from './parse-cache.js';
+import { analyseModelSource, sha256 } from './parse-model.js';
 import type { SourceBatch, SourceKind, SourceResult } from './model-source-reader.js';
 import { loadYaml } from './yaml-file.js';
 
-const { root, files, kind, claims } = workerData as { root: string; files: string[]; kind: SourceKind; claims: Int32Array };
+// cache: whether the main thread keeps a parse cache (this thread then makes the text of each entry).
+const { root, files, kind, claims, cache } = workerData as { root: string; files: string[]; kind: SourceKind; claims: Int32Array; cache: boolean };
 // Model files are small and many; a property file is large and wanted as soon as it is parsed.
 // Small batches: the main thread waits for the one holding the file it needs next.
 const BATCH = kind === 'yaml' ? 1 : 50;
@@ -21,11 +23,13 @@ for (let index = 0; index < files.length; index++) {
   try {
     const source = readFileSync(path.join(root, file), 'utf8');
     if (kind === 'yaml') {
-      result = { ok: true, source, data: loadYaml(source, file) };
+      const data = loadYaml(source, file);
+      result = cache ? { ok: true, source, data, hash: sha256(source), cached: cacheText([data]) } : { ok: true, source, data };
     } else {
       // The tree stays here: copying it to the main thread costs about as much as parsing it again.
-      const { facts, checksum, helpers, partials } = analyseModelSource(source, file, 'model');
-      result = { ok: true, source, facts, checksum, helpers, partials };
+      const analysed = analyseModelSource(source, file, 'model');
+      const { facts, checksum, helpers, partials } = analysed;
+      result = { ok: true, source, facts, checksum, helpers, partials, cached: cache ? modelCacheText(analysed) : undefined };
     }
   } catch (error) {
     result = isUserError(error)
