@@ -58,6 +58,14 @@ describe('ParseCache', () => {
     expect(damaged.size).toBe(1);
     expect(damaged.yaml(hash)).toBeUndefined();
     expect(damaged.yaml(sha256('y'))).toBeUndefined();
+    // A line of valid JSON that is not an entry of three is a miss; an entry is found under its own kind only.
+    const other = sha256('z');
+    writeFileSync(file, [lines[0], `["y","${other}",["z"],"x"]`, `["m","${sha256('w')}",{"facts":{}}]`].join('\n') + '\n');
+    const edited = ParseCache.open(dir, 'fp1');
+    expect(edited.size).toBe(2);
+    expect(edited.yaml(other)).toBeUndefined();
+    expect(edited.yaml(sha256('w'))).toBeUndefined();
+    expect(edited.model(sha256('w'))).toEqual({ facts: {} });
   });
 
   it('writes the file again only when an entry was added or went unused, keeping only used ones', () => {

@@ -111,16 +111,20 @@ export class ParseCache {
       this.misses++;
       return undefined;
     }
-    let value: unknown;
+    let entry: unknown;
     try {
       // A fresh copy for each use: whoever gets it may change it.
-      value = (JSON.parse(line) as [Kind, string, unknown])[2];
+      entry = JSON.parse(line);
     } catch {
+      entry = undefined;
+    }
+    if (!Array.isArray(entry) || entry.length !== 3 || entry[0] !== kind || entry[1] !== hash) {
       // A damaged line: the file is parsed again, and the line replaced.
       this.stored.delete(key);
       this.misses++;
       return undefined;
     }
+    const value: unknown = entry[2];
     if (this.stored.has(key)) this.used.add(key);
     this.hits++;
     return value;
