@@ -58,6 +58,26 @@ describe('partial parsing (target/partial_parse.jsonl)', () => {
     expect(cache).toContain(sha256(readFileSync(path.join(dir, 'models/c.sql'), 'utf8')));
   });
 
+  it('other --vars: a warm compile with them writes what a cold one with them writes, and leaves the cache as it was', async () => {
+    const withVars = {
+      ...files,
+      'project.yml': 'name: shop\nversion: "1.0"\nvars:\n  low: 0\n',
+      'models/d.sql': "select * from {{ref \"a\"}} where id > {{var \"low\"}}",
+    };
+    const warm = project(withVars);
+    expect((await strata(warm, 'compile')).code).toBe(0);
+    const cacheBefore = readFileSync(cacheFile(warm), 'utf8');
+    const second = await strata(warm, 'compile', '--vars', '{low: 5}');
+    expect(second.code, second.output).toBe(0);
+    // Nothing was parsed again, so nothing was added to or dropped from the cache.
+    expect(readFileSync(cacheFile(warm), 'utf8')).toBe(cacheBefore);
+    const cold = project(withVars);
+    expect((await strata(cold, 'compile', '--vars', '{low: 5}', '--no-partial-parse')).code).toBe(0);
+    // The same but for where each project's DuckDB file is.
+    expect(manifestText(warm).replaceAll(warm, '<dir>')).toBe(manifestText(cold).replaceAll(cold, '<dir>'));
+    expect(readFileSync(path.join(warm, 'target/compiled/shop/models/d.sql'), 'utf8')).toContain('id > 5');
+  });
+
   it('a mistake is reported on every run: files that fail are never cached', async () => {
     const dir = project(files);
     writeFileSync(path.join(dir, 'models/c.sql'), 'select * from {{ref "nope"}}');
