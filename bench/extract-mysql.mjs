@@ -7,10 +7,10 @@
 // --baseline CLI: also runs that build's `cli/bin.js` on the same table, alternating with this one
 // run by run (before/after figures under the same load), reported on a line of its own.
 // Starts its own mariadbd on 127.0.0.1 (a free port, data under the work folder) and stops it.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
+import { startMariaDb } from './bench-mariadb.mjs';
 import { measureProcess, measurementUnavailable, median, tailOfLogs } from './measure-process.mjs';
 import { REPO_ROOT, strataCliPath } from './strata-cli.mjs';
 
@@ -24,54 +24,6 @@ const unavailable = measurementUnavailable();
 if (unavailable) {
   console.error(unavailable);
   process.exit(1);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** mariadbd in `dir`, as e2e/servers/mariadb-server.ts starts it. */
-async function startMariaDb(dir) {
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const data = path.join(dir, 'data');
-  const socket = path.join(dir, 'mysqld.sock');
-  const asRoot = process.getuid?.() === 0 ? ['--user=root'] : [];
-  const init = spawnSync('mariadb-install-db', [`--datadir=${data}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...asRoot], { encoding: 'utf8' });
-  if (init.status !== 0) throw new Error(`mariadb-install-db failed: ${init.stderr}`);
-  const port = await freePort();
-  const child = spawn('/usr/sbin/mariadbd', ['--no-defaults', `--datadir=${data}`, `--socket=${socket}`, `--port=${port}`, '--bind-address=127.0.0.1', '--skip-name-resolve', '--innodb-buffer-pool-size=2G', '--innodb-flush-log-at-trx-commit=2', '--innodb-log-file-size=512M', '--default-time-zone=+00:00', ...asRoot], { stdio: 'ignore' });
-  const sql = (text, database) => {
-    const result = spawnSync('mariadb', ['--protocol=socket', `--socket=${socket}`, '-uroot', '--batch', '--skip-column-names', ...(database ? [database] : [])], { input: text, encoding: 'utf8', maxBuffer: 1 << 26 });
-    if (result.status !== 0) throw new Error(`mariadb failed: ${result.stderr}`);
-    return result.stdout;
-  };
-  for (let i = 0; ; i++) {
-    if (spawnSync('mariadb', ['--protocol=socket', `--socket=${socket}`, '-uroot', '-e', 'select 1'], { stdio: 'ignore' }).status === 0) break;
-    if (i > 300) throw new Error('mariadbd did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    port,
-    sql,
-    /** CPU seconds mariadbd has used so far (user + system), from /proc. */
-    cpuSeconds: () => {
-      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / 100;
-    },
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', resolve);
-        child.kill('SIGTERM');
-      }),
-  };
 }
 
 const COLUMNS = `order_id bigint primary key, customer_id bigint, session_id varchar(36), sales_channel varchar(20), marketplace varchar(20), status varchar(20),
@@ -129,7 +81,7 @@ async function measured(name, command, commandArgs, env, cwd) {
   return { ...result, cpuSeconds: user + system, serverCpuSeconds: db.cpuSeconds() - serverBefore, load };
 }
 const cli = strataCliPath();
-const db = await startMariaDb(path.join(work, 'mariadb'));
+const db = await startMariaDb(path.join(work, 'mariadb'), ['--innodb-buffer-pool-size=2G', '--innodb-flush-log-at-trx-commit=2', '--innodb-log-file-size=512M']);
 const results = [];
 try {
   db.sql(`create user 'strata'@'127.0.0.1' identified by '${PASSWORD}'; grant all on *.* to 'strata'@'127.0.0.1';`);

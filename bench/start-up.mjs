@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { startMariaDb } from './bench-mariadb.mjs';
 import { generateProject } from './generate-project.mjs';
 import { measurementUnavailable, median } from './measure-process.mjs';
 import { REPO_ROOT, strataCliPath } from './strata-cli.mjs';
@@ -110,54 +111,15 @@ if (!args['skip-extract']) {
   }
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** mariadbd with its data under `dir` (as bench/extract-mysql.mjs starts it), a user and a 1,000-row table. */
-async function startMariaDb(dir) {
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const data = path.join(dir, 'data');
-  const socket = path.join(dir, 'mysqld.sock');
-  const asRoot = process.getuid?.() === 0 ? ['--user=root'] : [];
-  const init = spawnSync('mariadb-install-db', [`--datadir=${data}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...asRoot], { encoding: 'utf8' });
-  if (init.status !== 0) throw new Error(`mariadb-install-db failed: ${init.stderr}`);
-  const port = await freePort();
-  const child = spawn('/usr/sbin/mariadbd', ['--no-defaults', `--datadir=${data}`, `--socket=${socket}`, `--port=${port}`, '--bind-address=127.0.0.1', '--skip-name-resolve', '--default-time-zone=+00:00', ...asRoot], { stdio: 'ignore' });
-  const sql = (text, database) => {
-    const result = spawnSync('mariadb', ['--protocol=socket', `--socket=${socket}`, '-uroot', '--batch', '--skip-column-names', ...(database ? [database] : [])], { input: text, encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`mariadb failed: ${result.stderr}`);
-    return result.stdout;
-  };
-  for (let i = 0; ; i++) {
-    if (spawnSync('mariadb', ['--protocol=socket', `--socket=${socket}`, '-uroot', '-e', 'select 1'], { stdio: 'ignore' }).status === 0) break;
-    if (i > 300) {
-      child.kill('SIGTERM');
-      throw new Error('mariadbd did not start');
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** The bench's mariadbd with a user and a 1,000-row table. */
+async function startMariaDbWithOrders(dir) {
+  const db = await startMariaDb(dir);
+  const { sql } = db;
   sql(`create user 'strata'@'127.0.0.1' identified by '${PASSWORD}'; grant all on *.* to 'strata'@'127.0.0.1'; create database shop;
     create table shop.orders (order_id bigint primary key, customer_id bigint, status varchar(20), total_amount decimal(12,2), updated_at timestamp(6) null) engine=InnoDB;`);
   sql(`insert into orders select seq, 1 + seq % 200, elt(1 + seq % 4, 'placed', 'paid', 'shipped', 'delivered'), (seq % 50000) / 100,
     timestamp '2024-01-01 00:00:00' + interval seq second from seq_1_to_1000;`, 'shop');
-  return {
-    port,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', resolve);
-        child.kill('SIGTERM');
-      }),
-  };
+  return db;
 }
 
 /**
@@ -217,7 +179,7 @@ async function queryWatch(upstreamPort) {
 }
 
 async function measureExtract() {
-  const db = await startMariaDb(path.join(work, 'mariadb'));
+  const db = await startMariaDbWithOrders(path.join(work, 'mariadb'));
   const watch = await queryWatch(db.port);
   try {
     const project = path.join(work, 'extract');
