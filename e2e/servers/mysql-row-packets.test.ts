@@ -71,6 +71,13 @@ describe('queryRowPackets (mysql2 row packets without its per-row dispatch)', ()
         }
         // Through mysql2's dispatch: only the EOF packet that ends each query's rows.
         expect(dispatched).toHaveBeenCalledTimes(3);
+        // And the whole row packets of one socket read are taken in one call from mysql2's parser, not one call each.
+        const parser = (connection as unknown as { packetParser: { onPacket: () => void } }).packetParser;
+        const calls = vi.spyOn(parser, 'onPacket');
+        expect((await queryRowPackets(connection, 'select * from items order by id', [], new Payloads())).rows).toEqual(expected);
+        expect(calls.mock.calls.length).toBeGreaterThan(1);
+        expect(calls.mock.calls.length).toBeLessThan(expected.length / 10);
+        calls.mockRestore();
       } finally {
         dispatched.mockRestore();
       }

@@ -9,7 +9,7 @@ export interface RowCollector {
 /** The parts of mysql2's connection and command that the fast path reads (mysql2 3.x internals). */
 interface Internals {
   config: { compress?: boolean; debug?: unknown };
-  packetParser?: { onPacket: (packet: WirePacket) => void };
+  packetParser?: { onPacket: (packet: WirePacket) => void; length: number; packetHeaderLength: number };
   sequenceId: number;
   _command?: Command;
   _paused?: boolean;
@@ -21,6 +21,8 @@ interface Command {
   [ROWS]?: (packet: RowPacket) => void;
 }
 interface WirePacket extends RowPacket {
+  /** Where the packet's 4-byte header starts in `buffer`. */
+  start: number;
   sequenceId: number;
   numPackets: number;
 }
@@ -35,7 +37,8 @@ const HOOKED = Symbol('strata packet hook');
  * Row packets are taken from mysql2's packet parser as they are framed, before its per-packet
  * dispatch (sequence check, command state machine, a `result` event per row): a hook on the
  * connection hands a packet to the collector when the connection's current command is ours and in
- * its row state, the packet is one whole packet and not the EOF or error packet that ends the rows.
+ * its row state, the packet is one whole packet and not the EOF or error packet that ends the rows;
+ * the whole row packets after it in the same socket read are then taken in one loop (takeFollowing).
  * Everything else (column definitions, the end of the rows, errors, packets over 16 MB, a paused or
  * failed connection, the compressed protocol) goes through mysql2 as usual, where the row parser
  * that mysql2 sets once the column definitions have arrived is replaced by the collector too.
@@ -65,19 +68,60 @@ function hookRowPackets(connection: Internals): void {
   const parser = connection.packetParser;
   if (!parser || connection.config.compress || (parser as { [HOOKED]?: boolean })[HOOKED]) return;
   const original = parser.onPacket;
+  const greedy = parser.packetHeaderLength === 4 && skipsByLength(parser);
   parser.onPacket = (packet: WirePacket) => {
     const command = connection._command;
     const take = command?.[ROWS];
     if (take !== undefined && command!.next === command!.row && packet.numPackets === 1 && packet.sequenceId === connection.sequenceId && !connection._paused && !connection._fatalError && !connection.config.debug) {
-      const first = packet.buffer[packet.offset];
-      // Not an error packet, nor the EOF packet after the last row (mysql2's isEOF: 0xfe and under 13 bytes with the 4-byte header).
-      if (first !== 0xff && !(first === 0xfe && packet.end - packet.offset < 9)) {
+      if (isRow(packet.buffer, packet.offset, packet.end - packet.offset)) {
         connection.sequenceId = (connection.sequenceId + 1) % 256;
         take(packet);
+        if (greedy) takeFollowing(connection, parser, packet, take);
         return;
       }
     }
     original(packet);
   };
   (parser as { [HOOKED]?: boolean })[HOOKED] = true;
+}
+
+/** Not an error packet, nor the EOF packet after the last row (mysql2's isEOF: 0xfe and under 13 bytes with the 4-byte header). */
+function isRow(buffer: Buffer, offset: number, length: number): boolean {
+  const first = buffer[offset];
+  return first !== 0xff && !(first === 0xfe && length < 9);
+}
+
+/**
+ * The whole row packets that follow `packet` in the same socket read, taken in one loop instead
+ * of one call back from mysql2's parser each. Stops at anything else (the EOF or an error packet,
+ * a packet the read does not hold whole, one of 16 MB or more, an unexpected sequence number),
+ * which mysql2 then parses as usual: its parser moves on by the header and its `length` after the
+ * callback, so `length` is set to span the packets taken.
+ */
+function takeFollowing(connection: Internals, parser: NonNullable<Internals['packetParser']>, packet: WirePacket, take: (packet: RowPacket) => void): void {
+  const buffer = packet.buffer;
+  const from = packet.start;
+  let at = packet.end;
+  while (buffer.length - at >= 5) {
+    const length = buffer[at] | (buffer[at + 1] << 8) | (buffer[at + 2] << 16);
+    if (length >= 0xffffff || buffer.length - at - 4 < length || buffer[at + 3] !== connection.sequenceId || !isRow(buffer, at + 4, length)) break;
+    packet.start = at;
+    packet.offset = at + 4;
+    packet.end = at + 4 + length;
+    packet.sequenceId = buffer[at + 3];
+    connection.sequenceId = (connection.sequenceId + 1) % 256;
+    take(packet);
+    at += 4 + length;
+  }
+  parser.length = at - from - 4;
+}
+
+/**
+ * Whether this mysql2's parser moves on after a packet by its header and its `length` field as read
+ * after the callback (mysql2 3.x's executeStart); if not, the packets after the first of a read are
+ * left to mysql2, one callback each.
+ */
+function skipsByLength(parser: object): boolean {
+  const executeStart = (Object.getPrototypeOf(parser) as { executeStart?: unknown }).executeStart;
+  return typeof executeStart === 'function' && /start \+= this\.packetHeaderLength \+ this\.length/.test(String(executeStart));
 }
