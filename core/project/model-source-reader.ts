@@ -176,7 +176,7 @@ export class ModelSourceReader {
     const hit = cache.model(checksum);
     // From the cache there is no tree: compile parses the template when it needs it.
     if (hit) return { source: text, analysed: { facts: hit.facts as AnalysedSource['facts'], checksum, helpers: hit.helpers, partials: hit.partials } };
-    const analysed = analyseModelSource(text, file, 'model');
+    const analysed = analyseModelSource(text, file, 'model', checksum);
     cache.addModel(checksum, modelCacheText(analysed));
     return { source: text, analysed };
   }

@@ -132,12 +132,12 @@ export interface ModelSourceFacts {
 /** Facts of a template analysed elsewhere (a worker thread), whose tree may not have been kept. */
 export type AnalysedSource = Omit<ModelSourceFacts, 'template'> & { template?: Template };
 
-/** Parses a model, test or snapshot template and finds its static facts; throws a UserError on a mistake. */
-export function analyseModelSource(source: string, file: string, resourceType: string): ModelSourceFacts {
+/** Parses a model, test or snapshot template and finds its static facts; throws a UserError on a mistake. `checksum`: the source's sha256, when the caller has it already. */
+export function analyseModelSource(source: string, file: string, resourceType: string, checksum = sha256(source)): ModelSourceFacts {
   const template = parseTemplate(source, file);
   const facts = staticFacts(template, resourceType);
   const names = findReferencedNames(template);
-  return { template, facts, checksum: sha256(source), helpers: [...names.helpers], partials: [...names.partials] };
+  return { template, facts, checksum, helpers: [...names.helpers], partials: [...names.partials] };
 }
 
 /** A model node from one `.sql` file, before project and YAML configs are applied. */
