@@ -131,19 +131,34 @@ export class MySqlConnection implements SourceConnection {
   }
 
   /**
+   * The query of each chunk: the table's columns within the loader's conditions and, with a primary
+   * key, after the key `last` (none for the first chunk), in key order, `chunkSize` rows. Without a
+   * key, the one query of the whole table.
+   */
+  private chunkQuery(settings: MySqlTableSettings, mapped: MappedColumn[], primaryKey: string[], filter: { conditions: string[]; params: unknown[] }): (last: readonly unknown[] | undefined) => { sql: string; params: unknown[] } {
+    const q = (name: string) => mysql.escapeId(name);
+    const select = `select ${mapped.map((m) => q(m.column.name)).join(', ')} from ${q(this.settings.database)}.${q(settings.table)}`;
+    const keyList = primaryKey.map(q).join(', ');
+    const after = primaryKey.length === 1 ? `${keyList} > ?` : `(${keyList}) > (${primaryKey.map(() => '?').join(', ')})`;
+    return (last) => {
+      const conditions = last ? [...filter.conditions, after] : filter.conditions;
+      const where = conditions.length ? ` where ${conditions.join(' and ')}` : '';
+      const params = last ? [...filter.params, ...last] : filter.params;
+      return { sql: primaryKey.length ? `${select}${where} order by ${keyList} limit ${settings.chunkSize}` : `${select}${where}`, params };
+    };
+  }
+
+  /**
    * Primary-key chunks as column batches where every column allows it (mysql-vector-rows.ts),
    * else as text batches; the next chunk's query runs while the lake writer encodes the current
    * one (DuckDB works off the main thread), so reading and writing overlap.
    */
   private async *batches(settings: MySqlTableSettings, mapped: MappedColumn[], primaryKey: string[], cursor: MappedColumn | undefined, from: string | undefined, strictCursor: boolean, signal: AbortSignal): AsyncIterable<TextBatch | ColumnBatch> {
-    const q = (name: string) => mysql.escapeId(name);
-    const { conditions, params } = this.conditions(settings, cursor, from, strictCursor);
-    const select = `select ${mapped.map((m) => q(m.column.name)).join(', ')} from ${q(this.settings.database)}.${q(settings.table)}`;
-    const keyList = primaryKey.map(q).join(', ');
+    const query = this.chunkQuery(settings, mapped, primaryKey, this.conditions(settings, cursor, from, strictCursor));
     const connection = await this.pool.getConnection();
     const core = (connection as unknown as { connection: mysql.Connection }).connection;
     const kinds = this.settings.vectorPath ? vectorKinds(mapped) : undefined;
-    // Memory of batches the lake writer is done with (it asks for the next batch only then): two take turns.
+    // Memory of batches the lake writer is done with (it asks for the next batch only then): AHEAD + 2 take turns.
     const spare: (TextBatch | ColumnBatch)[] = [];
     const collector = (): MySqlTextRows | MySqlVectorRows => {
       const reuse = spare.pop();
@@ -153,14 +168,8 @@ export class MySqlConnection implements SourceConnection {
       return new MySqlTextRows(mapped, { ...options, datetimeZone: this.settings.datetimeZone, buffer });
     };
     const chunk = (last: (string | null)[] | undefined): Promise<MySqlTextRows | MySqlVectorRows> => {
-      const chunkConditions = [...conditions];
-      const chunkParams = [...params];
-      if (last) {
-        chunkConditions.push(primaryKey.length === 1 ? `${keyList} > ?` : `(${keyList}) > (${primaryKey.map(() => '?').join(', ')})`);
-        chunkParams.push(...last);
-      }
-      const where = chunkConditions.length ? ` where ${chunkConditions.join(' and ')}` : '';
-      return queryRowPackets(core, `${select}${where} order by ${keyList} limit ${settings.chunkSize}`, chunkParams, collector());
+      const { sql, params } = query(last);
+      return queryRowPackets(core, sql, params, collector());
     };
     // The next chunk's query starts as soon as the one before it has arrived, while the lake writer
     // still encodes an earlier one: up to AHEAD arrived chunks wait for the writer, so the server, the
@@ -213,34 +222,25 @@ export class MySqlConnection implements SourceConnection {
    * query is an index range and memory stays flat), or one streamed query without a key.
    */
   private async *rows(settings: MySqlTableSettings, mapped: MappedColumn[], primaryKey: string[], cursor: MappedColumn | undefined, from: string | undefined, strictCursor: boolean, signal: AbortSignal): AsyncIterable<Record<string, unknown>> {
-    const q = (name: string) => mysql.escapeId(name);
-    const { conditions, params } = this.conditions(settings, cursor, from, strictCursor);
+    const query = this.chunkQuery(settings, mapped, primaryKey, this.conditions(settings, cursor, from, strictCursor));
     const fixes = mapped.filter((m) => m.fix).map((m) => [m.column.name, m.fix!] as const);
     const zone = this.settings.datetimeZone;
-    const select = `select ${mapped.map((m) => q(m.column.name)).join(', ')} from ${q(this.settings.database)}.${q(settings.table)}`;
     const connection = await this.pool.getConnection();
     try {
       if (!primaryKey.length) {
-        const where = conditions.length ? ` where ${conditions.join(' and ')}` : '';
-        for await (const row of stream(connection, `${select}${where}`, params)) {
+        const { sql, params } = query(undefined);
+        for await (const row of stream(connection, sql, params)) {
           if (signal.aborted) throw signal.reason ?? new Error('interrupted');
           yield fixRow(row, fixes, zone);
         }
         return;
       }
-      const keyList = primaryKey.map(q).join(', ');
       let last: unknown[] | undefined;
       for (;;) {
-        const chunkConditions = [...conditions];
-        const chunkParams = [...params];
-        if (last) {
-          chunkConditions.push(primaryKey.length === 1 ? `${keyList} > ?` : `(${keyList}) > (${primaryKey.map(() => '?').join(', ')})`);
-          chunkParams.push(...last);
-        }
-        const where = chunkConditions.length ? ` where ${chunkConditions.join(' and ')}` : '';
+        const { sql, params } = query(last);
         let count = 0;
         let lastRow: Record<string, unknown> | undefined;
-        for await (const row of stream(connection, `${select}${where} order by ${keyList} limit ${settings.chunkSize}`, chunkParams)) {
+        for await (const row of stream(connection, sql, params)) {
           if (signal.aborted) throw signal.reason ?? new Error('interrupted');
           count++;
           lastRow = row;
