@@ -1,15 +1,19 @@
 import mysql from 'mysql2';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { queryRowPackets, type RowCollector } from '../../adapters/sources/mysql/mysql-row-packets.js';
+import { attachSocketReads, socketReadsOf, socketReadsStream } from '../../adapters/sources/mysql/mysql-socket-reads.js';
 import type { RowPacket } from '../../adapters/sources/mysql/mysql-text-rows.js';
+import { mapMySqlColumn } from '../../adapters/sources/mysql/mysql-types.js';
+import { MySqlVectorRows, vectorKinds } from '../../adapters/sources/mysql/mysql-vector-rows.js';
 import { startMariaDb, type MariaDbServer } from './mariadb-server.js';
 
-// queryRowPackets takes row packets from mysql2's packet parser before mysql2's own dispatch.
-// Against a real MariaDB: every row arrives once, in order, byte for byte what mysql2 itself
-// reads; the connection's packet sequence stays right for the queries after (mysql2 warns
-// "got packets out of order" otherwise); a collector that throws fails only its own query.
+// queryRowPackets takes row packets from mysql2's packet parser before mysql2's own dispatch, or,
+// on a socket of mysql-socket-reads.ts, straight from the one buffer the socket reads into.
+// Against a real MariaDB, on mysql2's own socket and on such sockets with reads of several sizes:
+// every row arrives once, in order, byte for byte what mysql2 itself reads; the connection's packet
+// sequence stays right for the queries after (mysql2 warns "got packets out of order" otherwise);
+// a collector that throws fails only its own query.
 let db: MariaDbServer;
-let connection: mysql.Connection;
 const PASSWORD = 'row-packets-pw';
 
 beforeAll(async () => {
@@ -21,40 +25,54 @@ beforeAll(async () => {
      insert into items select seq, if(seq = 1500, repeat('x', 40000), concat('item-', seq)), if(seq % 10 = 0, null, seq / 100) from seq_1_to_3000;`,
     'shop',
   );
-  connection = mysql.createConnection({ host: '127.0.0.1', port: db.port, user: 'strata', password: PASSWORD, database: 'shop', dateStrings: true });
 }, 60_000);
 afterAll(async () => {
-  try {
-    if (connection) await new Promise<void>((resolve) => connection.end(() => resolve()));
-  } finally {
-    await db?.stop();
-  }
+  await db?.stop();
 });
 
 /** Collects each row packet's payload as hex (the bytes are the parser's to reuse after the call). */
 class Payloads implements RowCollector {
   readonly rows: string[] = [];
+  releases = 0;
   constructor(private readonly failAt = -1) {}
   row(packet: RowPacket): void {
     if (this.rows.length === this.failAt) throw new Error(`refused row ${this.failAt}`);
     this.rows.push(packet.buffer.toString('hex', packet.offset, packet.end));
   }
+  release(): void {
+    this.releases++;
+  }
 }
 
-/** The same rows' payloads as mysql2 reads them through its own dispatch (a row parser of ours on a plain query). */
-function payloadsByMysql2(sql: string): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const rows: string[] = [];
-    const query = connection.query(sql);
-    Object.defineProperty(query, '_rowParser', { configurable: true, get: () => ({ next: (p: RowPacket) => void rows.push(p.buffer.toString('hex', p.offset, p.end)) }), set: () => undefined });
-    query.on('error', reject);
-    query.on('end', () => resolve(rows));
+const SOCKETS = [
+  { socket: "mysql2's own socket", stream: undefined },
+  { socket: 'a socket reading into one 256 KB buffer (the MySQL source\'s)', stream: socketReadsStream },
+  { socket: 'a socket reading at most 7 bytes at once (packet headers split between reads)', stream: socketReadsOf(7) },
+  { socket: 'a socket reading at most 1,000 bytes at once (the 40 KB row carried over many reads)', stream: socketReadsOf(1000) },
+];
+
+describe.each(SOCKETS)('queryRowPackets on $socket', ({ stream }) => {
+  let connection: mysql.Connection;
+  beforeAll(() => {
+    connection = mysql.createConnection({ host: '127.0.0.1', port: db.port, user: 'strata', password: PASSWORD, database: 'shop', dateStrings: true, ...(stream ? { stream } : {}) });
+    if (stream) attachSocketReads(connection);
   });
-}
+  afterAll(async () => {
+    if (connection) await new Promise<void>((resolve) => connection.end(() => resolve()));
+  });
 
-const plain = (sql: string): Promise<unknown[]> => new Promise((resolve, reject) => connection.query(sql, (error, rows) => (error ? reject(error) : resolve(rows as unknown[]))));
+  /** The same rows' payloads as mysql2 reads them through its own dispatch (a row parser of ours on a plain query). */
+  const payloadsByMysql2 = (sql: string): Promise<string[]> =>
+    new Promise((resolve, reject) => {
+      const rows: string[] = [];
+      const query = connection.query(sql);
+      Object.defineProperty(query, '_rowParser', { configurable: true, get: () => ({ next: (p: RowPacket) => void rows.push(p.buffer.toString('hex', p.offset, p.end)) }), set: () => undefined });
+      query.on('error', reject);
+      query.on('end', () => resolve(rows));
+    });
 
-describe('queryRowPackets (mysql2 row packets without its per-row dispatch)', () => {
+  const plain = (sql: string): Promise<unknown[]> => new Promise((resolve, reject) => connection.query(sql, (error, rows) => (error ? reject(error) : resolve(rows as unknown[]))));
+
   it('hands every row packet once, in order, byte for byte what mysql2 reads, over several queries on one connection', async () => {
     const warnings = vi.spyOn(console, 'error');
     try {
@@ -78,6 +96,24 @@ describe('queryRowPackets (mysql2 row packets without its per-row dispatch)', ()
         expect(calls.mock.calls.length).toBeGreaterThan(1);
         expect(calls.mock.calls.length).toBeLessThan(expected.length / 10);
         calls.mockRestore();
+        // On a socket that reads into one buffer the rows never reach mysql2 at all (its socket's 'data'), and the
+        // collector is told each time the buffer is about to be read into again; on mysql2's socket
+        // every byte goes through its parser and the packets stay where they are.
+        const socket = (connection as unknown as { stream: NodeJS.EventEmitter }).stream;
+        let given = 0;
+        const count = (chunk: Buffer) => void (given += chunk.length);
+        socket.on('data', count);
+        const all = await queryRowPackets(connection, 'select * from items order by id', [], new Payloads());
+        socket.off('data', count);
+        expect(all.rows).toEqual(expected);
+        const rowBytes = expected.reduce((n, hex) => n + hex.length / 2, 0);
+        if (stream) {
+          expect(given).toBeLessThan(rowBytes / 20);
+          expect(all.releases).toBeGreaterThan(0);
+        } else {
+          expect(given).toBeGreaterThan(rowBytes);
+          expect(all.releases).toBe(0);
+        }
       } finally {
         dispatched.mockRestore();
       }
@@ -91,6 +127,38 @@ describe('queryRowPackets (mysql2 row packets without its per-row dispatch)', ()
       expect(warnings.mock.calls.flat().join('\n')).not.toMatch(/out of order/);
     } finally {
       warnings.mockRestore();
+    }
+  });
+
+  it('plain queries, and a streamed one whose slow reader pauses the connection, read what they read on any socket', async () => {
+    const rows = (await plain('select id, name, price from items order by id')) as { id: number; name: string; price: string | null }[];
+    expect(rows).toHaveLength(3000);
+    expect(rows[1499].name).toBe('x'.repeat(40000));
+    expect(rows[9]).toEqual({ id: 10, name: 'item-10', price: null });
+    const ids: number[] = [];
+    // A small high-water mark and a reader that waits: mysql2 pauses the socket and resumes it.
+    for await (const row of connection.query('select id from items order by id').stream({ highWaterMark: 4 }) as AsyncIterable<{ id: number }>) {
+      ids.push(row.id);
+      if (ids.length % 250 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(ids).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
+    expect((await queryRowPackets(connection, 'select * from items order by id limit 700', [], new Payloads())).rows).toHaveLength(700);
+  });
+
+  it("a vector collector's last key and cursor range stay right after the socket has read into its buffer again", async () => {
+    const mapped = [
+      { name: 'id', dataType: 'int', columnType: 'int(11)', precision: 10, scale: 0, isJson: false },
+      { name: 'name', dataType: 'varchar', columnType: 'varchar(50000)', precision: null, scale: null, isJson: false },
+      { name: 'price', dataType: 'decimal', columnType: 'decimal(12,2)', precision: 12, scale: 2, isJson: false },
+    ].map((c) => mapMySqlColumn(c, undefined));
+    const kinds = vectorKinds(mapped)!;
+    expect(kinds).toBeDefined();
+    for (const from of [0, 700, 1400]) {
+      const rows = await queryRowPackets(connection, 'select id, name, price from items where id > ? order by id limit 700', [from], new MySqlVectorRows(mapped, kinds, { cursor: 'id', primaryKey: ['id'] }));
+      // Another query's rows land where this one's were before the collector is asked for its key and range.
+      expect(await plain('select id, name from items where id between 2000 and 2400')).toHaveLength(401);
+      expect(rows.lastKey).toEqual([String(from + 700)]);
+      expect(rows.take().cursor).toEqual({ min: BigInt(from + 1), max: BigInt(from + 700) });
     }
   });
 

@@ -4,10 +4,21 @@ import type { RowPacket } from './mysql-text-rows.js';
 /** A collector of a query's row packets (text or vectors). */
 export interface RowCollector {
   row(packet: RowPacket): void;
+  /**
+   * The buffers of the packets given so far are about to be read into again: copy what is still
+   * needed from them. Without it a collector may keep no view of a packet's bytes after row().
+   */
+  release?(): void;
+}
+
+/** What takes the row packets of a query: its collector, behind the query's own error handling. */
+export interface RowTaker {
+  row(packet: RowPacket): void;
+  release(): void;
 }
 
 /** The parts of mysql2's connection and command that the fast path reads (mysql2 3.x internals). */
-interface Internals {
+export interface MySqlInternals {
   config: { compress?: boolean; debug?: unknown };
   packetParser?: { onPacket: (packet: WirePacket) => void; length: number; packetHeaderLength: number };
   sequenceId: number;
@@ -18,7 +29,7 @@ interface Internals {
 interface Command {
   next: unknown;
   row?: unknown;
-  [ROWS]?: (packet: RowPacket) => void;
+  [ROWS]?: RowTaker;
 }
 interface WirePacket extends RowPacket {
   /** Where the packet's 4-byte header starts in `buffer`. */
@@ -42,6 +53,8 @@ const HOOKED = Symbol('strata packet hook');
  * Everything else (column definitions, the end of the rows, errors, packets over 16 MB, a paused or
  * failed connection, the compressed protocol) goes through mysql2 as usual, where the row parser
  * that mysql2 sets once the column definitions have arrived is replaced by the collector too.
+ * On a socket of mysql-socket-reads.ts the row packets are taken before mysql2 sees any bytes,
+ * from the one buffer the socket reads into (rowTaker decides for both).
  */
 export function queryRowPackets<T extends RowCollector>(core: mysql.Connection, sql: string, params: unknown[], rows: T): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -54,9 +67,9 @@ export function queryRowPackets<T extends RowCollector>(core: mysql.Connection, 
         failed = error;
       }
     };
-    hookRowPackets(core as unknown as Internals);
+    hookRowPackets(core as unknown as MySqlInternals);
     const query = core.query(sql, params) as unknown as mysql.Query & Command;
-    query[ROWS] = next;
+    query[ROWS] = { row: next, release: () => rows.release?.() };
     Object.defineProperty(query, '_rowParser', { configurable: true, get: () => ({ next }), set: () => undefined });
     query.on('error', reject);
     query.on('end', () => (failed ? reject(failed) : resolve(rows)));
@@ -64,29 +77,43 @@ export function queryRowPackets<T extends RowCollector>(core: mysql.Connection, 
 }
 
 /** Puts the row-packet hook on a connection's packet parser, once. */
-function hookRowPackets(connection: Internals): void {
+function hookRowPackets(connection: MySqlInternals): void {
   const parser = connection.packetParser;
   if (!parser || connection.config.compress || (parser as { [HOOKED]?: boolean })[HOOKED]) return;
   const original = parser.onPacket;
   const greedy = parser.packetHeaderLength === 4 && skipsByLength(parser);
   parser.onPacket = (packet: WirePacket) => {
-    const command = connection._command;
-    const take = command?.[ROWS];
-    if (take !== undefined && command!.next === command!.row && packet.numPackets === 1 && packet.sequenceId === connection.sequenceId && !connection._paused && !connection._fatalError && !connection.config.debug) {
-      if (isRow(packet.buffer, packet.offset, packet.end - packet.offset)) {
-        connection.sequenceId = (connection.sequenceId + 1) % 256;
-        take(packet);
-        if (greedy) takeFollowing(connection, parser, packet, take);
-        return;
-      }
+    const taker = rowTaker(connection);
+    if (taker && packet.numPackets === 1 && packet.sequenceId === connection.sequenceId && isRow(packet.buffer, packet.offset, packet.end - packet.offset)) {
+      connection.sequenceId = (connection.sequenceId + 1) % 256;
+      taker.row(packet);
+      if (greedy) takeFollowing(connection, parser, packet, taker);
+      return;
     }
     original(packet);
   };
   (parser as { [HOOKED]?: boolean })[HOOKED] = true;
 }
 
+/**
+ * The taker of the connection's current command when row packets may go to it now: the command
+ * is a queryRowPackets query in its row state, and the connection is neither paused, failed nor
+ * in mysql2's debug mode. The packet must then be a whole one (under 16 MB), carry the sequence
+ * number the connection expects, and be a row (isRow).
+ */
+export function rowTaker(connection: MySqlInternals): RowTaker | undefined {
+  const command = connection._command;
+  const taker = command?.[ROWS];
+  return taker !== undefined && command!.next === command!.row && !connection._paused && !connection._fatalError && !connection.config.debug ? taker : undefined;
+}
+
+/** Whether the connection's current command is a queryRowPackets query, in whatever state. */
+export function runsRowPackets(connection: MySqlInternals): boolean {
+  return connection._command?.[ROWS] !== undefined;
+}
+
 /** Not an error packet, nor the EOF packet after the last row (mysql2's isEOF: 0xfe and under 13 bytes with the 4-byte header). */
-function isRow(buffer: Buffer, offset: number, length: number): boolean {
+export function isRow(buffer: Buffer, offset: number, length: number): boolean {
   const first = buffer[offset];
   return first !== 0xff && !(first === 0xfe && length < 9);
 }
@@ -98,7 +125,7 @@ function isRow(buffer: Buffer, offset: number, length: number): boolean {
  * which mysql2 then parses as usual: its parser moves on by the header and its `length` after the
  * callback, so `length` is set to span the packets taken.
  */
-function takeFollowing(connection: Internals, parser: NonNullable<Internals['packetParser']>, packet: WirePacket, take: (packet: RowPacket) => void): void {
+function takeFollowing(connection: MySqlInternals, parser: NonNullable<MySqlInternals['packetParser']>, packet: WirePacket, taker: RowTaker): void {
   const buffer = packet.buffer;
   const from = packet.start;
   let at = packet.end;
@@ -110,7 +137,7 @@ function takeFollowing(connection: Internals, parser: NonNullable<Internals['pac
     packet.end = at + 4 + length;
     packet.sequenceId = buffer[at + 3];
     connection.sequenceId = (connection.sequenceId + 1) % 256;
-    take(packet);
+    taker.row(packet);
     at += 4 + length;
   }
   parser.length = at - from - 4;

@@ -2,6 +2,7 @@ import mysql from 'mysql2/promise';
 import type { SourceAdapter, SourceConnection, SourceLoaderConfig } from '../../../core/extract/source-adapter.js';
 import { MySqlConnection } from './mysql-connection.js';
 import { readMySqlSettings, readMySqlTableSettings, type MySqlSourceSettings } from './mysql-settings.js';
+import { attachSocketReads, socketReadsStream } from './mysql-socket-reads.js';
 
 /**
  * The MySQL/MariaDB source (`loader: {type: mysql}`), through mysql2: full or incremental by a
@@ -23,7 +24,8 @@ export const mysqlSource: SourceAdapter = {
       user: settings.user,
       password: settings.password,
       database: settings.database,
-      ...(settings.ssl ? { ssl: settings.ssl as mysql.PoolOptions['ssl'] } : {}),
+      // TLS wraps the socket mysql2 makes; without it, sockets that read into one buffer (mysql-socket-reads.ts).
+      ...(settings.ssl ? { ssl: settings.ssl as mysql.PoolOptions['ssl'] } : { stream: socketReadsStream }),
       connectTimeout: settings.connectTimeout * 1000,
       connectionLimit: 8,
       // Exact values: DECIMAL and BIGINT as text, dates as the server's text (microseconds kept).
@@ -36,6 +38,7 @@ export const mysqlSource: SourceAdapter = {
     });
     // TIMESTAMP columns come out in the session's zone: UTC, so their values say what instant they are.
     pool.on('connection', (connection) => {
+      attachSocketReads(connection);
       (connection as unknown as { query(sql: string): void }).query("set time_zone = '+00:00'");
     });
     try {

@@ -220,6 +220,11 @@ export class MySqlVectorRows {
     return this.keyBytes.map((bytes, k) => (bytes ? bytes.toString('utf8', 0, this.keyLengths[k]) : null));
   }
 
+  /** The packet buffers are about to be read into again: copy the key fields and cursor values still in them. */
+  release(): void {
+    this.settle();
+  }
+
   /** The batch; its memory stays the collector's to reuse once the next batch is asked for. */
   take(): ColumnBatch {
     const layouts: ColumnLayout[] = this.kinds.map((k, i) => (k.code === TEXT ? { kind: 'text', pieces: this.pieceCounts[i] } : { kind: 'fixed', bytes: k.bytes }));
