@@ -102,20 +102,21 @@ class SocketReads {
   /**
    * Hands on the whole packets of buf[from, end) and returns where the partial packet at the end
    * starts (or `end`). While the connection's command is one of ours, packet by packet, so that
-   * each decision sees the state the packets before it left mysql2 in; otherwise the whole packets
-   * left go to mysql2 in one copy.
+   * each decision sees the state the packets before it left mysql2 in (a taken row changes nothing
+   * there, so the taker is looked up again only after a packet went to mysql2); otherwise the whole
+   * packets left go to mysql2 in one copy.
    */
   private packets(buf: Buffer, from: number, end: number): number {
+    const connection = this.connection;
+    let taker = connection && rowTaker(connection);
     let at = from;
     while (end - at >= 4) {
-      const length = packetLength(buf, at);
-      const connection = this.connection;
-      const taker = connection && rowTaker(connection);
       if (!taker && !(connection && runsRowPackets(connection))) {
         const whole = wholePackets(buf, at, end);
         if (whole > at) this.forward(buf, at, whole);
         return whole;
       }
+      const length = packetLength(buf, at);
       if (end - at - 4 < length) break;
       if (taker && length < MAX_PACKET && buf[at + 3] === connection!.sequenceId && isRow(buf, at + 4, length)) {
         const packet = this.packet;
@@ -127,7 +128,10 @@ class SocketReads {
         connection!.sequenceId = (connection!.sequenceId + 1) % 256;
         this.holding = taker;
         taker.row(packet);
-      } else this.forward(buf, at, at + 4 + length);
+      } else {
+        this.forward(buf, at, at + 4 + length);
+        taker = rowTaker(connection!);
+      }
       at += 4 + length;
     }
     return at;

@@ -171,6 +171,11 @@ describe('MySQL row packets as DuckDB vectors', () => {
     expect(() => rows.row(packet(fields(names.indexOf('name'), Buffer.from([0x61, 0xff, 0x62]))))).toThrow(/column name: a value that is not UTF-8/);
     expect(() => rows.row(packet(fields(names.indexOf('born'), '2026-02-30')))).toThrow(/column born: MySQL sent '2026-02-30', which is not a valid date/);
     expect(() => rows.row(packet(fields(names.indexOf('paid_at'), '2026-02-01 24:00:00')))).toThrow(/column paid_at/);
+    // On the date of the timestamp before (the parser's inline path): a bad hour or digit is still an error.
+    rows.row(packet(fields(names.indexOf('paid_at'), '2026-02-01 10:00:00.000000')));
+    for (const bad of ['2026-02-01 24:00:00.000000', '2026-02-01 10:60:00.000000', '2026-02-01 10:0x:00.000000', '2026-02-01 10:00:00.00000x', '2026-02-01 10:00:00-000000']) {
+      expect(() => rows.row(packet(fields(names.indexOf('paid_at'), bad)))).toThrow(/column paid_at/);
+    }
     expect(() => rows.row(packet(fields(names.indexOf('amount'), '1.234')))).toThrow(/column amount: MySQL sent '1.234', which is not a valid DECIMAL with scale 2/);
     expect(() => rows.row(packet(fields(names.indexOf('count'), '12x')))).toThrow(/column count/);
   });

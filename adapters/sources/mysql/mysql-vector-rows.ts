@@ -4,7 +4,8 @@ import { columnRoles, CursorBytes, widenRange } from './mysql-row-tracking.js';
 import type { RowPacket } from './mysql-text-rows.js';
 import type { MappedColumn } from './mysql-types.js';
 import { Block, clearPieces } from './mysql-vector-block.js';
-import { DATE, DECIMAL, TEXT, TIMESTAMP, type Kind } from './mysql-vector-kinds.js';
+import { DECIMAL, TEXT, type Kind } from './mysql-vector-kinds.js';
+import { rowParser, setInt64, type ParserTarget, type RowParser } from './mysql-vector-row-parser.js';
 
 export { vectorKinds } from './mysql-vector-kinds.js';
 
@@ -19,13 +20,8 @@ export { vectorKinds } from './mysql-vector-kinds.js';
  * path (vectorKinds gives undefined).
  */
 
-/** Strings of up to this many ASCII bytes are split into 12-byte inline pieces; longer ones are held whole. */
-const MAX_PIECES = 6;
-const NULL_FIELD = 0xfb;
-const TWO_32 = 4294967296;
 /** Microseconds a double holds exactly: past this (about year 2255) timestamps are computed with BigInt. */
 const EXACT_SECONDS = 9_000_000_000;
-const MASKS = Int32Array.from([0, 0xff, 0xffff, 0xffffff, -1]);
 
 /** Collects rows of one chunk as a ColumnBatch, with the cursor range and the last row's key. */
 export class MySqlVectorRows {
@@ -70,11 +66,26 @@ export class MySqlVectorRows {
   /** Per column: DECIMAL scale, or -1 for an integer. */
   private readonly scales: Int8Array;
   private readonly widths: Uint8Array;
+  /** The row parser written out for these columns (mysql-vector-row-parser.ts); it calls the methods below. */
+  private readonly parse: RowParser;
   private view?: DataView;
   private viewOf?: Buffer;
   /** The date part of the last timestamp, and its seconds since the epoch. */
   private dayKey = -1;
   private daySeconds = 0;
+  /**
+   * Per column, the ten bytes of the last date it had (`YYYY-MM-DD`) as two little-endian 32-bit
+   * words and a 16-bit one (-1: none yet), and that date's seconds since the epoch: the parser's
+   * inline path for timestamps on a date already read.
+   */
+  private readonly dayWords: Int32Array;
+  private readonly daySecondsOf: Float64Array;
+  /**
+   * What the last number(), timestamp() or date() call read, as a number (NaN where not exact):
+   * a field, not a return value, so that values past V8's small integers (microseconds since the
+   * epoch are) are not boxed into a new heap number on every call.
+   */
+  private parsed = 0;
 
   /** `reuse`: a batch of an earlier collector whose memory is no longer needed. */
   constructor(columns: MappedColumn[], kinds: Kind[], options: { cursor?: string; primaryKey: string[]; reuse?: ColumnBatch }) {
@@ -89,6 +100,9 @@ export class MySqlVectorRows {
     this.cursorByBytes = !cursor || kinds[this.cursorIndex].code === TEXT;
     this.scales = Int8Array.from(kinds, (k) => (k.code === DECIMAL ? k.scale : -1));
     this.widths = Uint8Array.from(kinds, (k) => k.bytes);
+    this.dayWords = new Int32Array(3 * kinds.length).fill(-1);
+    this.daySecondsOf = new Float64Array(kinds.length);
+    this.parse = rowParser(kinds, this.roles, this.keyPositions);
   }
 
   /** Appends one row packet. */
@@ -101,115 +115,7 @@ export class MySqlVectorRows {
       this.viewOf = buf;
       this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     }
-    const view = this.view!;
-    const codes = this.codes;
-    const scales = this.scales;
-    const widths = this.widths;
-    const pieceCounts = this.pieceCounts;
-    const r = b.rows;
-    let pos = packet.offset;
-    for (let i = 0; i < codes.length; i++) {
-      let len = buf[pos++];
-      if (len >= NULL_FIELD) {
-        if (len === NULL_FIELD) {
-          this.setNull(b, i, r);
-          if (this.roles[i] & 2) {
-            this.keyBytes[this.keyPositions[i]] = null;
-            this.keyBuffers[this.keyPositions[i]] = undefined;
-          }
-          continue;
-        }
-        if (len === 0xfc) {
-          len = buf[pos] | (buf[pos + 1] << 8);
-          pos += 2;
-        } else if (len === 0xfd) {
-          len = buf[pos] | (buf[pos + 1] << 8) | (buf[pos + 2] << 16);
-          pos += 3;
-        } else {
-          len = buf.readUInt32LE(pos) + buf.readUInt32LE(pos + 4) * TWO_32;
-          pos += 8;
-        }
-      }
-      const start = pos;
-      const end = pos + len;
-      pos = end;
-      const code = codes[i];
-      // The value as a number for the cursor: NaN where it is not one exactly, null for a zero date.
-      let value: number | null = NaN;
-      // The common cases inline (V8 does not inline this much into one function): short ASCII text and integers.
-      if (code === TEXT) {
-        const pieces = b.pieces[i];
-        const at = r * 4;
-        let p = 0;
-        // Reads 12 bytes at a time, so only where they are inside the buffer.
-        if (end - start <= 12 * MAX_PIECES && end + 12 <= buf.length) {
-          let j = start;
-          let high = 0;
-          do {
-            const words = pieces[p] ?? b.piece(i, p);
-            const n = end - j < 12 ? end - j : 12;
-            let x = view.getInt32(j, true);
-            let y = view.getInt32(j + 4, true);
-            let z = view.getInt32(j + 8, true);
-            if (n < 12) {
-              if (n <= 4) {
-                x &= MASKS[n];
-                y = z = 0;
-              } else if (n <= 8) {
-                y &= MASKS[n - 4];
-                z = 0;
-              } else z &= MASKS[n - 8];
-            }
-            high |= x | y | z;
-            words[at] = n;
-            words[at + 1] = x;
-            words[at + 2] = y;
-            words[at + 3] = z;
-            j += n;
-            p++;
-          } while (j < end);
-          if (high & 0x80808080) p = 0;
-        }
-        if (p) {
-          for (let q = p; q < pieces.length; q++) {
-            const words = pieces[q];
-            words[at] = words[at + 1] = words[at + 2] = words[at + 3] = 0;
-          }
-          if (p > pieceCounts[i]) pieceCounts[i] = p;
-        } else this.wholeText(b, i, r, buf, start, end);
-      } else if (code <= DECIMAL) {
-        const scale = scales[i];
-        let j = start;
-        const negative = buf[j] === 45;
-        if (negative) j++;
-        let v = 0;
-        let point = -1;
-        for (; j < end; j++) {
-          const d = buf[j] - 48;
-          if (d >>> 0 <= 9) v = v * 10 + d;
-          else if (d === -2 && point < 0) point = j;
-          else break;
-        }
-        const digits = end - start - (negative ? 1 : 0) - (point >= 0 ? 1 : 0);
-        // Up to 15 digits into 8 bytes here, integers or DECIMAL with all its fraction digits (as MySQL sends them); the rest in number().
-        if (j === end && widths[i] === 8 && digits > 0 && digits <= 15 && (scale < 0 ? point < 0 : scale === 0 ? point < 0 : point >= 0 && end - point - 1 === scale)) {
-          if (negative) v = -v;
-          setInt64(b.views[i] as Int32Array, r, v);
-          value = v;
-        } else value = this.number(b, i, r, buf, start, end);
-      } else if (code === TIMESTAMP) value = this.timestamp(b, i, r, buf, start, end);
-      else value = this.date(b, i, r, buf, start, end);
-      const role = this.roles[i];
-      if (role) {
-        if (role & 2) {
-          const k = this.keyPositions[i];
-          this.keyBuffers[k] = buf;
-          this.keyStarts[k] = start;
-          this.keyEnds[k] = end;
-        }
-        if (role & 1 && value !== null) this.trackCursor(value, buf, start, end);
-      }
-    }
+    this.parse(this as unknown as ParserTarget, b, buf, this.view!, packet.offset, b.rows, this.pieceCounts);
     b.rows++;
     this.rows++;
   }
@@ -270,8 +176,8 @@ export class MySqlVectorRows {
     b.heapLength += len;
   }
 
-  /** An integer or DECIMAL (digits, an optional sign and, for DECIMAL, a point); exact past 2^53 through BigInt, returning NaN then. */
-  private number(b: Block, i: number, r: number, buf: Buffer, start: number, end: number): number {
+  /** An integer or DECIMAL (digits, an optional sign and, for DECIMAL, a point); exact past 2^53 through BigInt (`parsed` NaN then). */
+  private number(b: Block, i: number, r: number, buf: Buffer, start: number, end: number): void {
     const scale = this.scales[i];
     let j = start;
     const negative = buf[j] === 45;
@@ -295,9 +201,10 @@ export class MySqlVectorRows {
       }
     }
     if (negative) v = -v;
+    this.parsed = v;
     if (this.widths[i] !== 8) {
       b.views[i]![r] = v;
-      return v;
+      return;
     }
     if (digits > 15) {
       // Exact: BigInt from the digits (the 64-bit array keeps the bits for unsigned values too).
@@ -305,20 +212,20 @@ export class MySqlVectorRows {
       const dot = text.indexOf('.');
       const scaled = scale < 0 ? text : dot < 0 ? text + '0'.repeat(scale) : text.slice(0, dot) + text.slice(dot + 1).padEnd(scale, '0');
       b.wide[i]![r] = BigInt(scaled);
-      return NaN;
+      this.parsed = NaN;
+      return;
     }
     setInt64(b.views[i] as Int32Array, r, v);
-    return v;
   }
 
-  /** `YYYY-MM-DD HH:MM:SS[.ffffff]` as microseconds since the epoch (the session runs in UTC); a zero date is null. */
-  private timestamp(b: Block, i: number, r: number, buf: Buffer, start: number, end: number): number | null {
+  /** `YYYY-MM-DD HH:MM:SS[.ffffff]` as microseconds since the epoch (the session runs in UTC) into `parsed`; false for a zero date (set null). */
+  private timestamp(b: Block, i: number, r: number, buf: Buffer, start: number, end: number): boolean {
     const s = start;
     if (end - s < 19 || buf[s + 4] !== 45 || buf[s + 7] !== 45 || buf[s + 10] !== 32 || buf[s + 13] !== 58 || buf[s + 16] !== 58 || (end - s > 19 && (buf[s + 19] !== 46 || end - s > 26))) {
       throw this.invalid(i, buf, start, end, 'DATETIME');
     }
-    const seconds = this.dateSeconds(b, i, r, buf, start, end);
-    if (seconds === null) return null;
+    if (!this.dateSeconds(b, i, r, buf, start, end)) return false;
+    const seconds = this.daySeconds;
     const h = digit2(buf, s + 11);
     const mi = digit2(buf, s + 14);
     const se = digit2(buf, s + 17);
@@ -334,25 +241,27 @@ export class MySqlVectorRows {
     const total = seconds + h * 3600 + mi * 60 + se;
     if (total >= EXACT_SECONDS || total <= -EXACT_SECONDS) {
       b.wide[i]![r] = BigInt(total) * 1_000_000n + BigInt(us);
-      return NaN;
+      this.parsed = NaN;
+      return true;
     }
     const v = total * 1e6 + us;
     setInt64(b.views[i] as Int32Array, r, v);
-    return v;
+    this.parsed = v;
+    return true;
   }
 
-  /** `YYYY-MM-DD` as days since the epoch; a zero date is null. */
-  private date(b: Block, i: number, r: number, buf: Buffer, start: number, end: number): number | null {
+  /** `YYYY-MM-DD` as days since the epoch into `parsed`; false for a zero date (set null). */
+  private date(b: Block, i: number, r: number, buf: Buffer, start: number, end: number): boolean {
     if (end - start !== 10 || buf[start + 4] !== 45 || buf[start + 7] !== 45) throw this.invalid(i, buf, start, end, 'DATE');
-    const seconds = this.dateSeconds(b, i, r, buf, start, end);
-    if (seconds === null) return null;
-    const days = seconds / 86400;
+    if (!this.dateSeconds(b, i, r, buf, start, end)) return false;
+    const days = this.daySeconds / 86400;
     (b.views[i] as Int32Array)[r] = days;
-    return days;
+    this.parsed = days;
+    return true;
   }
 
-  /** Seconds from the epoch to the date at `start`, or null (and the value set null) for a zero date. */
-  private dateSeconds(b: Block, i: number, r: number, buf: Buffer, start: number, end: number): number | null {
+  /** The date at `start`: its seconds from the epoch into `daySeconds`; false (and the value set null) for a zero date. */
+  private dateSeconds(b: Block, i: number, r: number, buf: Buffer, start: number, end: number): boolean {
     const y = digit2(buf, start) * 100 + digit2(buf, start + 2);
     const m = digit2(buf, start + 5);
     const d = digit2(buf, start + 8);
@@ -360,7 +269,7 @@ export class MySqlVectorRows {
     // A MySQL zero date (year 0000, month or day 00), which no other system can hold.
     if (y === 0 || m === 0 || d === 0) {
       this.setNull(b, i, r);
-      return null;
+      return false;
     }
     const key = (y * 16 + m) * 32 + d;
     if (key !== this.dayKey) {
@@ -368,16 +277,22 @@ export class MySqlVectorRows {
       this.dayKey = key;
       this.daySeconds = daysFromCivil(y, m, d) * 86400;
     }
-    return this.daySeconds;
+    const words = this.dayWords;
+    words[3 * i] = buf[start] | (buf[start + 1] << 8) | (buf[start + 2] << 16) | (buf[start + 3] << 24);
+    words[3 * i + 1] = buf[start + 4] | (buf[start + 5] << 8) | (buf[start + 6] << 16) | (buf[start + 7] << 24);
+    words[3 * i + 2] = buf[start + 8] | (buf[start + 9] << 8);
+    this.daySecondsOf[i] = this.daySeconds;
+    return true;
   }
 
   private invalid(i: number, buf: Buffer, start: number, end: number, what: string): Error {
     return new Error(`column ${this.names[i]}: MySQL sent '${buf.toString('utf8', start, Math.min(end, start + 100))}', which is not a valid ${what}`);
   }
 
-  /** Widens the cursor range by a value: as a number where it is one exactly, else by its bytes. */
-  private trackCursor(value: number, buf: Buffer, start: number, end: number): void {
+  /** Widens the cursor range by the value `parsed` holds: as a number where it is one exactly, else by its bytes. */
+  private trackCursor(buf: Buffer, start: number, end: number): void {
     if (!this.cursorByBytes) {
+      const value = this.parsed;
       if (value === value) {
         if (!this.hasCursor) {
           this.hasCursor = true;
@@ -434,13 +349,6 @@ export class MySqlVectorRows {
     if (this.numericCursor) return BigInt(text);
     return this.zoneCursor ? `${text}+00` : text;
   }
-}
-
-/** A whole number below 2^53 in magnitude into 64-bit slot `r` of `words`, as two 32-bit halves (little-endian). */
-function setInt64(words: Int32Array, r: number, v: number): void {
-  const high = Math.floor(v / TWO_32);
-  words[2 * r] = v - high * TWO_32;
-  words[2 * r + 1] = high;
 }
 
 /** Two decimal digits at `at`; 100 or more when they are not digits. */
