@@ -80,6 +80,64 @@ describe('LakeWriter', () => {
     expect(await storage.list('')).toEqual([]);
   });
 
+  describe('from batches, a part is written while the next one is encoded', () => {
+    /** An encoder of text batches that logs each encode; the bytes are the batch's text. */
+    const logging = (log: string[]) => ({
+      format: 'csv' as const,
+      encode: () => Promise.reject(new Error('rows are not used here')),
+      encodeText: async (text: Uint8Array) => {
+        log.push(`encode ${Buffer.from(text).toString().trim()}`);
+        return Buffer.from(text);
+      },
+    });
+    async function* batches(n: number) {
+      for (let i = 0; i < n; i++) yield { text: Buffer.from(`part${i}\n`), rows: 1, longestLine: 6 };
+    }
+    /** Storage whose part puts take 20 ms and log when they start and end; `failAt` rejects that part's put. */
+    const slow = (storage: LakeStorage, log: string[], failAt = -1): LakeStorage => ({
+      root: storage.root,
+      put: async (key, body) => {
+        const name = key.split('/').at(-1)!;
+        log.push(`put ${name}`);
+        if (!name.startsWith('part-')) return storage.put(key, body);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        if (name.startsWith(`part-${failAt}.`)) throw new Error(`disk full at ${name}`);
+        await storage.put(key, body);
+        log.push(`done ${name}`);
+      },
+      get: (key) => storage.get(key),
+      list: (prefix) => storage.list(prefix),
+      delete: (key) => storage.delete(key),
+    });
+    const options = (storage: LakeStorage, log: string[], n: number) => ({
+      source: 'shop', table: 'orders', rows: [], batches: batches(n), schema: [{ name: 'v', type: 'VARCHAR' }], encoder: logging(log), system: 'mysql', loadedAt, loadId,
+      onProgress: (rows: number) => log.push(`progress ${rows}`),
+    });
+
+    it('at most one put at a time, each part whole before the manifest names it', async () => {
+      const storage = lake();
+      const log: string[] = [];
+      const manifest = await new LakeWriter(slow(storage, log)).writeLoad(options(storage, log, 3));
+      expect(manifest.parts.map((p) => p.key.split('/').at(-1))).toEqual(['part-0.csv', 'part-1.csv', 'part-2.csv']);
+      // Part 1 is encoded while part 0 is written; part 1's put starts only when part 0's is done.
+      expect(log).toEqual([
+        'encode part0', 'put part-0.csv', 'encode part1', 'done part-0.csv', 'progress 1', 'put part-1.csv', 'encode part2', 'done part-1.csv', 'progress 2',
+        'put part-2.csv', 'done part-2.csv', 'progress 3', 'put _manifest.json',
+      ]);
+      for (const part of manifest.parts) expect(await text(storage, part.key)).toBe(`${part.key.includes('part-0') ? 'part0' : part.key.includes('part-1') ? 'part1' : 'part2'}\n`);
+    });
+
+    it("a part's failed put fails the load after the next part was encoded; nothing is left visible", async () => {
+      const storage = lake();
+      const log: string[] = [];
+      await expect(new LakeWriter(slow(storage, log, 1)).writeLoad(options(storage, log, 4))).rejects.toThrow('disk full at part-1.csv');
+      expect(log).not.toContain('put _manifest.json');
+      expect(log).not.toContain('put part-3.csv');
+      expect(await new LakeWriter(storage).committedLoads('shop', 'orders')).toEqual([]);
+      expect(await storage.list('raw')).toEqual([]);
+    });
+  });
+
   it('a write killed before its manifest leaves parts that belong to no committed load, and the old state stands', async () => {
     const storage = lake();
     await new LakeWriter(storage).writeLoad({ source: 'shop', table: 'orders', rows: [{ id: 0 }], encoder: jsonl, system: 'mysql', loadedAt, loadId, state: () => ({ cursor: 0 }) });

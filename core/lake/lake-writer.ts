@@ -115,6 +115,18 @@ export class LakeWriter {
     let pending: Record<string, unknown>[] = [];
     let rowsSoFar = 0;
     let bytesSoFar = 0;
+    /**
+     * The put of the part before, still running while the next part is encoded (batches only): at
+     * most one at a time, awaited before the next put and before the commit, so the manifest never
+     * names a part that is not whole in the lake.
+     */
+    let writing: Promise<void> | undefined;
+    const putPart = (key: string, bytes: Uint8Array, rows: number, total: number): Promise<void> => {
+      const put = this.storage.put(key, bytes).then(() => options.onProgress?.(rows, total));
+      // Its error is thrown where it is awaited; until then it must not count as unhandled.
+      put.catch(() => undefined);
+      return put;
+    };
     const flush = async () => {
       if (!pending.length) return;
       options.checkSchema?.(schema.map((c) => ({ name: c.name, type: lakeFileType(c.type) })));
@@ -154,9 +166,10 @@ export class LakeWriter {
             cursor?.see(batch.cursor.min);
             cursor?.see(batch.cursor.max);
           }
-          await this.storage.put(key, bytes);
-          options.onProgress?.(rowsSoFar, bytesSoFar);
+          await writing;
+          writing = putPart(key, bytes, rowsSoFar, bytesSoFar);
         }
+        await writing;
       }
       for await (const row of options.batches ? [] : options.rows) {
         // for...in, not Object.entries: no array per row on the hot path (millions of rows).
@@ -210,6 +223,8 @@ export class LakeWriter {
       await this.storage.put(manifestKey(source, table, loadId), Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
       return manifest;
     } catch (error) {
+      // A part's put may still be running: it ends before the parts are removed.
+      await writing?.catch(() => undefined);
       await Promise.allSettled(parts.map((p) => this.storage.delete(p.key)));
       throw error;
     }
