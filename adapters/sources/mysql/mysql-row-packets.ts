@@ -31,7 +31,7 @@ interface Command {
   row?: unknown;
   [ROWS]?: RowTaker;
 }
-interface WirePacket extends RowPacket {
+export interface WirePacket extends RowPacket {
   /** Where the packet's 4-byte header starts in `buffer`. */
   start: number;
   sequenceId: number;
@@ -118,6 +118,31 @@ export function isRow(buffer: Buffer, offset: number, length: number): boolean {
   return first !== 0xff && !(first === 0xfe && length < 9);
 }
 
+/** The payload length in the 4-byte header of the packet at `at` (3 bytes, little-endian). */
+export function packetLength(buffer: Buffer, at: number): number {
+  return buffer[at] | (buffer[at + 1] << 8) | (buffer[at + 2] << 16);
+}
+
+/**
+ * Whether the whole packet at `at` (its header there, `length` bytes after it) goes to the taker:
+ * under 16 MB (a longer one continues in the next packet), the sequence number the connection
+ * expects, and a row.
+ */
+export function takesPacket(connection: MySqlInternals, buffer: Buffer, at: number, length: number): boolean {
+  return length < 0xffffff && buffer[at + 3] === connection.sequenceId && isRow(buffer, at + 4, length);
+}
+
+/** Hands the packet at `at` to the taker in `packet` (one object, reused) and moves the connection's sequence on. */
+export function handPacket(connection: MySqlInternals, taker: RowTaker, packet: WirePacket, buffer: Buffer, at: number, length: number): void {
+  packet.buffer = buffer;
+  packet.start = at;
+  packet.offset = at + 4;
+  packet.end = at + 4 + length;
+  packet.sequenceId = buffer[at + 3];
+  connection.sequenceId = (connection.sequenceId + 1) % 256;
+  taker.row(packet);
+}
+
 /**
  * The whole row packets that follow `packet` in the same socket read, taken in one loop instead
  * of one call back from mysql2's parser each. Stops at anything else (the EOF or an error packet,
@@ -130,14 +155,9 @@ function takeFollowing(connection: MySqlInternals, parser: NonNullable<MySqlInte
   const from = packet.start;
   let at = packet.end;
   while (buffer.length - at >= 5) {
-    const length = buffer[at] | (buffer[at + 1] << 8) | (buffer[at + 2] << 16);
-    if (length >= 0xffffff || buffer.length - at - 4 < length || buffer[at + 3] !== connection.sequenceId || !isRow(buffer, at + 4, length)) break;
-    packet.start = at;
-    packet.offset = at + 4;
-    packet.end = at + 4 + length;
-    packet.sequenceId = buffer[at + 3];
-    connection.sequenceId = (connection.sequenceId + 1) % 256;
-    taker.row(packet);
+    const length = packetLength(buffer, at);
+    if (buffer.length - at - 4 < length || !takesPacket(connection, buffer, at, length)) break;
+    handPacket(connection, taker, packet, buffer, at, length);
     at += 4 + length;
   }
   parser.length = at - from - 4;

@@ -1,11 +1,8 @@
 import net from 'node:net';
-import { isRow, rowTaker, runsRowPackets, type MySqlInternals, type RowTaker } from './mysql-row-packets.js';
-import type { RowPacket } from './mysql-text-rows.js';
+import { handPacket, packetLength, rowTaker, runsRowPackets, takesPacket, type MySqlInternals, type RowTaker, type WirePacket } from './mysql-row-packets.js';
 
 /** Bytes each socket reads at once, into the one buffer it keeps. */
 const READ_BYTES = 256 * 1024;
-/** The 4-byte header's length of a packet that has another after it (16 MB - 1): such packets are never taken. */
-const MAX_PACKET = 0xffffff;
 
 const framers = new WeakMap<object, SocketReads>();
 
@@ -54,7 +51,7 @@ class SocketReads {
   private carry: Buffer = Buffer.allocUnsafe(64 * 1024);
   private carried = 0;
   /** The one packet object handed to collectors (they read it during row() only). */
-  private readonly packet: RowPacket & { start: number; sequenceId: number; numPackets: number };
+  private readonly packet: WirePacket;
   /** The taker given packets from a buffer that is read into again, until released. */
   private holding?: RowTaker;
 
@@ -118,16 +115,9 @@ class SocketReads {
       }
       const length = packetLength(buf, at);
       if (end - at - 4 < length) break;
-      if (taker && length < MAX_PACKET && buf[at + 3] === connection!.sequenceId && isRow(buf, at + 4, length)) {
-        const packet = this.packet;
-        packet.buffer = buf;
-        packet.start = at;
-        packet.offset = at + 4;
-        packet.end = at + 4 + length;
-        packet.sequenceId = buf[at + 3];
-        connection!.sequenceId = (connection!.sequenceId + 1) % 256;
+      if (taker && takesPacket(connection!, buf, at, length)) {
         this.holding = taker;
-        taker.row(packet);
+        handPacket(connection!, taker, this.packet, buf, at, length);
       } else {
         this.forward(buf, at, at + 4 + length);
         taker = rowTaker(connection!);
@@ -154,10 +144,6 @@ class SocketReads {
     this.holding?.release();
     this.holding = undefined;
   }
-}
-
-function packetLength(buf: Buffer, at: number): number {
-  return buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16);
 }
 
 /** The end of the last whole packet of buf[from, end). */
