@@ -70,13 +70,10 @@ export class MySqlVectorRows {
   private readonly parse: RowParser;
   private view?: DataView;
   private viewOf?: Buffer;
-  /** The date part of the last timestamp, and its seconds since the epoch. */
-  private dayKey = -1;
-  private daySeconds = 0;
   /**
    * Per column, the ten bytes of the last date it had (`YYYY-MM-DD`) as two little-endian 32-bit
-   * words and a 16-bit one (-1: none yet), and that date's seconds since the epoch: the parser's
-   * inline path for timestamps on a date already read.
+   * words and a 16-bit one (-1: none yet), and that date's seconds since the epoch: a date already
+   * read is not parsed again, here (dateSeconds) nor in the parser's inline path for timestamps.
    */
   private readonly dayWords: Int32Array;
   private readonly daySecondsOf: Float64Array;
@@ -225,7 +222,7 @@ export class MySqlVectorRows {
       throw this.invalid(i, buf, start, end, 'DATETIME');
     }
     if (!this.dateSeconds(b, i, r, buf, start, end)) return false;
-    const seconds = this.daySeconds;
+    const seconds = this.daySecondsOf[i];
     const h = digit2(buf, s + 11);
     const mi = digit2(buf, s + 14);
     const se = digit2(buf, s + 17);
@@ -254,14 +251,20 @@ export class MySqlVectorRows {
   private date(b: Block, i: number, r: number, buf: Buffer, start: number, end: number): boolean {
     if (end - start !== 10 || buf[start + 4] !== 45 || buf[start + 7] !== 45) throw this.invalid(i, buf, start, end, 'DATE');
     if (!this.dateSeconds(b, i, r, buf, start, end)) return false;
-    const days = this.daySeconds / 86400;
+    const days = this.daySecondsOf[i] / 86400;
     (b.views[i] as Int32Array)[r] = days;
     this.parsed = days;
     return true;
   }
 
-  /** The date at `start`: its seconds from the epoch into `daySeconds`; false (and the value set null) for a zero date. */
+  /** The date at `start`: its seconds from the epoch into `daySecondsOf[i]`; false (and the value set null) for a zero date. */
   private dateSeconds(b: Block, i: number, r: number, buf: Buffer, start: number, end: number): boolean {
+    const words = this.dayWords;
+    const a = buf[start] | (buf[start + 1] << 8) | (buf[start + 2] << 16) | (buf[start + 3] << 24);
+    const c = buf[start + 4] | (buf[start + 5] << 8) | (buf[start + 6] << 16) | (buf[start + 7] << 24);
+    const e = buf[start + 8] | (buf[start + 9] << 8);
+    // The column's date before, already checked.
+    if (a === words[3 * i] && c === words[3 * i + 1] && e === words[3 * i + 2]) return true;
     const y = digit2(buf, start) * 100 + digit2(buf, start + 2);
     const m = digit2(buf, start + 5);
     const d = digit2(buf, start + 8);
@@ -271,17 +274,11 @@ export class MySqlVectorRows {
       this.setNull(b, i, r);
       return false;
     }
-    const key = (y * 16 + m) * 32 + d;
-    if (key !== this.dayKey) {
-      if (d > daysInMonth(y, m)) throw this.invalid(i, buf, start, end, 'date');
-      this.dayKey = key;
-      this.daySeconds = daysFromCivil(y, m, d) * 86400;
-    }
-    const words = this.dayWords;
-    words[3 * i] = buf[start] | (buf[start + 1] << 8) | (buf[start + 2] << 16) | (buf[start + 3] << 24);
-    words[3 * i + 1] = buf[start + 4] | (buf[start + 5] << 8) | (buf[start + 6] << 16) | (buf[start + 7] << 24);
-    words[3 * i + 2] = buf[start + 8] | (buf[start + 9] << 8);
-    this.daySecondsOf[i] = this.daySeconds;
+    if (d > daysInMonth(y, m)) throw this.invalid(i, buf, start, end, 'date');
+    words[3 * i] = a;
+    words[3 * i + 1] = c;
+    words[3 * i + 2] = e;
+    this.daySecondsOf[i] = daysFromCivil(y, m, d) * 86400;
     return true;
   }
 
