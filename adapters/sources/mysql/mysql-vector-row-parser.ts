@@ -1,4 +1,4 @@
-import type { Block } from './mysql-vector-block.js';
+import { clearPieces, type Block } from './mysql-vector-block.js';
 import { DECIMAL, INT, TEXT, TIMESTAMP, type Kind } from './mysql-vector-kinds.js';
 
 /**
@@ -40,6 +40,9 @@ export interface ParserTarget {
 const CURSOR = 1;
 const KEY = 2;
 const MASKS = Int32Array.from([0, 0xff, 0xffff, 0xffffff, -1]);
+const TWO_32 = 4294967296;
+/** Microseconds a double holds exactly: past this many seconds (about year 2255) timestamps are computed with BigInt. */
+export const EXACT_SECONDS = 9_000_000_000;
 
 /** One parser per signature: every chunk of a table shares it, and so its optimised code. */
 const parsers = new Map<string, RowParser>();
@@ -50,8 +53,12 @@ export function rowParser(kinds: Kind[], roles: Uint8Array, keyPositions: number
   let parser = parsers.get(signature);
   if (!parser) {
     const body = kinds.map((kind, i) => field(i, kind, roles[i], keyPositions[i])).join('\n');
-    const make = new Function('MASKS', 'setInt64', `return function row(self, b, buf, view, pos, r, pieceCounts) {\n  let len = 0, start = 0, end = 0, value = NaN, present = true;\n${body}\n};`) as (masks: Int32Array, set: typeof setInt64) => RowParser;
-    parser = make(MASKS, setInt64);
+    const make = new Function('MASKS', 'setInt64', 'clearPieces', `return function row(self, b, buf, view, pos, r, pieceCounts) {\n  let len = 0, start = 0, end = 0, value = NaN, present = true;\n${body}\n};`) as (
+      masks: Int32Array,
+      set: typeof setInt64,
+      clear: typeof clearPieces,
+    ) => RowParser;
+    parser = make(MASKS, setInt64, clearPieces);
     parsers.set(signature, parser);
   }
   return parser;
@@ -68,7 +75,7 @@ function field(i: number, kind: Kind, role: number, k: number): string {
     if (len > 0xfb) {
       if (len === 0xfc) { len = buf[pos] | (buf[pos + 1] << 8); pos += 2; }
       else if (len === 0xfd) { len = buf[pos] | (buf[pos + 1] << 8) | (buf[pos + 2] << 16); pos += 3; }
-      else { len = buf.readUInt32LE(pos) + buf.readUInt32LE(pos + 4) * 4294967296; pos += 8; }
+      else { len = buf.readUInt32LE(pos) + buf.readUInt32LE(pos + 4) * ${TWO_32}; pos += 8; }
     }
     start = pos; end = pos + len; pos = end; value = NaN; present = true;
 ${value(i, kind)}
@@ -102,6 +109,7 @@ function value(i: number, kind: Kind): string {
         if (high & 0x80808080) p = 0;
       }
       if (p) {
+        // clearPieces(pieces, at, p) written out: this runs for every text value, and V8 does not inline that call here.
         for (let q = p; q < pieces.length; q++) { const words = pieces[q]; words[at] = words[at + 1] = words[at + 2] = words[at + 3] = 0; }
         if (p > pieceCounts[${i}]) pieceCounts[${i}] = p;
       } else self.wholeText(b, ${i}, r, buf, start, end);
@@ -143,7 +151,7 @@ function value(i: number, kind: Kind): string {
         if ((h1 | h2 | m1 | m2 | s1 | s2 | u1 | u2 | u3 | u4 | u5 | u6 | (9 - h1) | (9 - h2) | (9 - m1) | (9 - m2) | (9 - s1) | (9 - s2) | (9 - u1) | (9 - u2) | (9 - u3) | (9 - u4) | (9 - u5) | (9 - u6)) >= 0) {
           const h = h1 * 10 + h2, mi = m1 * 10 + m2, se = s1 * 10 + s2;
           const total = self.daySecondsOf[${i}] + h * 3600 + mi * 60 + se;
-          if (h <= 23 && mi <= 59 && se <= 59 && total < 9000000000 && total > -9000000000) {
+          if (h <= 23 && mi <= 59 && se <= 59 && total < ${EXACT_SECONDS} && total > -${EXACT_SECONDS}) {
             const v = total * 1e6 + ((((u1 * 10 + u2) * 10 + u3) * 10 + u4) * 10 + u5) * 10 + u6;
             setInt64(b.views[${i}], r, v);
             value = v;
@@ -159,11 +167,9 @@ function value(i: number, kind: Kind): string {
 
 /** Marks row r of column i null (Block.nulls is a validity mask: a cleared bit), a text column's pieces empty. */
 function setNull(i: number, kind: Kind): string {
-  const pieces = kind.code === TEXT ? ` { const pieces = b.pieces[${i}], at = r * 4; for (let q = 0; q < pieces.length; q++) { const w = pieces[q]; w[at] = w[at + 1] = w[at + 2] = w[at + 3] = 0; } }` : '';
+  const pieces = kind.code === TEXT ? ` clearPieces(b.pieces[${i}], r * 4, 0);` : '';
   return `b.nulls[${i}][r >>> 5] &= ~(1 << (r & 31)); b.hasNull[${i}] = 1;${pieces}`;
 }
-
-const TWO_32 = 4294967296;
 
 /** A whole number below 2^53 in magnitude into 64-bit slot `r` of `words`, as two 32-bit halves (little-endian). */
 export function setInt64(words: Int32Array, r: number, v: number): void {

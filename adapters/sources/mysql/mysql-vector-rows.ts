@@ -5,7 +5,7 @@ import type { RowPacket } from './mysql-text-rows.js';
 import type { MappedColumn } from './mysql-types.js';
 import { Block, clearPieces } from './mysql-vector-block.js';
 import { DECIMAL, TEXT, type Kind } from './mysql-vector-kinds.js';
-import { rowParser, setInt64, type ParserTarget, type RowParser } from './mysql-vector-row-parser.js';
+import { EXACT_SECONDS, rowParser, setInt64, type ParserTarget, type RowParser } from './mysql-vector-row-parser.js';
 
 export { vectorKinds } from './mysql-vector-kinds.js';
 
@@ -19,9 +19,6 @@ export { vectorKinds } from './mysql-vector-kinds.js';
  * is the session's UTC wall time. Tables with BIT, binary or zoned DATETIME columns keep the text
  * path (vectorKinds gives undefined).
  */
-
-/** Microseconds a double holds exactly: past this (about year 2255) timestamps are computed with BigInt. */
-const EXACT_SECONDS = 9_000_000_000;
 
 /** Collects rows of one chunk as a ColumnBatch, with the cursor range and the last row's key. */
 export class MySqlVectorRows {
