@@ -9,12 +9,19 @@ export interface RowCollector {
    * needed from them. Without it a collector may keep no view of a packet's bytes after row().
    */
   release?(): void;
+  /**
+   * Takes as many of the whole row packets of buf[at, end) as it can in one go, the first with
+   * sequence number `sequenceId`, and returns how many (0: the next goes to row()). Only on a
+   * socket of mysql-socket-reads.ts.
+   */
+  packets?(buf: Buffer, at: number, end: number, sequenceId: number): number;
 }
 
 /** What takes the row packets of a query: its collector, behind the query's own error handling. */
 export interface RowTaker {
   row(packet: RowPacket): void;
   release(): void;
+  packets?(buf: Buffer, at: number, end: number, sequenceId: number): number;
 }
 
 /** The parts of mysql2's connection and command that the fast path reads (mysql2 3.x internals). */
@@ -69,7 +76,22 @@ export function queryRowPackets<T extends RowCollector>(core: mysql.Connection, 
     };
     hookRowPackets(core as unknown as MySqlInternals);
     const query = core.query(sql, params) as unknown as mysql.Query & Command;
-    query[ROWS] = { row: next, release: () => rows.release?.() };
+    const packets = rows.packets?.bind(rows);
+    query[ROWS] = {
+      row: next,
+      release: () => rows.release?.(),
+      ...(packets && {
+        packets: (buf: Buffer, at: number, end: number, sequenceId: number) => {
+          if (failed) return 0;
+          try {
+            return packets(buf, at, end, sequenceId);
+          } catch (error) {
+            failed = error;
+            return 0;
+          }
+        },
+      }),
+    };
     Object.defineProperty(query, '_rowParser', { configurable: true, get: () => ({ next }), set: () => undefined });
     query.on('error', reject);
     query.on('end', () => (failed ? reject(failed) : resolve(rows)));

@@ -117,6 +117,13 @@ class SocketReads {
       if (end - at - 4 < length) break;
       if (taker && takesPacket(connection!, buf, at, length)) {
         this.holding = taker;
+        // As many rows as the collector takes in one go (the C parser), then this one by itself.
+        const taken = taker.packets?.(buf, at, end, connection!.sequenceId) ?? 0;
+        if (taken) {
+          for (let k = 0; k < taken; k++) at += 4 + packetLength(buf, at);
+          connection!.sequenceId = (connection!.sequenceId + taken) % 256;
+          continue;
+        }
         handPacket(connection!, taker, this.packet, buf, at, length);
       } else {
         this.forward(buf, at, at + 4 + length);

@@ -17,6 +17,8 @@ export class Block implements ColumnBlock {
   readonly nulls: Int32Array[];
   readonly hasNull: Uint8Array;
   readonly longRows: number[][];
+  /** The arrays the C parser writes, in its order (mysql-native-rows.ts); rebuilt when a piece is added. */
+  private targets?: ArrayBufferView[];
 
   constructor(kinds: Kind[]) {
     this.data = kinds.map((k) => (k.code === TEXT ? [] : new ArrayBuffer(COLUMN_BLOCK_ROWS * k.bytes)));
@@ -41,8 +43,24 @@ export class Block implements ColumnBlock {
       const words = new Int32Array(COLUMN_BLOCK_ROWS * 4);
       list.push(words);
       (this.data[i] as ArrayBuffer[]).push(words.buffer as ArrayBuffer);
+      this.targets = undefined;
     }
     return list[p];
+  }
+
+  /** hasNull, then per column its validity words and its values, or each of its pieces (native/mysql_rows.c). */
+  nativeTargets(): ArrayBufferView[] {
+    if (!this.targets) {
+      const targets: ArrayBufferView[] = [this.hasNull];
+      for (let i = 0; i < this.nulls.length; i++) {
+        targets.push(this.nulls[i]);
+        const view = this.views[i];
+        if (view) targets.push(view);
+        else targets.push(...this.pieces[i]);
+      }
+      this.targets = targets;
+    }
+    return this.targets;
   }
 
   clear(): void {

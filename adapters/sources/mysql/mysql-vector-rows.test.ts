@@ -5,6 +5,9 @@ import type { ColumnBatch } from '../../../core/lake/column-batch.js';
 import { MySqlTextRows } from './mysql-text-rows.js';
 import { packet } from './mysql-test-packets.js';
 import { MySqlVectorRows, vectorKinds } from './mysql-vector-rows.js';
+import { nativeRows } from './mysql-native-rows.js';
+import type { Block } from './mysql-vector-block.js';
+import type { RowPacket } from './mysql-text-rows.js';
 import { mapMySqlColumn, type MySqlColumnInfo } from './mysql-types.js';
 
 // Not UTC, so that a timestamp computed in the machine's zone would show.
@@ -82,8 +85,9 @@ describe('MySQL row packets as DuckDB vectors', () => {
     expect(vectorKinds([mapMySqlColumn(info('local', 'datetime'), undefined)])).toHaveLength(1);
   });
 
-  it('lands the same Parquet schema and values as the text path, for seeded random rows over several blocks and reused memory', async () => {
-    const { next, pick } = generator(7);
+  /** Seeded random field values of every column, the odd ones (zero dates, long or non-ASCII text, numbers past 2^53) among them. */
+  function randomFields(seed: number) {
+    const { next, pick } = generator(seed);
     const texts = ['', 'a', 'plain', 'twelve bytes', 'thirteen byte', 'tab\there', 'say "hi"', 'line\nbreak', 'cr\rhere', 'é ü 日本', '\\N', 'NULL', ' padded ',
       'a26942c0-ed7a-11f1-bda3-02fc00000001', 'x'.repeat(72), 'y'.repeat(73), 'z'.repeat(251), 'é'.repeat(40), 'w'.repeat(70000)];
     const dates = ['2026-11-01', '0000-00-00', '2026-00-10', '2026-11-00', '1000-01-01', '9999-12-31', '1969-12-31', '1970-01-01', '2024-02-29', '1900-03-01'];
@@ -123,6 +127,11 @@ describe('MySQL row packets as DuckDB vectors', () => {
           return `${pick(dates)} ${pick(times)}${pick(fractions)}`;
       }
     };
+    return { next, field };
+  }
+
+  it('lands the same Parquet schema and values as the text path, for seeded random rows over several blocks and reused memory', async () => {
+    const { next, field } = randomFields(7);
     // The last packets of a socket read end at the buffer's end: some rows have no bytes after them.
     const packets = Array.from({ length: 5000 }, (_, i) => packet([String(i * 3 - 7000), ...names.slice(1).map(field)], next(3) === 0 ? 0 : 16));
     const textColumns = columns.map((c) => c.column);
@@ -163,6 +172,195 @@ describe('MySQL row packets as DuckDB vectors', () => {
       ratio: '100.0', name: '', note: '{}', doc: '{"a":1}', paid_at: '1969-12-31 23:59:59.999999+00', local: '9999-12-31 23:59:59.999999', born: '1000-01-01', dur: '-01:00:00', _strata_load_id: 'L1', loaded: '2026-12-01 11:32:08.719+00',
     });
     expect(read.rows[1]).toMatchObject({ id: '-9007199254740993', small: null, name: null, paid_at: null, local: '2026-11-01 00:00:00', born: null, dur: null });
+  });
+
+  describe('the C row parser (native/mysql_rows.c)', () => {
+    // `npm run build` compiles it where the machine has a C compiler, as CI's has; elsewhere the JavaScript parser does the work.
+    it('is built where CI runs', () => {
+      if (process.env.CI) expect(nativeRows, 'cli/build-native.mjs did not build mysql_rows.node').toBeDefined();
+    });
+
+    /** Row packets with their headers, sequence numbers from `sequence`, one after the other. */
+    const wire = (packets: RowPacket[], sequence: number): { bytes: Buffer; ends: number[] } => {
+      const parts: Buffer[] = [];
+      const ends: number[] = [];
+      let length = 0;
+      packets.forEach((p, k) => {
+        const payload = p.buffer.subarray(p.offset, p.end);
+        const header = Buffer.from([payload.length & 0xff, (payload.length >> 8) & 0xff, payload.length >> 16, (sequence + k) & 0xff]);
+        parts.push(header, payload);
+        length += 4 + payload.length;
+        ends.push(length);
+      });
+      return { bytes: Buffer.concat(parts), ends };
+    };
+
+    /**
+     * The packets as a socket of mysql-socket-reads.ts hands them over: reads of a few packets
+     * copied into one buffer that the next read overwrites (some ending flush with the buffer),
+     * each taken by packets() where it takes them, else by row(). Returns the rows packets() took.
+     */
+    const feed = (rows: MySqlVectorRows, packets: RowPacket[], choose: (n: number) => number, useNative: boolean): number => {
+      const { bytes, ends } = wire(packets, 1);
+      const buffer = Buffer.alloc(bytes.length + 256);
+      let taken = 0;
+      let sequence = 1;
+      for (let first = 0; first < ends.length; ) {
+        const last = Math.min(ends.length, first + 1 + choose(300));
+        const from = first ? ends[first - 1] : 0;
+        const size = ends[last - 1] - from;
+        // Flush with the end of the buffer (no bytes after the last field) or not.
+        const at = choose(2) ? buffer.length - size : 0;
+        bytes.copy(buffer, at, from, ends[last - 1]);
+        let p = at;
+        const end = at + size;
+        while (p < end) {
+          const length = buffer.readUIntLE(p, 3);
+          const n = useNative ? rows.packets(buffer, p, end, sequence) : 0;
+          if (n) {
+            for (let k = 0; k < n; k++) p += 4 + buffer.readUIntLE(p, 3);
+            sequence = (sequence + n) & 0xff;
+            taken += n;
+            continue;
+          }
+          rows.row({ buffer, offset: p + 4, end: p + 4 + length });
+          sequence = (sequence + 1) & 0xff;
+          p += 4 + length;
+        }
+        rows.release();
+        // Another read into the same buffer: what was left there is gone.
+        buffer.fill(0x5a);
+        first = last;
+      }
+      return taken;
+    };
+
+    /** Every byte of a batch's blocks that a reader sees, with its layout, key-independent. */
+    const contents = (batch: ColumnBatch) => ({
+      columns: batch.columns,
+      rows: batch.rows,
+      cursor: batch.cursor,
+      blocks: batch.blocks.map((b) => ({
+        rows: b.rows,
+        data: b.data.map((d) => (Array.isArray(d) ? d.map((piece) => Buffer.from(piece).toString('hex')) : Buffer.from(d).toString('hex'))),
+        validity: b.validity.map((v) => v && Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')),
+        long: b.long,
+        heap: Buffer.from((b as Block).heap.subarray(0, (b as Block).heapLength)).toString('hex'),
+      })),
+    });
+
+    /** Values the C parser takes whole: numbers within their widths, ASCII text up to 72 bytes, valid dates and times, nulls. */
+    const plainField = (next: (n: number) => number, longestText = 72) => (name: string): string | null => {
+      if (name !== 'id' && next(9) === 0) return null;
+      const digits = (n: number) => Array.from({ length: n }, () => String(next(10))).join('');
+      // Years 1700 to 2199: microseconds before about 1685 or after 2255 are past 2^53 (exact through BigInt, by the JavaScript parser).
+      const day = `${1700 + next(500)}-${String(1 + next(12)).padStart(2, '0')}-${String(1 + next(28)).padStart(2, '0')}`;
+      const time = `${String(next(24)).padStart(2, '0')}:${String(next(60)).padStart(2, '0')}:${String(next(60)).padStart(2, '0')}`;
+      const sign = next(2) ? '-' : '';
+      switch (name) {
+        case 'small':
+          return String(next(65535) - 32768);
+        case 'tiny':
+          return String(next(256));
+        case 'count':
+          return String(next(999999999));
+        case 'big':
+          return digits(1 + next(15));
+        case 'amount':
+          return `${sign}${digits(1 + next(10))}.${digits(2)}`;
+        case 'rate':
+          return `${sign}${digits(1 + next(3))}.${digits(1)}`;
+        case 'huge':
+          return `${sign}${digits(1 + next(11))}.${digits(4)}`;
+        case 'wider':
+          return `${digits(1 + next(20))}.${digits(5)}`;
+        case 'born':
+          return day;
+        case 'paid_at':
+        case 'local':
+          return `${day} ${time}${['', '.', `.${digits(1 + next(6))}`][next(3)]}`;
+        default:
+          return 'abcdefghijklmnopqrstuvwxyz0123456789 ,.-_"\t\\'.repeat(2).slice(0, next(longestText + 1));
+      }
+    };
+
+    it.runIf(nativeRows !== undefined)('gives the blocks, last key and cursor range of the JavaScript parser, taking the rows it can and leaving the others to it', () => {
+      const { next, field } = randomFields(11);
+      const plain = plainField(next);
+      const sets = {
+        // Every value one the C parser takes: it takes nearly every row (the first of each new block, and those that need a new piece, go to row()).
+        plain: Array.from({ length: 6000 }, (_, i) => packet([String(i * 5 - 9000), ...names.slice(1).map(plain)])),
+        // One row in five with odd values (zero dates, long or non-ASCII text, numbers past 2^53): those go to row() between the others.
+        mixed: Array.from({ length: 6000 }, (_, i) => packet([String(i * 5 - 9000), ...names.slice(1).map(next(5) ? plain : field)])),
+      };
+      const shortText = plainField(next, 24);
+      // Text of at most 2 pieces, in the blocks of a batch before (reuse) that has 6: the C parser counts the pieces in use.
+      const short = Array.from({ length: 3000 }, (_, i) => packet([String(i), ...names.slice(1).map(shortText)]));
+      for (const [name, packets] of Object.entries(sets)) {
+        for (const cursor of ['paid_at', 'id', 'born', 'amount']) {
+          const options = { primaryKey: ['id'], cursor };
+          const byScript = new MySqlVectorRows(columns, kinds, options);
+          const byC = new MySqlVectorRows(columns, kinds, options);
+          if (name === 'plain' && cursor === 'id') {
+            feed(byScript, packets, generator(1).next, false);
+            feed(byC, packets, generator(1).next, true);
+            const again = { byScript: new MySqlVectorRows(columns, kinds, { ...options, reuse: byScript.take() }), byC: new MySqlVectorRows(columns, kinds, { ...options, reuse: byC.take() }) };
+            feed(again.byScript, short, generator(2).next, false);
+            expect(feed(again.byC, short, generator(2).next, true)).toBeGreaterThan(short.length * 0.9);
+            expect(contents(again.byC.take())).toEqual(contents(again.byScript.take()));
+          }
+          const reads = generator(name.length + cursor.length);
+          expect(feed(byScript, packets, reads.next, false)).toBe(0);
+          const taken = feed(byC, packets, generator(name.length + cursor.length).next, true);
+          // An odd timestamp past 2^53 microseconds turns the paid_at cursor to bytes, which row() alone widens: from there on row() takes every row.
+          if (name === 'plain') expect(taken, `${name}, cursor ${cursor}`).toBeGreaterThan(packets.length * 0.9);
+          else if (cursor !== 'paid_at') expect(taken, `${name}, cursor ${cursor}`).toBeGreaterThan(packets.length * 0.5);
+          expect(byC.lastKey).toEqual(byScript.lastKey);
+          expect(contents(byC.take()), `${name}, cursor ${cursor}`).toEqual(contents(byScript.take()));
+        }
+      }
+    });
+
+    it.runIf(nativeRows !== undefined)('leaves a row with a bad value to the JavaScript parser, which names the column; a packet cut short, an EOF packet or a full block stops it', () => {
+      const rows = new MySqlVectorRows(columns, kinds, { primaryKey: ['id'] });
+      const fields = (at: number, value: string | Buffer) => names.map((_n, i) => (i === 0 ? '1' : i === at ? value : i === names.indexOf('name') ? 'ok' : null));
+      // 16 bytes after the packet: a text value is read 12 bytes at a time (inside the buffer).
+      const one = (p: RowPacket) => Buffer.concat([wire([p], 1).bytes, Buffer.alloc(16)]);
+      const whole = (bytes: Buffer) => bytes.length - 16;
+      // A row it takes, so that the block has its pieces.
+      expect(rows.packets(one(packet(fields(names.indexOf('amount'), '1.25'))), 0, whole(one(packet(fields(names.indexOf('amount'), '1.25')))), 1)).toBe(0);
+      const bad: [string, string | Buffer, RegExp][] = [
+        ['name', Buffer.from([0x61, 0xff, 0x62]), /column name: a value that is not UTF-8/],
+        ['born', '2026-02-30', /column born: MySQL sent '2026-02-30', which is not a valid date/],
+        ['paid_at', '2026-02-01 24:00:00', /column paid_at/],
+        ['paid_at', '2026-02-01 10:00:00.00000x', /column paid_at/],
+        ['amount', '1.234', /column amount: MySQL sent '1.234', which is not a valid DECIMAL with scale 2/],
+        ['count', '12x', /column count/],
+      ];
+      for (const [column, value, error] of bad) {
+        const p = packet(fields(names.indexOf(column), value));
+        const bytes = one(p);
+        expect(rows.packets(bytes, 0, whole(bytes), 1), column).toBe(0);
+        expect(() => rows.row({ buffer: bytes, offset: 4, end: whole(bytes) })).toThrow(error);
+      }
+      const good = one(packet(fields(names.indexOf('amount'), '1.25')));
+      rows.row({ buffer: good, offset: 4, end: whole(good) });
+      expect(rows.packets(good, 0, whole(good), 1)).toBe(1);
+      // Cut short, the wrong sequence number, an EOF packet: nothing taken.
+      expect(rows.packets(good, 0, whole(good) - 1, 1)).toBe(0);
+      expect(rows.packets(good, 0, whole(good), 2)).toBe(0);
+      const eof = Buffer.from([5, 0, 0, 1, 0xfe, 0, 0, 2, 0]);
+      expect(rows.packets(eof, 0, eof.length, 1)).toBe(0);
+      // Two packets, then the EOF: the two.
+      const two = Buffer.concat([wire([packet(fields(names.indexOf('amount'), '1.25')), packet(fields(names.indexOf('amount'), '-2.50'))], 1).bytes, Buffer.from([5, 0, 0, 3, 0xfe, 0, 0, 2, 0]), Buffer.alloc(16)]);
+      expect(rows.packets(two, 0, two.length, 1)).toBe(2);
+      // A full block: the next row goes to row(), which starts a new one.
+      const many = Buffer.concat([wire(Array.from({ length: 2100 }, (_, i) => packet(fields(names.indexOf('amount'), `${i}.00`))), 0).bytes, Buffer.alloc(16)]);
+      const before = rows.rows;
+      const n = rows.packets(many, 0, whole(many), 0);
+      expect(before + n).toBe(2048);
+      expect(rows.take().blocks[0].rows).toBe(2048);
+    });
   });
 
   it('a value that is not UTF-8 text, or a date that does not exist, fails the chunk naming the column', () => {

@@ -6,6 +6,7 @@ import type { MappedColumn } from './mysql-types.js';
 import { Block, clearPieces } from './mysql-vector-block.js';
 import { DECIMAL, TEXT, type Kind } from './mysql-vector-kinds.js';
 import { EXACT_SECONDS, rowParser, setInt64, type ParserTarget, type RowParser } from './mysql-vector-row-parser.js';
+import { nativeRows } from './mysql-native-rows.js';
 
 export { vectorKinds } from './mysql-vector-kinds.js';
 
@@ -29,8 +30,18 @@ export class MySqlVectorRows {
   private readonly blocks: Block[] = [];
   private readonly pool: Block[];
   private block?: Block;
-  /** Pieces each text column needed so far (at least 1). */
+  /** Pieces each text column needed so far (at least 1): a view of `io`, which the C parser updates. */
   private readonly pieceCounts: Int32Array;
+  /**
+   * The C parser's plan (column count, key count, then per column its kind, width, scale, role and
+   * key position) and its in-and-out words (see native/mysql_rows.c); undefined without it.
+   */
+  private readonly plan: Int32Array;
+  private native: boolean;
+  private readonly io: Int32Array;
+  private readonly cursorOut = new Float64Array(2);
+  /** Rows the JavaScript parser took: where that is more than a few, the C parser is left out (nativeUnfit). */
+  private rowsByScript = 0;
   private readonly roles: Uint8Array;
   private readonly keyPositions: number[];
   private readonly keyBytes: (Buffer | null)[] = [];
@@ -86,7 +97,10 @@ export class MySqlVectorRows {
     this.kinds = kinds;
     this.codes = Uint8Array.from(kinds, (k) => k.code);
     this.names = columns.map((c) => c.column.name);
-    this.pieceCounts = Int32Array.from(kinds, (k) => (k.code === TEXT ? 1 : 0));
+    const n = kinds.length;
+    this.io = new Int32Array(9 + 2 * n + 2 * options.primaryKey.length);
+    this.pieceCounts = this.io.subarray(9, 9 + n);
+    kinds.forEach((k, i) => (this.pieceCounts[i] = k.code === TEXT ? 1 : 0));
     this.pool = (options.reuse?.blocks ?? []).filter((b): b is Block => b instanceof Block && b.data.length === kinds.length);
     ({ roles: this.roles, keyPositions: this.keyPositions, cursorIndex: this.cursorIndex, numericCursor: this.numericCursor } = columnRoles(columns, options));
     const cursor = columns[this.cursorIndex];
@@ -97,6 +111,8 @@ export class MySqlVectorRows {
     this.dayWords = new Int32Array(3 * kinds.length).fill(-1);
     this.daySecondsOf = new Float64Array(kinds.length);
     this.parse = rowParser(kinds, this.roles, this.keyPositions);
+    this.plan = Int32Array.from([n, options.primaryKey.length, ...kinds.flatMap((k, i) => [k.code, k.bytes, k.scale, this.roles[i], this.keyPositions[i]])]);
+    this.native = nativeRows !== undefined && !nativeUnfit.has(this.parse);
   }
 
   /** Appends one row packet. */
@@ -112,6 +128,61 @@ export class MySqlVectorRows {
     this.parse(this as unknown as ParserTarget, b, buf, this.view!, packet.offset, b.rows, this.pieceCounts);
     b.rows++;
     this.rows++;
+    this.rowsByScript++;
+  }
+
+  /**
+   * Takes whole row packets of buf[at, end) through the C parser (mysql-native-rows.ts), the first
+   * with sequence number `sequenceId`, into the current block until it is full; returns how many
+   * (0 without the C parser, or at a packet it leaves to row()). The framer then goes on after them.
+   */
+  packets(buf: Buffer, at: number, end: number, sequenceId: number): number {
+    // A cursor kept as bytes (text, or past 2^53) is widened by row() alone.
+    if (!this.native || (this.cursorIndex >= 0 && this.cursorByBytes)) return 0;
+    // A table whose rows mostly need the JavaScript parser (long or non-ASCII text, zero dates) is
+    // parsed by it alone from here on: a row left to it costs a call more.
+    if (this.rows >= 4 * COLUMN_BLOCK_ROWS && this.rowsByScript * 8 > this.rows) {
+      nativeUnfit.add(this.parse);
+      this.native = false;
+      return 0;
+    }
+    let b = this.block;
+    if (!b || b.rows === COLUMN_BLOCK_ROWS) b = this.nextBlock();
+    if (buf !== this.viewOf) {
+      this.settle();
+      this.viewOf = buf;
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    const io = this.io;
+    const n = this.kinds.length;
+    io[0] = at;
+    io[1] = end;
+    io[2] = sequenceId;
+    io[3] = b.rows;
+    for (let i = 0; i < n; i++) io[9 + n + i] = b.pieces[i].length;
+    const taken = nativeRows!.rows(buf, this.plan, io, this.cursorOut, b.nativeTargets());
+    if (!taken) return 0;
+    b.rows = io[3];
+    this.rows += taken;
+    // The last row's key fields (start -1: null), and the cursor range of the rows taken.
+    for (let k = 0, base = 9 + 2 * n; k < this.plan[1]; k++) {
+      const start = io[base + 2 * k];
+      if (start < 0) {
+        this.keyBytes[k] = null;
+        this.keyBuffers[k] = undefined;
+      } else {
+        this.keyBuffers[k] = buf;
+        this.keyStarts[k] = start;
+        this.keyEnds[k] = io[base + 2 * k + 1];
+      }
+    }
+    if (io[4]) {
+      this.parsed = this.cursorOut[1];
+      this.trackCursor(buf, io[7], io[8]);
+      this.parsed = this.cursorOut[0];
+      this.trackCursor(buf, io[5], io[6]);
+    }
+    return taken;
   }
 
   /** The key values of the last row read, as text (for the next chunk's `where (pk) > (...)`). */
@@ -344,6 +415,9 @@ export class MySqlVectorRows {
     return this.zoneCursor ? `${text}+00` : text;
   }
 }
+
+/** Row parsers (one per column signature) of tables whose rows the C parser mostly leaves to them. */
+const nativeUnfit = new WeakSet<RowParser>();
 
 /** Two decimal digits at `at`; 100 or more when they are not digits. */
 function digit2(buf: Buffer, at: number): number {
