@@ -9,11 +9,18 @@ import { createRequire } from 'node:module';
  */
 export interface NativeRows {
   /**
-   * Parses the row packets of `buf` from io[0] to io[1] (sequence numbers from io[2]) into a block's
-   * rows from io[3]; returns how many it took. `plan` and the layouts of `io`, `cursor` and
-   * `targets` are those MySqlVectorRows builds (nativePlan, nativeTargets).
+   * A handle on a block's arrays for rows(): `plan` (column count, key count, then per column its
+   * kind, width, scale, role and key position), per column the piece arrays it has, and the arrays
+   * themselves (Block.native). It holds where their memory is: keep it with them, and make a new
+   * one when one is added.
    */
-  rows(buf: Buffer, plan: Int32Array, io: Int32Array, cursor: Float64Array, targets: ArrayBufferView[]): number;
+  block(plan: Int32Array, pieceArrays: Int32Array, targets: ArrayBufferView[]): ArrayBuffer;
+  /**
+   * Parses the row packets of `buf` from io[0] to io[1] (sequence numbers from io[2]) into the
+   * block's rows from io[3]; returns how many it took. The layout of `io` and `cursor` is the C
+   * file's (MySqlVectorRows.packets fills and reads them).
+   */
+  rows(buf: Buffer, block: ArrayBuffer, io: Int32Array, cursor: Float64Array): number;
 }
 
 /** Where the built parser is: beside the module in dist/, or in dist/ seen from the sources (tests run on them). */
@@ -25,7 +32,7 @@ function load(): NativeRows | undefined {
   for (const location of LOCATIONS) {
     try {
       const loaded = require(location) as Partial<NativeRows>;
-      if (typeof loaded.rows === 'function') return loaded as NativeRows;
+      if (typeof loaded.rows === 'function' && typeof loaded.block === 'function') return loaded as NativeRows;
     } catch {
       // Not built here (or not loadable on this machine): the JavaScript parser does the work.
     }

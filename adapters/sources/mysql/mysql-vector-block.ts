@@ -1,5 +1,6 @@
 import { COLUMN_BLOCK_ROWS, type ColumnBlock } from '../../../core/lake/column-batch.js';
 import { TEXT, type Kind } from './mysql-vector-kinds.js';
+import { nativeRows } from './mysql-native-rows.js';
 
 /** One block of rows: the arrays of ColumnBlock and views of them for writing. */
 export class Block implements ColumnBlock {
@@ -17,8 +18,9 @@ export class Block implements ColumnBlock {
   readonly nulls: Int32Array[];
   readonly hasNull: Uint8Array;
   readonly longRows: number[][];
-  /** The arrays the C parser writes, in its order (mysql-native-rows.ts); rebuilt when a piece is added. */
-  private targets?: ArrayBufferView[];
+  /** The C parser's handle on this block's arrays (mysql-native-rows.ts), made again when a piece is added. */
+  private handle?: ArrayBuffer;
+  private handlePlan?: Int32Array;
 
   constructor(kinds: Kind[]) {
     this.data = kinds.map((k) => (k.code === TEXT ? [] : new ArrayBuffer(COLUMN_BLOCK_ROWS * k.bytes)));
@@ -43,14 +45,14 @@ export class Block implements ColumnBlock {
       const words = new Int32Array(COLUMN_BLOCK_ROWS * 4);
       list.push(words);
       (this.data[i] as ArrayBuffer[]).push(words.buffer as ArrayBuffer);
-      this.targets = undefined;
+      this.handle = undefined;
     }
     return list[p];
   }
 
-  /** hasNull, then per column its validity words and its values, or each of its pieces (native/mysql_rows.c). */
-  nativeTargets(): ArrayBufferView[] {
-    if (!this.targets) {
+  /** The C parser's handle on this block for `plan`: hasNull, then per column its validity words and its values or each of its pieces. */
+  native(plan: Int32Array): ArrayBuffer {
+    if (!this.handle || this.handlePlan !== plan) {
       const targets: ArrayBufferView[] = [this.hasNull];
       for (let i = 0; i < this.nulls.length; i++) {
         targets.push(this.nulls[i]);
@@ -58,9 +60,10 @@ export class Block implements ColumnBlock {
         if (view) targets.push(view);
         else targets.push(...this.pieces[i]);
       }
-      this.targets = targets;
+      this.handle = nativeRows!.block(plan, Int32Array.from(this.pieces, (list) => list.length), targets);
+      this.handlePlan = plan;
     }
-    return this.targets;
+    return this.handle;
   }
 
   clear(): void {

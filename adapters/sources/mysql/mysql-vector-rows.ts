@@ -34,7 +34,7 @@ export class MySqlVectorRows {
   private readonly pieceCounts: Int32Array;
   /**
    * The C parser's plan (column count, key count, then per column its kind, width, scale, role and
-   * key position) and its in-and-out words (see native/mysql_rows.c); undefined without it.
+   * key position) and its in-and-out words (see native/mysql_rows.c).
    */
   private readonly plan: Int32Array;
   private native: boolean;
@@ -98,7 +98,7 @@ export class MySqlVectorRows {
     this.codes = Uint8Array.from(kinds, (k) => k.code);
     this.names = columns.map((c) => c.column.name);
     const n = kinds.length;
-    this.io = new Int32Array(9 + 2 * n + 2 * options.primaryKey.length);
+    this.io = new Int32Array(9 + n + 2 * options.primaryKey.length);
     this.pieceCounts = this.io.subarray(9, 9 + n);
     kinds.forEach((k, i) => (this.pieceCounts[i] = k.code === TEXT ? 1 : 0));
     this.pool = (options.reuse?.blocks ?? []).filter((b): b is Block => b instanceof Block && b.data.length === kinds.length);
@@ -159,13 +159,12 @@ export class MySqlVectorRows {
     io[1] = end;
     io[2] = sequenceId;
     io[3] = b.rows;
-    for (let i = 0; i < n; i++) io[9 + n + i] = b.pieces[i].length;
-    const taken = nativeRows!.rows(buf, this.plan, io, this.cursorOut, b.nativeTargets());
+    const taken = nativeRows!.rows(buf, b.native(this.plan), io, this.cursorOut);
     if (!taken) return 0;
     b.rows = io[3];
     this.rows += taken;
     // The last row's key fields (start -1: null), and the cursor range of the rows taken.
-    for (let k = 0, base = 9 + 2 * n; k < this.plan[1]; k++) {
+    for (let k = 0, base = 9 + n; k < this.plan[1]; k++) {
       const start = io[base + 2 * k];
       if (start < 0) {
         this.keyBytes[k] = null;

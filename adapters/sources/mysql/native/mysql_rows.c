@@ -12,7 +12,6 @@
 // N-API only (node_api.h), no other dependency.
 #include <node_api.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 // Kinds (../mysql-vector-kinds.ts) and roles (../mysql-row-tracking.ts).
@@ -278,77 +277,98 @@ static int typed_element(napi_env env, napi_value list, uint32_t index, void **d
   return napi_get_element(env, list, index, &value) == napi_ok && typed_data(env, value, data, bytes);
 }
 
-// rows(buf, plan, io, cursor, targets): the whole row packets of buf[io[0], io[1]) from sequence
-// number io[2], into the block's rows from io[3]; returns how many were taken. See mysql-native-rows.ts.
-static napi_value rows(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 5) return fail(env, "rows() takes 5 arguments");
+// What block() keeps of a block, in an ArrayBuffer its Block holds: where its arrays' memory is.
+// The arrays are the Block's own and never replaced (a piece added makes a new one), so the
+// pointers stay good while the Block lives.
+typedef struct {
+  uint32_t magic;
+  int32_t n, keys;
+  uint8_t *has_null;
+  column_t columns[];
+} block_t;
+#define BLOCK_MAGIC 0x5b10c4u
+
+// block(plan, pieceArrays, targets): a handle on a block's arrays for rows(). plan: column count,
+// key count, then per column its kind, width, scale, role and key position; pieceArrays: per column
+// the piece arrays it has; targets: hasNull, then per column its validity words and either its
+// values or its piece arrays.
+static napi_value block(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3) return fail(env, "block() takes 3 arguments");
   void *data;
   size_t bytes;
-  if (!typed_data(env, argv[0], &data, &bytes)) return fail(env, "rows(): buf is not a Buffer");
-  const uint8_t *buf = data;
-  size_t buf_bytes = bytes;
-  if (!typed_data(env, argv[1], &data, &bytes)) return fail(env, "rows(): plan is not an Int32Array");
+  if (!typed_data(env, argv[0], &data, &bytes) || bytes < 8) return fail(env, "block(): plan is not an Int32Array");
   const int32_t *plan = data;
-  int32_t n = plan[0];
-  if (n <= 0 || n > MAX_COLUMNS || bytes < (size_t)(4 * (2 + 5 * n))) return fail(env, "rows(): a bad plan");
-  int32_t keys = plan[1];
-  if (keys < 0 || keys > MAX_KEYS) return fail(env, "rows(): a bad plan");
-  if (!typed_data(env, argv[2], &data, &bytes) || bytes < (size_t)(4 * (8 + 2 * n + 2 * keys))) return fail(env, "rows(): io is too short");
-  int32_t *io = data;
-  if (!typed_data(env, argv[3], &data, &bytes) || bytes < 16) return fail(env, "rows(): cursor is too short");
-  double *cursor_out = data;
-  napi_value targets = argv[4];
-
-  // io: [0] from (out: where it stopped), [1] end, [2] sequence number (in and out), [3] rows in the
-  // block (in and out), [4] out: 1 when the cursor column was read, [5]-[6] its smallest value's start
-  // and end, [7]-[8] its largest's; then per column its pieces in use (in and out) and the piece arrays
-  // it has; then each key field's start and end in the last row taken.
-  int32_t at = io[0], end = io[1], sequence = io[2], r = io[3];
-  int32_t *piece_counts = io + 9;
-  const int32_t *piece_arrays = io + 9 + n;
-  int32_t *key_at = io + 9 + 2 * n;
-  if (at < 0 || end < at || (size_t)end > buf_bytes || r < 0 || r > BLOCK_ROWS) return fail(env, "rows(): a bad range");
-
-  // targets: hasNull, then per column its validity words and either its values or its piece arrays.
-  column_t columns_small[32];
-  column_t *columns = columns_small;
-  if (n > 32) {
-    columns = malloc(sizeof(column_t) * (size_t)n);
-    if (!columns) return fail(env, "rows(): out of memory");
-  }
-  napi_value result = NULL;
-  uint8_t *has_null;
+  int32_t n = plan[0], keys = plan[1];
+  if (n <= 0 || n > MAX_COLUMNS || keys < 0 || keys > MAX_KEYS || bytes < (size_t)(4 * (2 + 5 * n))) return fail(env, "block(): a bad plan");
+  if (!typed_data(env, argv[1], &data, &bytes) || bytes < (size_t)(4 * n)) return fail(env, "block(): pieceArrays is too short");
+  const int32_t *piece_arrays = data;
+  napi_value targets = argv[2];
+  napi_value handle;
+  block_t *b;
+  if (napi_create_arraybuffer(env, sizeof(block_t) + sizeof(column_t) * (size_t)n, (void **)&b, &handle) != napi_ok) return fail(env, "block(): out of memory");
+  b->magic = BLOCK_MAGIC;
+  b->n = n;
+  b->keys = keys;
   uint32_t t = 0;
-  if (!typed_element(env, targets, t++, &data, &bytes) || bytes < (size_t)n) goto bad_targets;
-  has_null = data;
+  if (!typed_element(env, targets, t++, &data, &bytes) || bytes < (size_t)n) return fail(env, "block(): no hasNull");
+  b->has_null = data;
   for (int32_t i = 0; i < n; i++) {
-    column_t *c = &columns[i];
+    column_t *c = &b->columns[i];
     c->code = plan[2 + 5 * i];
     c->bytes = plan[3 + 5 * i];
     c->scale = plan[4 + 5 * i];
     c->role = plan[5 + 5 * i];
     c->key = plan[6 + 5 * i];
-    if ((c->role & KEY) && (c->key < 0 || c->key >= keys)) goto bad_targets;
-    if (!typed_element(env, targets, t++, &data, &bytes) || bytes < BLOCK_ROWS / 8) goto bad_targets;
+    if (c->code < INT || c->code > TEXT || (c->role & KEY && (c->key < 0 || c->key >= keys)) || c->scale < 0 || c->scale > 15) return fail(env, "block(): a bad plan");
+    if (!typed_element(env, targets, t++, &data, &bytes) || bytes < BLOCK_ROWS / 8) return fail(env, "block(): the arrays do not match the plan");
     c->nulls = data;
     c->values = NULL;
     c->piece_count = 0;
     if (c->code == TEXT) {
       c->piece_count = piece_arrays[i] < MAX_PIECES ? piece_arrays[i] : MAX_PIECES;
       for (int32_t p = 0; p < piece_arrays[i]; p++) {
-        if (!typed_element(env, targets, t++, &data, &bytes)) goto bad_targets;
-        if (p < MAX_PIECES) {
-          if (bytes < BLOCK_ROWS * 16) goto bad_targets;
-          c->pieces[p] = data;
-        }
+        if (!typed_element(env, targets, t++, &data, &bytes) || bytes < BLOCK_ROWS * 16) return fail(env, "block(): the arrays do not match the plan");
+        if (p < MAX_PIECES) c->pieces[p] = data;
       }
     } else {
-      if (!typed_element(env, targets, t++, &data, &bytes) || bytes < (size_t)BLOCK_ROWS * (size_t)c->bytes) goto bad_targets;
+      if ((c->bytes != 1 && c->bytes != 2 && c->bytes != 4 && c->bytes != 8) || !typed_element(env, targets, t++, &data, &bytes) || bytes < (size_t)BLOCK_ROWS * (size_t)c->bytes) {
+        return fail(env, "block(): the arrays do not match the plan");
+      }
       c->values = data;
     }
   }
+  return handle;
+}
+
+// rows(buf, handle, io, cursor): the whole row packets of buf[io[0], io[1]) from sequence number
+// io[2], into the rows of the block of `handle` (block()) from io[3]; returns how many it took.
+// io: [0] from (out: where it stopped), [1] end, [2] sequence number (in and out), [3] rows in the
+// block (in and out), [4] out: 1 when the cursor column was read, [5]-[6] its smallest value's start
+// and end, [7]-[8] its largest's; then per column its pieces in use (in and out); then each key
+// field's start and end in the last row taken (-1: null). cursor: out, the smallest and largest value.
+static napi_value rows(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 4) return fail(env, "rows() takes 4 arguments");
+  void *data;
+  size_t bytes;
+  if (!typed_data(env, argv[0], &data, &bytes)) return fail(env, "rows(): buf is not a Buffer");
+  const uint8_t *buf = data;
+  size_t buf_bytes = bytes;
+  block_t *b;
+  if (napi_get_arraybuffer_info(env, argv[1], &data, &bytes) != napi_ok || bytes < sizeof(block_t) || ((block_t *)data)->magic != BLOCK_MAGIC) return fail(env, "rows(): not a block() handle");
+  b = data;
+  int32_t n = b->n, keys = b->keys;
+  if (!typed_data(env, argv[2], &data, &bytes) || bytes < (size_t)(4 * (9 + n + 2 * keys))) return fail(env, "rows(): io is too short");
+  int32_t *io = data;
+  if (!typed_data(env, argv[3], &data, &bytes) || bytes < 16) return fail(env, "rows(): cursor is too short");
+  double *cursor_out = data;
+  int32_t at = io[0], end = io[1], sequence = io[2], r = io[3];
+  int32_t *piece_counts = io + 9;
+  int32_t *key_at = io + 9 + n;
+  if (at < 0 || end < at || (size_t)end > buf_bytes || r < 0 || r > BLOCK_ROWS) return fail(env, "rows(): a bad range");
 
   int32_t taken = 0, seen = 0;
   cursor_at_t low = {0, 0, 0}, high = {0, 0, 0};
@@ -361,7 +381,7 @@ static napi_value rows(napi_env env, napi_callback_info info) {
     if (first == 0xff || (first == 0xfe && length < 9)) break;
     int32_t has_cursor = 0;
     cursor_at_t value;
-    if (!parse_row(columns, n, buf, buf_bytes, at + 4, at + 4 + length, r, has_null, piece_counts, row_key, &has_cursor, &value)) break;
+    if (!parse_row(b->columns, n, buf, buf_bytes, at + 4, at + 4 + length, r, b->has_null, piece_counts, row_key, &has_cursor, &value)) break;
     memcpy(last_key, row_key, sizeof(int32_t) * 2 * (size_t)keys);
     if (has_cursor) {
       // The first of equal values, as the JavaScript parser's trackCursor keeps.
@@ -390,18 +410,14 @@ static napi_value rows(napi_env env, napi_callback_info info) {
   cursor_out[0] = low.value;
   cursor_out[1] = high.value;
   if (taken) memcpy(key_at, last_key, sizeof(int32_t) * 2 * (size_t)keys);
+  napi_value result;
   napi_create_int32(env, taken, &result);
-  if (columns != columns_small) free(columns);
   return result;
-
-bad_targets:
-  if (columns != columns_small) free(columns);
-  return fail(env, "rows(): the block's arrays do not match the plan");
 }
 
 NAPI_MODULE_INIT() {
   napi_value fn;
-  if (napi_create_function(env, "rows", NAPI_AUTO_LENGTH, rows, NULL, &fn) != napi_ok) return NULL;
-  if (napi_set_named_property(env, exports, "rows", fn) != napi_ok) return NULL;
+  if (napi_create_function(env, "rows", NAPI_AUTO_LENGTH, rows, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "rows", fn) != napi_ok) return NULL;
+  if (napi_create_function(env, "block", NAPI_AUTO_LENGTH, block, NULL, &fn) != napi_ok || napi_set_named_property(env, exports, "block", fn) != napi_ok) return NULL;
   return exports;
 }
