@@ -5,7 +5,7 @@
 // for the same work (slower, same results).
 //   node cli/build-native.mjs [--out dist]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -21,6 +21,8 @@ const headers = [path.resolve(path.dirname(process.execPath), '..', 'include', '
 const compiler = process.env.CC || 'cc';
 for (const { source, output } of ADDONS) {
   const target = path.join(OUT, output);
+  // No file from an earlier build stays behind one that failed (its code may be older than the JavaScript's).
+  rmSync(target, { force: true });
   if (!headers) {
     process.stdout.write(`not built: ${output} (no node_api.h beside this Node.js); the JavaScript parser is used instead\n`);
     continue;
@@ -31,7 +33,7 @@ for (const { source, output } of ADDONS) {
   if (process.platform === 'darwin') flags.push('-undefined', 'dynamic_lookup');
   const built = spawnSync(compiler, [...flags, '-o', target, path.join(ROOT, source)], { encoding: 'utf8' });
   if (built.error || built.status !== 0) {
-    const why = built.error ? built.error.message : built.stderr.trim().split('\n').slice(0, 5).join('\n');
+    const why = built.error ? built.error.message : built.stderr.trim().split('\n').slice(0, 5).join('\n') || `exit code ${built.status}`;
     process.stdout.write(`not built: ${output} (${compiler}: ${why}); the JavaScript parser is used instead\n`);
     continue;
   }
