@@ -134,6 +134,8 @@ describe('project features', () => {
     const debug = await strata(dir, 'debug');
     expect(debug.code, debug.output).toBe(0);
     expect(debug.output).toContain('connection: OK');
+    // CI has a C compiler, so `npm ci` built the MySQL row parser.
+    expect(debug.output).toMatch(process.env.CI ? /MySQL row parser: C\n/ : /MySQL row parser: (C|JavaScript only)/);
     // The AWS SDK's Node warning is said here, once, instead of in the middle of an extract.
     if (Number(process.versions.node.split('.')[0]) < 22) expect(debug.output).toContain('use Node 22 or newer for an S3 lake');
     expect(existsSync(path.join(dir, 'target'))).toBe(true);

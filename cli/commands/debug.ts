@@ -14,6 +14,10 @@ export async function runDebug(session: Session): Promise<number> {
   logger.info(`  ${project.nodes.size} nodes, ${project.sources.size} sources, ${project.macros.nodes.size} macros: OK`);
   logger.info(`profile: ${target.source === 'default' ? 'none found, using the embedded DuckDB default' : `${target.profileName} from ${target.source}`}`);
   logger.info(`target: ${target.name} (${adapter.describe()})`);
+  const { nativeRows } = await import('../../adapters/sources/mysql/mysql-native-rows.js');
+  logger.info(
+    `MySQL row parser: ${nativeRows ? 'C' : 'JavaScript only (the C one is off with STRATA_MYSQL_NATIVE=0, or not built: npm run build compiles it where there is a C compiler)'}`,
+  );
   try {
     await session.connect();
     const result = await adapter.execute('select 1 as ok');
