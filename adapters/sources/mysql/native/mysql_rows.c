@@ -4,7 +4,7 @@
 //
 // It only does what is certain: integers and DECIMALs of up to 15 digits (9 for the narrower
 // widths) with all their fraction digits, ASCII text of up to 72 bytes, DATE and TIMESTAMP as
-// `YYYY-MM-DD[ HH:MM:SS[.f...]]` in range, nulls outside key columns. A row with any other field
+// `YYYY-MM-DD[ HH:MM:SS[.f...]]` in range, and nulls. A row with any other field
 // (a zero date, a long or non-ASCII text, a number past 15 digits, anything malformed) is left
 // untouched as a whole, where the parser stops: the JavaScript parser then takes that row and
 // writes every field of it again, so what it gives (or the error it raises) is its own.
