@@ -55,7 +55,8 @@ static inline int64_t digits8(const uint8_t *p, int32_t n) {
   if (n == 0) return 0;
   // The digits in the high bytes, '0's below them: the same number as 8 digits.
   uint64_t w = (load8(p) << (8 * (8 - n))) | (0x3030303030303030ULL & ((1ULL << (8 * (8 - n))) - 1));
-  if (((w & 0xF0F0F0F0F0F0F0F0ULL) | ((w + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL)) != 0x3030303030303030ULL) return -1;
+  // Every byte 0x30-0x39: high nibble 3, and still 3 with 6 added (0x3a-0x3f become 0x40-0x45).
+  if ((w & 0xF0F0F0F0F0F0F0F0ULL) != 0x3030303030303030ULL || ((w + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) != 0x3030303030303030ULL) return -1;
   w -= 0x3030303030303030ULL;
   w = w * 10 + (w >> 8);
   return (int64_t)((((w & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) + (((w >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >> 32);
@@ -375,8 +376,8 @@ static napi_value rows(napi_env env, napi_callback_info info) {
   int32_t last_key[2 * MAX_KEYS], row_key[2 * MAX_KEYS];
   while (r < BLOCK_ROWS && end - at >= 4) {
     int32_t length = buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16);
-    // The framer's takesPacket: whole, under 16 MB, the expected sequence number, a row.
-    if (end - at - 4 < length || length >= 0xffffff || buf[at + 3] != (uint8_t)sequence) break;
+    // The framer's takesPacket: whole, under 16 MB, the expected sequence number, a row (never empty).
+    if (length == 0 || end - at - 4 < length || length >= 0xffffff || buf[at + 3] != (uint8_t)sequence) break;
     uint8_t first = buf[at + 4];
     if (first == 0xff || (first == 0xfe && length < 9)) break;
     int32_t has_cursor = 0;
