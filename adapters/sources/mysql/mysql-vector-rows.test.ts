@@ -409,6 +409,7 @@ describe('MySQL row packets as DuckDB vectors', () => {
     const fields = (at: number, value: string | Buffer) => names.map((_n, i) => (i === 0 ? '1' : i === at ? value : null));
     expect(() => rows.row(packet(fields(names.indexOf('name'), Buffer.from([0x61, 0xff, 0x62]))))).toThrow(/column name: a value that is not UTF-8/);
     expect(() => rows.row(packet(fields(names.indexOf('born'), '2026-02-30')))).toThrow(/column born: MySQL sent '2026-02-30', which is not a valid date/);
+    expect(() => rows.row(packet(fields(names.indexOf('born'), '20x6-02-03')))).toThrow(/column born: MySQL sent '20x6-02-03', which is not a valid date/);
     expect(() => rows.row(packet(fields(names.indexOf('paid_at'), '2026-02-01 24:00:00')))).toThrow(/column paid_at/);
     // On the date of the timestamp before (the parser's inline path): a bad hour or digit is still an error.
     rows.row(packet(fields(names.indexOf('paid_at'), '2026-02-01 10:00:00.000000')));

@@ -332,10 +332,13 @@ export class MySqlVectorRows {
     const e = buf[start + 8] | (buf[start + 9] << 8);
     // The column's date before, already checked.
     if (a === words[3 * i] && c === words[3 * i + 1] && e === words[3 * i + 2]) return true;
-    const y = digit2(buf, start) * 100 + digit2(buf, start + 2);
+    const century = digit2(buf, start);
+    const year = digit2(buf, start + 2);
     const m = digit2(buf, start + 5);
     const d = digit2(buf, start + 8);
-    if (!(y <= 9999 && m <= 12 && d <= 31)) throw this.invalid(i, buf, start, end, 'date');
+    // Each pair on its own: 1000 for a pair that is not two digits would otherwise make a year of '20x6'.
+    if (!(century <= 99 && year <= 99 && m <= 12 && d <= 31)) throw this.invalid(i, buf, start, end, 'date');
+    const y = century * 100 + year;
     // A MySQL zero date (year 0000, month or day 00), which no other system can hold.
     if (y === 0 || m === 0 || d === 0) {
       this.setNull(b, i, r);
