@@ -261,6 +261,12 @@ static napi_value fail(napi_env env, const char *message) {
   return NULL;
 }
 
+// The call's `count` arguments into argv; 0 if it has another number of them.
+static int arguments(napi_env env, napi_callback_info info, size_t count, napi_value *argv) {
+  size_t argc = count;
+  return napi_get_cb_info(env, info, &argc, argv, NULL, NULL) == napi_ok && argc == count;
+}
+
 static int typed_data(napi_env env, napi_value value, void **data, size_t *bytes) {
   napi_typedarray_type type;
   size_t length, offset;
@@ -294,9 +300,8 @@ typedef struct {
 // the piece arrays it has; targets: hasNull, then per column its validity words and either its
 // values or its piece arrays.
 static napi_value block(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
   napi_value argv[3];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3) return fail(env, "block() takes 3 arguments");
+  if (!arguments(env, info, 3, argv)) return fail(env, "block() takes 3 arguments");
   void *data;
   size_t bytes;
   if (!typed_data(env, argv[0], &data, &bytes) || bytes < 8) return fail(env, "block(): plan is not an Int32Array");
@@ -350,9 +355,8 @@ static napi_value block(napi_env env, napi_callback_info info) {
 // and end, [7]-[8] its largest's; then per column its pieces in use (in and out); then each key
 // field's start and end in the last row taken (-1: null). cursor: out, the smallest and largest value.
 static napi_value rows(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
   napi_value argv[4];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 4) return fail(env, "rows() takes 4 arguments");
+  if (!arguments(env, info, 4, argv)) return fail(env, "rows() takes 4 arguments");
   void *data;
   size_t bytes;
   if (!typed_data(env, argv[0], &data, &bytes)) return fail(env, "rows(): buf is not a Buffer");
