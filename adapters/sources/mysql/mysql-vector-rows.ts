@@ -117,14 +117,8 @@ export class MySqlVectorRows {
 
   /** Appends one row packet. */
   row(packet: RowPacket): void {
-    let b = this.block;
-    if (!b || b.rows === COLUMN_BLOCK_ROWS) b = this.nextBlock();
     const buf = packet.buffer;
-    if (buf !== this.viewOf) {
-      this.settle();
-      this.viewOf = buf;
-      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    }
+    const b = this.blockFor(buf);
     this.parse(this as unknown as ParserTarget, b, buf, this.view!, packet.offset, b.rows, this.pieceCounts);
     b.rows++;
     this.rows++;
@@ -146,13 +140,7 @@ export class MySqlVectorRows {
       this.native = false;
       return 0;
     }
-    let b = this.block;
-    if (!b || b.rows === COLUMN_BLOCK_ROWS) b = this.nextBlock();
-    if (buf !== this.viewOf) {
-      this.settle();
-      this.viewOf = buf;
-      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    }
+    const b = this.blockFor(buf);
     const io = this.io;
     const n = this.kinds.length;
     io[0] = at;
@@ -206,6 +194,18 @@ export class MySqlVectorRows {
       rows: this.rows,
       ...(this.cursorMin.length >= 0 ? { cursor: { min: this.cursorValue(this.cursorMin.text()), max: this.cursorValue(this.cursorMax.text()) } } : {}),
     };
+  }
+
+  /** The block the next row goes into (a new one when this one is full), with `buf` as the packets' buffer: what was kept in the one before is copied first (settle). */
+  private blockFor(buf: Buffer): Block {
+    let b = this.block;
+    if (!b || b.rows === COLUMN_BLOCK_ROWS) b = this.nextBlock();
+    if (buf !== this.viewOf) {
+      this.settle();
+      this.viewOf = buf;
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    return b;
   }
 
   private nextBlock(): Block {
