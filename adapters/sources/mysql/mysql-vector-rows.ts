@@ -105,7 +105,7 @@ export class MySqlVectorRows {
     ({ roles: this.roles, keyPositions: this.keyPositions, cursorIndex: this.cursorIndex, numericCursor: this.numericCursor } = columnRoles(columns, options));
     const cursor = columns[this.cursorIndex];
     this.zoneCursor = cursor?.fix === 'zone-utc';
-    this.cursorByBytes = !cursor || kinds[this.cursorIndex].code === TEXT;
+    this.cursorByBytes = cursor !== undefined && kinds[this.cursorIndex].code === TEXT;
     this.scales = Int8Array.from(kinds, (k) => (k.code === DECIMAL ? k.scale : -1));
     this.widths = Uint8Array.from(kinds, (k) => k.bytes);
     this.dayWords = new Int32Array(3 * kinds.length).fill(-1);
@@ -132,7 +132,7 @@ export class MySqlVectorRows {
    */
   packets(buf: Buffer, at: number, end: number, sequenceId: number): number {
     // A cursor kept as bytes (text, or past 2^53) is widened by row() alone.
-    if (!this.native || (this.cursorIndex >= 0 && this.cursorByBytes)) return 0;
+    if (!this.native || this.cursorByBytes) return 0;
     // A table whose rows mostly need the JavaScript parser (long or non-ASCII text, zero dates) is
     // parsed by it alone from here on: a row left to it costs a call more.
     if (this.rows >= 4 * COLUMN_BLOCK_ROWS && this.rowsByScript * 8 > this.rows) {
