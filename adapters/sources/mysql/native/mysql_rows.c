@@ -114,46 +114,37 @@ static inline int parse_date(const uint8_t *p, int64_t *days) {
 }
 
 // One field at [start, end) of column c into row r; 0 to leave the row to JavaScript. `limit`:
-// the end of the buffer (fields read 16 bytes at a time where that stays inside it).
+// the end of the buffer (fields are read 8 bytes at a time where that stays inside it).
 static inline int parse_value(column_t *c, const uint8_t *buf, int32_t start, int32_t end, size_t limit, int32_t r, int32_t *piece_max, double *value) {
   int32_t len = end - start;
   const uint8_t *s = buf + start;
-  int wide = (size_t)start + 16 + 72 <= limit;
   if (c->code == TEXT) {
-    // As the JavaScript parser: a value it cannot read 12 bytes at a time inside the buffer is held whole (its wholeText).
+    // As the JavaScript parser: a value it cannot read 12 bytes at a time inside the buffer is held
+    // whole (its wholeText). Inside it, the reads below end at most 7 bytes past the value.
     if (len > 72 || (size_t)end + 12 > limit) return 0;
     int32_t pieces = len == 0 ? 1 : (len + 11) / 12;
     if (pieces > c->piece_count) return 0;
     int32_t at = r * 4;
-    if (wide) {
-      // 12 bytes a piece, read as 16 and cut to the value's own.
-      uint64_t high = 0;
-      for (int32_t p = 0, j = 0; p < pieces; p++, j += 12) {
-        int32_t n = len - j < 12 ? len - j : 12;
-        uint64_t w0 = low_bytes(load8(s + j), n), w1 = n > 8 ? low_bytes(load8(s + j + 8), n - 8) : 0;
-        high |= w0 | w1;
-        int32_t *words = c->pieces[p] + at;
-        words[0] = n;
-        memcpy(words + 1, &w0, 8);
-        uint32_t w1low = (uint32_t)w1;
-        memcpy(words + 3, &w1low, 4);
-      }
-      if (high & 0x8080808080808080ULL) return 0;
-    } else {
-      for (int32_t j = 0; j < len; j++)
-        if (s[j] & 0x80) return 0;
-      for (int32_t p = 0, j = 0; p < pieces; p++, j += 12) {
-        int32_t n = len - j < 12 ? len - j : 12;
-        int32_t *words = c->pieces[p] + at;
-        words[0] = n;
-        memset(words + 1, 0, 12);
-        memcpy(words + 1, s + j, (size_t)n);
-      }
+    // 12 bytes a piece, read as 8 and 8 and cut to the value's own.
+    uint64_t high = 0;
+    for (int32_t p = 0, j = 0; p < pieces; p++, j += 12) {
+      int32_t n = len - j < 12 ? len - j : 12;
+      uint64_t w0 = low_bytes(load8(s + j), n), w1 = n > 8 ? low_bytes(load8(s + j + 8), n - 8) : 0;
+      high |= w0 | w1;
+      int32_t *words = c->pieces[p] + at;
+      words[0] = n;
+      memcpy(words + 1, &w0, 8);
+      uint32_t w1low = (uint32_t)w1;
+      memcpy(words + 3, &w1low, 4);
     }
+    if (high & 0x8080808080808080ULL) return 0;
     for (int32_t q = pieces; q < c->piece_count; q++) memset(c->pieces[q] + at, 0, 16);
     if (pieces > *piece_max) *piece_max = pieces;
     return 1;
   }
+  // Numbers read at most 33 bytes from the field's start (a sign, 16 digits, the point, 16 more),
+  // timestamps 28; near the end of the buffer, one byte at a time.
+  int wide = (size_t)start + 33 <= limit;
   if (c->code == INT || c->code == DECIMAL) {
     int negative = len > 0 && s[0] == '-';
     const uint8_t *d = s + negative;
