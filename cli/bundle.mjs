@@ -118,8 +118,6 @@ for (const entry of entries) {
     format: 'esm',
     target: 'node20',
     sourcemap: true,
-    // Class and function names as in the sources (error names, stack traces).
-    keepNames: true,
     // Bundled CommonJS packages call require() for Node's own modules.
     banner: { js: "import { createRequire as __strataCreateRequire } from 'node:module';\nconst require = __strataCreateRequire(import.meta.url);" },
     plugins: [strataBundle(outfile)],

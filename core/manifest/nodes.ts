@@ -96,8 +96,8 @@ export interface ManifestNode extends BaseNode {
   extra_ctes_injected?: boolean;
   extra_ctes?: { id: string; sql: string }[];
   created_at: number;
-  /** 1-based line of each `ref`/`source` call, for error messages. Not in dbt's manifest (non-enumerable). */
-  ref_lines?: Record<string, number>;
+  /** 1-based line of the first `ref`/`source` call of each name (see StaticFacts.lines), for error messages. Not in dbt's manifest (non-enumerable). */
+  ref_lines?: [string, number][];
   /** The YAML property entry's other keys (tests...), for later features. Not in the manifest (non-enumerable). */
   property_entry?: Record<string, unknown>;
   /** Generic tests: which test with which arguments, as dbt records it. */

@@ -17,7 +17,7 @@ import { copyConfig, defaultConfig, mergeConfig } from './node-config.js';
 import { ModelSourceReader, parseOnWorkers } from './model-source-reader.js';
 import { ParseCache } from './parse-cache.js';
 import { TemplateMap } from './template-map.js';
-import { newNode, parseModelFile } from './parse-model.js';
+import { callLine, newNode, parseModelFile } from './parse-model.js';
 import { applySnapshotTarget, parseSnapshotFile, resolveSnapshotConfig } from './snapshot-files.js';
 import type { ProjectFile } from './project-file.js';
 import { readPropertyFile, type NodePatch, type PropertyFile } from './property-files.js';
@@ -360,7 +360,7 @@ function resolveDependencies(nodes: Map<string, ManifestNode>, sources: Map<stri
     for (const ref of node.refs) {
       const target = byName.get(ref.name);
       if (!target) {
-        const line = node.ref_lines?.[`ref:${ref.name}`];
+        const line = callLine(node.ref_lines, `ref:${ref.name}`);
         if (disabledNames.has(ref.name)) throw new UserError(`'${node.name}' refers to '${ref.name}', which is disabled`, { file: node.original_file_path, line, hint: `enable '${ref.name}' or disable '${node.name}' too` });
         throw new UserError(`'${node.name}' refers to '${ref.name}', which does not exist`, { file: node.original_file_path, line, hint: didYouMean(ref.name, byName.keys()) || 'check the spelling, or create the model' });
       }
@@ -369,7 +369,7 @@ function resolveDependencies(nodes: Map<string, ManifestNode>, sources: Map<stri
     for (const [sourceName, table] of node.sources) {
       const id = `source.${node.package_name}.${sourceName}.${table}`;
       if (!sources.has(id)) {
-        const line = node.ref_lines?.[`source:${sourceName}.${table}`];
+        const line = callLine(node.ref_lines, `source:${sourceName}.${table}`);
         const known = [...sources.values()].map((s) => `${s.source_name}.${s.name}`);
         throw new UserError(`'${node.name}' uses source '${sourceName}.${table}', which is not declared`, { file: node.original_file_path, line, hint: didYouMean(`${sourceName}.${table}`, known) || 'declare it under sources: in a YAML file next to the models' });
       }

@@ -1,11 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { UserError } from '../errors/user-error.js';
 import { cacheText, modelCacheText, type ParseCache } from './parse-cache.js';
 import { analyseModelSource, sha256, type AnalysedSource, type ModelSourceFacts } from './parse-model.js';
+import { readText } from './read-text.js';
 import { loadYaml } from './yaml-file.js';
 
 /**
@@ -67,6 +67,8 @@ export class ModelSourceReader {
   private tail: number;
   private waiting: (() => void) | undefined;
   private failure: Error | undefined;
+  /** The root with a trailing '/': files are project-relative with '/' (as the worker joins them). */
+  private readonly folder: string;
 
   constructor(
     private readonly root: string,
@@ -78,6 +80,7 @@ export class ModelSourceReader {
     private readonly cache?: ParseCache,
   ) {
     this.tail = files.length;
+    this.folder = root.endsWith('/') ? root : `${root}/`;
     const workerFile = fileURLToPath(new URL('./model-source-worker.js', import.meta.url));
     // Under a TypeScript test runner the worker is not compiled (no .js beside this file): files are parsed here.
     const parallel = files.length > 0 && onWorker && existsSync(workerFile);
@@ -160,7 +163,7 @@ export class ModelSourceReader {
   /** Reads and parses the file at `index` on this thread; throws its mistake. */
   private readHere(index: number): ReadHere<SourceKind> {
     const file = this.files[index];
-    const text = readFileSync(path.join(this.root, file), 'utf8');
+    const text = readText(`${this.folder}${file}`);
     const cache = this.cache;
     if (this.kind === 'yaml') {
       if (!cache) return { text, data: loadYaml(text, file) };

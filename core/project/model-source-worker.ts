@@ -1,16 +1,17 @@
 // A worker thread of ModelSourceReader: reads and parses the model files the main thread has not
 // claimed, in order, and posts the results back in batches. It stops at the first mistake; the main thread reports that one.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { isUserError } from '../errors/user-error.js';
 import { cacheText, modelCacheText } from './parse-cache.js';
 import { analyseModelSource, sha256 } from './parse-model.js';
 import type { SourceBatch, SourceKind, SourceResult } from './model-source-reader.js';
+import { readText } from './read-text.js';
 import { loadYaml } from './yaml-file.js';
 
 // cache: whether the main thread keeps a parse cache (this thread then makes the text of each entry).
 const { root, files, kind, claims, cache } = workerData as { root: string; files: string[]; kind: SourceKind; claims: Int32Array; cache: boolean };
+// Files are project-relative with '/' (findFiles): joined by hand, path.join cost 75 ms per 10,000.
+const folder = root.endsWith('/') ? root : `${root}/`;
 // Model files are small and many; a property file is large and wanted as soon as it is parsed.
 // Small batches: the main thread waits for the one holding the file it needs next.
 const BATCH = kind === 'yaml' ? 1 : 50;
@@ -21,7 +22,7 @@ for (let index = 0; index < files.length; index++) {
   const file = files[index];
   let result: SourceResult;
   try {
-    const source = readFileSync(path.join(root, file), 'utf8');
+    const source = readText(`${folder}${file}`);
     if (kind === 'yaml') {
       const data = loadYaml(source, file);
       result = cache ? { ok: true, source, data, hash: sha256(source), cached: cacheText([data]) } : { ok: true, source, data };

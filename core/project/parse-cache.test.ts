@@ -33,7 +33,7 @@ describe('ParseCache', () => {
     const hit = second.model(analysed.checksum)!;
     expect(hit).toEqual({ facts: analysed.facts, helpers: analysed.helpers, partials: analysed.partials });
     expect(hit.facts.refs).toEqual([{ name: 'a' }]);
-    expect(hit.facts.lines).toEqual({ 'ref:a': 2, 'source:shop.orders': 2 });
+    expect(hit.facts.lines).toEqual([['ref:a', 2], ['source:shop.orders', 2]]);
     expect(hit.partials).toEqual(['recent']);
     hit.facts.config.changed = true;
     expect(second.model(analysed.checksum)!.facts.config).toEqual({ materialized: 'table', unique_key: 'id' });

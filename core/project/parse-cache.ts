@@ -9,7 +9,7 @@ export const PARSE_CACHE_FILE = 'partial_parse.jsonl';
 
 /** What a model file's analysis leaves once its tree is dropped: the cached part. */
 export interface CachedModel {
-  facts: { refs: unknown[]; sources: unknown[]; config: Record<string, unknown>; lines: Record<string, number> };
+  facts: { refs: unknown[]; sources: unknown[]; config: Record<string, unknown>; lines: [string, number][] };
   helpers: string[];
   partials: string[];
 }

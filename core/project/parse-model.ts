@@ -17,13 +17,24 @@ export interface StaticFacts {
   sources: [string, string][];
   /** `{{config ...}}` values, keys as written. */
   config: Record<string, unknown>;
-  /** Line of each ref/source call, keyed `ref:name` / `source:src.table`. */
-  lines: Record<string, number>;
+  /**
+   * Line of the first ref/source call of each name, as [`ref:name` or `source:src.table`, line]
+   * pairs. A list, not an object keyed by name: 10,000 models' objects with 20,000 distinct keys
+   * made V8 build a hidden class per key, on this thread and on each that copies them.
+   */
+  lines: [string, number][];
+}
+
+/** The line of the first `ref:name` or `source:src.table` call in a template's facts. */
+export function callLine(lines: readonly [string, number][] | undefined, key: string): number | undefined {
+  if (!lines) return undefined;
+  for (const [k, line] of lines) if (k === key) return line;
+  return undefined;
 }
 
 /** Finds refs, sources and config calls in a parsed template, validating their arguments. */
 export function staticFacts(template: Template, resourceType: string): StaticFacts {
-  const facts: StaticFacts = { refs: [], sources: [], config: {}, lines: {} };
+  const facts: StaticFacts = { refs: [], sources: [], config: {}, lines: [] };
   for (const call of findHelperCalls(template, STATIC_HELPERS)) {
     const where = { file: template.file, line: call.line };
     if (call.name === 'ref') {
@@ -35,14 +46,16 @@ export function staticFacts(template: Template, resourceType: string): StaticFac
       if (call.hash.version !== undefined) ref.version = call.hash.version as string | number;
       if (call.hash.v !== undefined) ref.version = call.hash.v as string | number;
       if (!facts.refs.some((r) => r.name === ref.name && r.package === ref.package)) facts.refs.push(ref);
-      facts.lines[`ref:${ref.name}`] ??= call.line;
+      const key = `ref:${ref.name}`;
+      if (callLine(facts.lines, key) === undefined) facts.lines.push([key, call.line]);
     } else if (call.name === 'source') {
       if (call.args.length !== 2 || call.args.some((a) => typeof a !== 'string')) {
         throw new UserError('source takes a source name and a table name', { ...where, hint: '{{source "shop" "orders"}}' });
       }
       const pair = call.args as [string, string];
       if (!facts.sources.some((s) => s[0] === pair[0] && s[1] === pair[1])) facts.sources.push(pair);
-      facts.lines[`source:${pair[0]}.${pair[1]}`] ??= call.line;
+      const key = `source:${pair[0]}.${pair[1]}`;
+      if (callLine(facts.lines, key) === undefined) facts.lines.push([key, call.line]);
     } else {
       if (call.args.length > 0) throw new UserError('config takes key=value pairs only', { ...where, hint: '{{config materialized="table"}}' });
       for (const [key, value] of Object.entries(call.hash)) {
