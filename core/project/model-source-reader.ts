@@ -31,10 +31,17 @@ export function parseOnWorkers(modelFiles: number): boolean {
 /** What a reader's files are: model templates, or YAML property files. */
 export type SourceKind = 'model' | 'yaml';
 
-/** One file as the worker thread reports it; `cached` is the text for the parse cache, when one is kept. */
+/**
+ * One file as the worker thread reports it. What it found comes as `cached`, the JSON text the parse
+ * cache keeps (a model's CachedModel, a YAML file's `[data]`): strings cross threads in one copy,
+ * where a copy of the objects cost the main thread twice what JSON.parse of their text does. A value
+ * JSON cannot give back exactly comes as objects instead (and is not cached).
+ */
 export type SourceResult =
-  | ({ ok: true; source: string; cached?: string } & Omit<ModelSourceFacts, 'template'>)
-  | { ok: true; source: string; data: unknown; hash?: string; cached?: string }
+  | ({ ok: true; source: string; checksum: string; cached: string } & Partial<Omit<ModelSourceFacts, 'template' | 'checksum'>>)
+  | ({ ok: true; source: string; checksum: string; cached?: undefined } & Omit<ModelSourceFacts, 'template' | 'checksum'>)
+  | { ok: true; source: string; cached: string; data?: undefined; hash?: string }
+  | { ok: true; source: string; cached?: undefined; data: unknown; hash?: string }
   | { ok: false; userError: { message: string; file?: string; line?: number; hint?: string } }
   | { ok: false; internal: string; code?: string };
 
@@ -110,9 +117,11 @@ export class ModelSourceReader {
   async next(file: string): Promise<{ source: string; analysed: AnalysedSource }> {
     const result = await this.take(file, 'model');
     if ('here' in result) return result.here as ReadHere<'model'>;
-    if (!('facts' in result)) throw new Error(`${file} was not read as a model`);
-    const { source, facts, checksum, helpers, partials } = result;
-    this.cache?.addModel(checksum, result.cached);
+    if (!('checksum' in result)) throw new Error(`${file} was not read as a model`);
+    const { source, checksum, cached } = result;
+    this.cache?.addModel(checksum, cached);
+    if (cached === undefined) return { source, analysed: { facts: result.facts!, checksum, helpers: result.helpers!, partials: result.partials! } };
+    const { facts, helpers, partials } = JSON.parse(cached) as Omit<ModelSourceFacts, 'template' | 'checksum'>;
     return { source, analysed: { facts, checksum, helpers, partials } };
   }
 
@@ -120,9 +129,9 @@ export class ModelSourceReader {
   async nextYaml(file: string): Promise<{ text: string; data: unknown }> {
     const result = await this.take(file, 'yaml');
     if ('here' in result) return result.here as ReadHere<'yaml'>;
-    if (!('data' in result)) throw new Error(`${file} was not read as YAML`);
+    if ('checksum' in result) throw new Error(`${file} was not read as YAML`);
     if (result.hash) this.cache?.addYaml(result.hash, result.cached);
-    return { text: result.source, data: result.data };
+    return { text: result.source, data: result.cached === undefined ? result.data : (JSON.parse(result.cached) as [unknown])[0] };
   }
 
   /** The next file as the worker parsed it, or as this thread did (now, or earlier while it waited). */

@@ -23,14 +23,18 @@ for (let index = 0; index < files.length; index++) {
   let result: SourceResult;
   try {
     const source = readText(`${folder}${file}`);
+    // What was found goes to the main thread as the JSON text the parse cache keeps (see SourceResult),
+    // else (a value JSON cannot give back exactly) as objects.
     if (kind === 'yaml') {
       const data = loadYaml(source, file);
-      result = cache ? { ok: true, source, data, hash: sha256(source), cached: cacheText([data]) } : { ok: true, source, data };
+      const cached = cacheText([data]);
+      result = { ok: true, source, hash: cache ? sha256(source) : undefined, ...(cached === undefined ? { data } : { cached }) };
     } else {
       // The tree stays here: copying it to the main thread costs about as much as parsing it again.
       const analysed = analyseModelSource(source, file, 'model');
       const { facts, checksum, helpers, partials } = analysed;
-      result = { ok: true, source, facts, checksum, helpers, partials, cached: cache ? modelCacheText(analysed) : undefined };
+      const cached = modelCacheText(analysed);
+      result = cached === undefined ? { ok: true, source, checksum, facts, helpers, partials } : { ok: true, source, checksum, cached };
     }
   } catch (error) {
     result = isUserError(error)
