@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Cold `strata parse` / `strata compile` against `dataform compile --json` on the same synthetic graphs.
 //   node bench/parse-compile.mjs [--sizes 1000,10000] [--runs 3] [--skip-dataform] [--work bench/work] [--delete-targets]
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -76,6 +76,33 @@ async function measureRuns(label, command, args, { prepare, timeoutMs, singleIfS
   };
 }
 
+/**
+ * The floor (parse-compile-floor.mjs): Node's start-up (`node -e 0`), and in a process doing nothing
+ * else, reading the project's files, JSON.stringify of the manifests Strata wrote and writing them,
+ * and writing the compiled files. Medians of `runs` runs each. What they write goes to the trash
+ * folder (deleted when the bench ends, as the moved-aside targets are).
+ */
+async function measureFloor(strataDir, floorDir) {
+  const start = await measureRuns('node-start', process.execPath, ['-e', '0'], { cwd: REPO_ROOT, timeoutMs: 60_000 });
+  const script = path.join(REPO_ROOT, 'bench', 'parse-compile-floor.mjs');
+  const parts = {};
+  for (const mode of ['parse', 'compile']) {
+    const samples = [];
+    for (let run = 1; run <= runs; run++) {
+      const args = [script, mode, strataDir, path.join(floorDir, `manifest-${mode}.json`), path.join(WORK, 'trash', `floor-${path.basename(floorDir)}-${mode}-${run}`), ...(mode === 'compile' ? [path.join(strataDir, 'target', 'compiled')] : [])];
+      const result = await measureProcess(process.execPath, args, { cwd: REPO_ROOT, timeoutMs: 300_000, logPrefix: path.join(WORK, 'logs', `floor-${mode}-run${run}`) });
+      if (result.timedOut || result.code !== 0) return { error: `floor ${mode} failed\n${tailOfLogs(result.logPrefix)}` };
+      samples.push(JSON.parse(readFileSync(`${result.logPrefix}.out`, 'utf8').trim().split('\n').at(-1)));
+    }
+    const mid = (key) => median(samples.map((s) => s[key]));
+    parts[mode] = { files: samples[0].files, readMs: mid('readMs'), manifestBytes: samples[0].manifestBytes, stringifyMs: mid('stringifyMs'), writeMs: mid('writeMs'), compiledFiles: samples[0].compiledFiles, compiledMs: mid('compiledMs') };
+    log(`  floor ${mode}: read ${parts[mode].files} files ${parts[mode].readMs.toFixed(0)} ms, stringify ${(parts[mode].manifestBytes / 1e6).toFixed(0)} MB ${parts[mode].stringifyMs.toFixed(0)} ms, write ${parts[mode].writeMs.toFixed(0)} ms${mode === 'compile' ? `, ${parts[mode].compiledFiles} compiled files ${parts[mode].compiledMs.toFixed(0)} ms` : ''}`);
+  }
+  if (start.error) return { error: start.error };
+  const seconds = (mode) => start.seconds + (parts[mode].readMs + parts[mode].stringifyMs + parts[mode].writeMs + parts[mode].compiledMs) / 1000;
+  return { startSeconds: start.seconds, ...parts, parseSeconds: seconds('parse'), compileSeconds: seconds('compile') };
+}
+
 /** Compiled models, and compiled generic tests (dbt's layout: under a folder named after their YAML file). */
 function countCompiled(dir) {
   if (!existsSync(dir)) return { models: 0, tests: 0 };
@@ -106,11 +133,16 @@ for (const size of sizes) {
       renameSync(target, path.join(trash, `target-${process.pid}-${Date.now()}`));
     };
     process.on('exit', () => rmSync(trash, { recursive: true, force: true }));
+    const floorDir = path.join(WORK, `floor-${size}`);
+    mkdirSync(floorDir, { recursive: true });
     for (const command of ['parse', 'compile']) {
       row[command] = await measureRuns(`strata-${command}-${size}`, process.execPath, [cli, command, '--project-dir', strataDir], { cwd: REPO_ROOT, prepare: cleanTarget, timeoutMs: 120_000 });
+      // The manifest of this command, for the floor below.
+      if (!row[command].error) copyFileSync(path.join(strataDir, 'target', 'manifest.json'), path.join(floorDir, `manifest-${command}.json`));
     }
     // Each model's YAML entry declares two tests (unique, not_null on id), which compile renders too.
     const compiled = countCompiled(path.join(strataDir, 'target', 'compiled'));
+    if (!row.parse.error && !row.compile.error) row.floor = await measureFloor(strataDir, floorDir);
     // Warm: target/ of the last compile left in place, so target/partial_parse.jsonl holds every file's analysis.
     row.warmParse = await measureRuns(`strata-parse-warm-${size}`, process.execPath, [cli, 'parse', '--project-dir', strataDir], { cwd: REPO_ROOT, timeoutMs: 120_000 });
     if (!row.compile.error && (compiled.models !== size || compiled.tests !== 2 * size)) {
@@ -152,8 +184,19 @@ log(lines.join('\n'));
 const cpu = (m) => (!m || m.error ? '' : `${m.userSeconds.toFixed(2)} + ${m.systemSeconds.toFixed(2)} s`);
 log('\n| models | strata parse CPU (user + sys) | strata compile CPU (user + sys) | warm strata parse (partial_parse.jsonl) | its CPU (user + sys) |\n|---:|---:|---:|---:|---:|');
 for (const r of results) log(`| ${r.size.toLocaleString('en-US')} | ${cpu(r.parse)} | ${cpu(r.compile)} | ${fmt(r.warmParse)} | ${cpu(r.warmParse)} |`);
+const ms = (v) => `${(v / 1000).toFixed(2)}s`;
+log('\nFloor: what no tool writing these artifacts can skip here (parse-compile-floor.mjs; medians).');
+log('| models | Node start | read the files | JSON.stringify parse manifest | write it | compile manifest: stringify + write | write the compiled files | floor parse | strata parse / floor | floor compile | strata compile / floor |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const r of results) {
+  const f = r.floor;
+  if (!f || f.error) {
+    log(`| ${r.size.toLocaleString('en-US')} | ${f?.error ? 'FAILED' : 'not measured'} |`);
+    continue;
+  }
+  log(`| ${r.size.toLocaleString('en-US')} | ${f.startSeconds.toFixed(2)}s | ${ms(f.parse.readMs)} (${f.parse.files} files) | ${ms(f.parse.stringifyMs)} (${(f.parse.manifestBytes / 1e6).toFixed(0)} MB) | ${ms(f.parse.writeMs)} | ${ms(f.compile.stringifyMs + f.compile.writeMs)} (${(f.compile.manifestBytes / 1e6).toFixed(0)} MB) | ${ms(f.compile.compiledMs)} (${f.compile.compiledFiles} files) | ${f.parseSeconds.toFixed(2)}s | ${(r.parse.seconds / f.parseSeconds).toFixed(1)}x | ${f.compileSeconds.toFixed(2)}s | ${(r.compile.seconds / f.compileSeconds).toFixed(1)}x |`);
+}
 log(loadNote());
-for (const r of results) for (const m of [r.parse, r.compile, r.warmParse, r.dataform]) if (m?.error) log(`\n${m.label} failed: ${m.error}`);
+for (const r of results) for (const m of [r.parse, r.compile, r.warmParse, r.dataform, r.floor]) if (m?.error) log(`\n${m.label ?? 'floor'} failed: ${m.error}`);
 
 const target = results.find((r) => r.size === TARGET_SIZE);
 let verdict = `target (${TARGET_SIZE.toLocaleString('en-US')} models parsed and compiled in under ${TARGET_SECONDS}s): `;
@@ -162,4 +205,4 @@ else verdict += target.compile.seconds < TARGET_SECONDS && target.parse.seconds 
 log(`\n${verdict}`);
 writeFileSync(path.join(WORK, 'parse-compile.json'), JSON.stringify({ runs, load: loadNote(), results, verdict }, null, 2) + '\n');
 log(`raw figures: ${path.relative(REPO_ROOT, path.join(WORK, 'parse-compile.json'))}`);
-process.exitCode = results.some((r) => r.parse?.error || r.compile?.error || r.warmParse?.error || r.dataform?.error) ? 1 : 0;
+process.exitCode = results.some((r) => r.parse?.error || r.compile?.error || r.warmParse?.error || r.dataform?.error || r.floor?.error) ? 1 : 0;
