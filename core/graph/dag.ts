@@ -29,24 +29,34 @@ export function buildGraph(nodes: ReadonlyMap<string, AnyNode>): Dag {
 /** Parents and children of every node, from `depends_on.nodes`, each list sorted: the manifest's parent_map and child_map. */
 export function adjacency(nodes: ReadonlyMap<string, AnyNode>): { parents: Map<string, string[]>; children: Map<string, string[]> } {
   const parents = new Map<string, string[]>();
-  const children = new Map<string, string[]>();
-  for (const id of nodes.keys()) {
-    parents.set(id, []);
-    children.set(id, []);
+  for (const [id, node] of nodes) parents.set(id, [...parentList(node, nodes)]);
+  return { parents, children: childLists(nodes) };
+}
+
+/**
+ * A node's parents among `nodes`, sorted: its `depends_on.nodes` itself when that is already so
+ * (resolved dependencies are sorted and exist), so the manifest's parent_map needs no list per node.
+ */
+export function parentList(node: AnyNode, nodes: ReadonlyMap<string, AnyNode>): readonly string[] {
+  if (node.resource_type === 'source') return [];
+  const deps = node.depends_on.nodes;
+  for (let i = 0; i < deps.length; i++) {
+    if (!nodes.has(deps[i]) || (i > 0 && deps[i - 1] >= deps[i])) return deps.filter((id) => nodes.has(id)).sort();
   }
+  return deps;
+}
+
+/** The children of every node, each list sorted. */
+export function childLists(nodes: ReadonlyMap<string, AnyNode>): Map<string, string[]> {
+  const children = new Map<string, string[]>();
+  for (const id of nodes.keys()) children.set(id, []);
   for (const node of nodes.values()) {
     if (node.resource_type === 'source') continue;
-    const own = parents.get(node.unique_id)!;
-    for (const parent of node.depends_on.nodes) {
-      const siblings = children.get(parent);
-      if (!siblings) continue;
-      own.push(parent);
-      siblings.push(node.unique_id);
-    }
+    // depends_on.nodes holds each parent once.
+    for (const parent of node.depends_on.nodes) children.get(parent)?.push(node.unique_id);
   }
-  for (const list of parents.values()) if (list.length > 1) list.sort();
   for (const list of children.values()) if (list.length > 1) list.sort();
-  return { parents, children };
+  return children;
 }
 
 /**
