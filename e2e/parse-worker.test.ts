@@ -17,7 +17,7 @@ beforeAll(() => {
   if (!existsSync(path.join(repo, 'dist/core/project/model-source-worker.js'))) throw new Error('dist/ has no model-source-worker.js: run npm run build');
 });
 
-function bigProject(broken?: { index: number; text: string } | { index: number; text: string }[], brokenYaml?: 'key' | 'syntax'): string {
+function bigProject(broken?: { index: number; text: string } | { index: number; text: string }[], brokenYaml?: 'key' | 'syntax' | 'infinity'): string {
   const brokenFiles = new Map((Array.isArray(broken) ? broken : broken ? [broken] : []).map((b) => [b.index, b.text]));
   const files: Record<string, string> = {
     'project.yml': projectYml('models:\n  shop:\n    f1: { +materialized: table }\n'),
@@ -34,6 +34,7 @@ function bigProject(broken?: { index: number; text: string } | { index: number; 
   // Line 42 starts model 10's entry; 40 is inside model 9's column list.
   if (brokenYaml === 'key') yml.splice(42, 0, '    colums: []');
   if (brokenYaml === 'syntax') yml.splice(40, 0, '    colums: []');
+  if (brokenYaml === 'infinity') yml.splice(43, 0, '    meta: {weight: .inf}');
   files['models/_models.yml'] = yml.join('\n') + '\n';
   return project(files);
 }
@@ -81,6 +82,20 @@ describe('parsing model files and their YAML on worker threads', () => {
     const warmParse = run(dir, 'parse', true, true);
     expect(warmParse.manifest).toBe(serial.manifest);
     expect(readFileSync(path.join(dir, 'target/compiled/shop/models/f2/m_0599.sql'), 'utf8')).toContain(`from "shop"."main"."m_0598"`);
+  });
+
+  it('passes what JSON cannot give back exactly (-0 in a config call, .inf in YAML) as objects, as the serial parse reads them, and caches neither', () => {
+    const dir = bigProject({ index: 5, text: '{{config full_refresh=-0}}\nselect 1 as id, now() as updated_at' }, 'infinity');
+    const serial = run(dir, 'parse', false);
+    const parallel = run(dir, 'parse', true);
+    expect(serial.code, serial.output).toBe(0);
+    expect(parallel.code, parallel.output).toBe(0);
+    expect(parallel.manifest).toBe(serial.manifest);
+    const nodes = JSON.parse(parallel.raw!).nodes;
+    expect(nodes['model.shop.m_0010'].meta).toEqual({ weight: null });
+    expect(nodes['model.shop.m_0005'].unrendered_config).toEqual({ full_refresh: 0 });
+    // The 599 other model files only: neither the model nor the YAML file is cached.
+    expect(readFileSync(path.join(dir, 'target/partial_parse.jsonl'), 'utf8').split('\n').filter(Boolean)).toHaveLength(1 + 599);
   });
 
   it('reports a mistake in a model file once, with its file and line, as the serial parse does', () => {
