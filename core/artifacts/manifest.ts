@@ -1,6 +1,6 @@
 import type { Project } from '../project/load-project.js';
 import { varChecksums } from '../state/var-checksums.js';
-import { childLists, parentList } from '../graph/dag.js';
+import { adjacency } from '../graph/dag.js';
 import { artifactMetadata } from './artifact-metadata.js';
 
 export interface ManifestInput {
@@ -24,6 +24,8 @@ function manifestParts(project: Project, input: ManifestInput): [string, unknown
       // dbt keeps unit tests in a section of their own.
       for (const entry of project.nodes) if ((entry[1].resource_type === 'unit_test') === unitTests) yield entry;
     });
+  let maps: ReturnType<typeof adjacency> | undefined;
+  const adjacent = () => (maps ??= adjacency(project.all));
   return [
     [
       'metadata',
@@ -47,10 +49,8 @@ function manifestParts(project: Project, input: ManifestInput): [string, unknown
     ['disabled', new Entries(function* () {
       for (const [id, node] of project.disabled) yield [id, [node]];
     })],
-    ['parent_map', new Entries(function* () {
-      for (const [id, node] of project.all) yield [id, parentList(node, project.all)];
-    })],
-    ['child_map', new Entries(() => childLists(project.all))],
+    ['parent_map', new Entries(() => adjacent().parents)],
+    ['child_map', new Entries(() => adjacent().children)],
     ['group_map', {}],
     ['saved_queries', {}],
     ['semantic_models', {}],

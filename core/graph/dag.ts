@@ -26,10 +26,13 @@ export function buildGraph(nodes: ReadonlyMap<string, AnyNode>): Dag {
   return graph;
 }
 
-/** Parents and children of every node, from `depends_on.nodes`, each list sorted: the manifest's parent_map and child_map. */
-export function adjacency(nodes: ReadonlyMap<string, AnyNode>): { parents: Map<string, string[]>; children: Map<string, string[]> } {
-  const parents = new Map<string, string[]>();
-  for (const [id, node] of nodes) parents.set(id, [...parentList(node, nodes)]);
+/**
+ * Parents and children of every node, from `depends_on.nodes`, each list sorted: the manifest's
+ * parent_map and child_map. A parent list is often a node's own `depends_on.nodes` (see parentList): read, do not change.
+ */
+export function adjacency(nodes: ReadonlyMap<string, AnyNode>): { parents: Map<string, readonly string[]>; children: Map<string, string[]> } {
+  const parents = new Map<string, readonly string[]>();
+  for (const [id, node] of nodes) parents.set(id, parentList(node, nodes));
   return { parents, children: childLists(nodes) };
 }
 
@@ -37,7 +40,7 @@ export function adjacency(nodes: ReadonlyMap<string, AnyNode>): { parents: Map<s
  * A node's parents among `nodes`, sorted: its `depends_on.nodes` itself when that is already so
  * (resolved dependencies are sorted and exist), so the manifest's parent_map needs no list per node.
  */
-export function parentList(node: AnyNode, nodes: ReadonlyMap<string, AnyNode>): readonly string[] {
+function parentList(node: AnyNode, nodes: ReadonlyMap<string, AnyNode>): readonly string[] {
   if (node.resource_type === 'source') return [];
   const deps = node.depends_on.nodes;
   for (let i = 0; i < deps.length; i++) {
@@ -47,7 +50,7 @@ export function parentList(node: AnyNode, nodes: ReadonlyMap<string, AnyNode>): 
 }
 
 /** The children of every node, each list sorted. */
-export function childLists(nodes: ReadonlyMap<string, AnyNode>): Map<string, string[]> {
+function childLists(nodes: ReadonlyMap<string, AnyNode>): Map<string, string[]> {
   const children = new Map<string, string[]>();
   for (const id of nodes.keys()) children.set(id, []);
   for (const node of nodes.values()) {
