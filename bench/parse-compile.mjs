@@ -79,28 +79,35 @@ async function measureRuns(label, command, args, { prepare, timeoutMs, singleIfS
 /**
  * The floor (parse-compile-floor.mjs): Node's start-up (`node -e 0`), and in a process doing nothing
  * else, reading the project's files, JSON.stringify of the manifests Strata wrote and writing them,
- * and writing the compiled files. Medians of `runs` runs each. What they write goes to the trash
- * folder (deleted when the bench ends, as the moved-aside targets are).
+ * and writing the compiled files. Medians of `runs` runs each. What a run wrote is moved into the
+ * trash folder after it (deleted when the bench ends, as the moved-aside targets are).
  */
-async function measureFloor(strataDir, floorDir) {
+async function measureFloor(strataDir, floorDir, trash) {
   const start = await measureRuns('node-start', process.execPath, ['-e', '0'], { cwd: REPO_ROOT, timeoutMs: 60_000 });
+  if (start.error) return { error: start.error };
   const script = path.join(REPO_ROOT, 'bench', 'parse-compile-floor.mjs');
+  const out = path.join(floorDir, 'out');
+  const moveOutAside = () => moveAside(out, trash);
   const parts = {};
   for (const mode of ['parse', 'compile']) {
-    const samples = [];
-    for (let run = 1; run <= runs; run++) {
-      const args = [script, mode, strataDir, path.join(floorDir, `manifest-${mode}.json`), path.join(WORK, 'trash', `floor-${path.basename(floorDir)}-${mode}-${run}`), ...(mode === 'compile' ? [path.join(strataDir, 'target', 'compiled')] : [])];
-      const result = await measureProcess(process.execPath, args, { cwd: REPO_ROOT, timeoutMs: 300_000, logPrefix: path.join(WORK, 'logs', `floor-${mode}-run${run}`) });
-      if (result.timedOut || result.code !== 0) return { error: `floor ${mode} failed\n${tailOfLogs(result.logPrefix)}` };
-      samples.push(JSON.parse(readFileSync(`${result.logPrefix}.out`, 'utf8').trim().split('\n').at(-1)));
-    }
+    const args = [script, mode, strataDir, path.join(floorDir, `manifest-${mode}.json`), out, ...(mode === 'compile' ? [path.join(strataDir, 'target', 'compiled')] : [])];
+    const measured = await measureRuns(`${path.basename(floorDir)}-${mode}`, process.execPath, args, { cwd: REPO_ROOT, prepare: moveOutAside, timeoutMs: 300_000 });
+    if (measured.error) return { error: measured.error };
+    const samples = measured.samples.map((s) => JSON.parse(readFileSync(`${s.logPrefix}.out`, 'utf8').trim().split('\n').at(-1)));
     const mid = (key) => median(samples.map((s) => s[key]));
     parts[mode] = { files: samples[0].files, readMs: mid('readMs'), manifestBytes: samples[0].manifestBytes, stringifyMs: mid('stringifyMs'), writeMs: mid('writeMs'), compiledFiles: samples[0].compiledFiles, compiledMs: mid('compiledMs') };
     log(`  floor ${mode}: read ${parts[mode].files} files ${parts[mode].readMs.toFixed(0)} ms, stringify ${(parts[mode].manifestBytes / 1e6).toFixed(0)} MB ${parts[mode].stringifyMs.toFixed(0)} ms, write ${parts[mode].writeMs.toFixed(0)} ms${mode === 'compile' ? `, ${parts[mode].compiledFiles} compiled files ${parts[mode].compiledMs.toFixed(0)} ms` : ''}`);
   }
-  if (start.error) return { error: start.error };
+  moveOutAside();
   const seconds = (mode) => start.seconds + (parts[mode].readMs + parts[mode].stringifyMs + parts[mode].writeMs + parts[mode].compiledMs) / 1000;
   return { startSeconds: start.seconds, ...parts, parseSeconds: seconds('parse'), compileSeconds: seconds('compile') };
+}
+
+/** Moves a folder, if there is one, into the trash folder, which is deleted when the bench ends (see cleanTarget for why not now). */
+function moveAside(dir, trash) {
+  if (!existsSync(dir)) return;
+  mkdirSync(trash, { recursive: true });
+  renameSync(dir, path.join(trash, `${path.basename(dir)}-${process.pid}-${Date.now()}`));
 }
 
 /** Compiled models, and compiled generic tests (dbt's layout: under a folder named after their YAML file). */
@@ -128,9 +135,8 @@ for (const size of sizes) {
     const trash = path.join(WORK, 'trash');
     const cleanTarget = () => {
       const target = path.join(strataDir, 'target');
-      if (values['delete-targets'] || !existsSync(target)) return rmSync(target, { recursive: true, force: true });
-      mkdirSync(trash, { recursive: true });
-      renameSync(target, path.join(trash, `target-${process.pid}-${Date.now()}`));
+      if (values['delete-targets']) return rmSync(target, { recursive: true, force: true });
+      moveAside(target, trash);
     };
     process.on('exit', () => rmSync(trash, { recursive: true, force: true }));
     const floorDir = path.join(WORK, `floor-${size}`);
@@ -142,7 +148,7 @@ for (const size of sizes) {
     }
     // Each model's YAML entry declares two tests (unique, not_null on id), which compile renders too.
     const compiled = countCompiled(path.join(strataDir, 'target', 'compiled'));
-    if (!row.parse.error && !row.compile.error) row.floor = await measureFloor(strataDir, floorDir);
+    if (!row.parse.error && !row.compile.error) row.floor = await measureFloor(strataDir, floorDir, trash);
     // Warm: target/ of the last compile left in place, so target/partial_parse.jsonl holds every file's analysis.
     row.warmParse = await measureRuns(`strata-parse-warm-${size}`, process.execPath, [cli, 'parse', '--project-dir', strataDir], { cwd: REPO_ROOT, timeoutMs: 120_000 });
     if (!row.compile.error && (compiled.models !== size || compiled.tests !== 2 * size)) {
