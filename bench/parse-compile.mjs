@@ -151,6 +151,8 @@ for (const size of sizes) {
     if (!row.parse.error && !row.compile.error) row.floor = await measureFloor(strataDir, floorDir, trash);
     // Warm: target/ of the last compile left in place, so target/partial_parse.jsonl holds every file's analysis.
     row.warmParse = await measureRuns(`strata-parse-warm-${size}`, process.execPath, [cli, 'parse', '--project-dir', strataDir], { cwd: REPO_ROOT, timeoutMs: 120_000 });
+    // The same without writing manifest.json (dbt's --no-write-json): what the artifact costs a parse.
+    row.warmNoJson = await measureRuns(`strata-parse-warm-no-write-json-${size}`, process.execPath, [cli, 'parse', '--no-write-json', '--project-dir', strataDir], { cwd: REPO_ROOT, timeoutMs: 120_000 });
     if (!row.compile.error && (compiled.models !== size || compiled.tests !== 2 * size)) {
       row.compile.error = `expected ${size} compiled models and ${2 * size} compiled tests in target/compiled, found ${compiled.models} and ${compiled.tests}`;
     }
@@ -188,8 +190,8 @@ log('');
 log(`Strata: median of ${runs} cold runs (a fresh node process each, target/ ${values['delete-targets'] ? 'deleted' : 'moved aside'} first). Dataform ${withDataform ? `CLI ${pinnedVersions().cli}, core ${pinnedVersions().core}` : 'skipped'}.`);
 log(lines.join('\n'));
 const cpu = (m) => (!m || m.error ? '' : `${m.userSeconds.toFixed(2)} + ${m.systemSeconds.toFixed(2)} s`);
-log('\n| models | strata parse CPU (user + sys) | strata compile CPU (user + sys) | warm strata parse (partial_parse.jsonl) | its CPU (user + sys) |\n|---:|---:|---:|---:|---:|');
-for (const r of results) log(`| ${r.size.toLocaleString('en-US')} | ${cpu(r.parse)} | ${cpu(r.compile)} | ${fmt(r.warmParse)} | ${cpu(r.warmParse)} |`);
+log('\n| models | strata parse CPU (user + sys) | strata compile CPU (user + sys) | warm strata parse (partial_parse.jsonl) | its CPU (user + sys) | warm parse --no-write-json | its CPU (user + sys) |\n|---:|---:|---:|---:|---:|---:|---:|');
+for (const r of results) log(`| ${r.size.toLocaleString('en-US')} | ${cpu(r.parse)} | ${cpu(r.compile)} | ${fmt(r.warmParse)} | ${cpu(r.warmParse)} | ${fmt(r.warmNoJson)} | ${cpu(r.warmNoJson)} |`);
 const ms = (v) => `${(v / 1000).toFixed(2)}s`;
 log('\nFloor: what no tool writing these artifacts can skip here (parse-compile-floor.mjs; medians).');
 log('| models | Node start | read the files | JSON.stringify parse manifest | write it | compile manifest: stringify + write | write the compiled files | floor parse | strata parse / floor | floor compile | strata compile / floor |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
@@ -202,7 +204,7 @@ for (const r of results) {
   log(`| ${r.size.toLocaleString('en-US')} | ${f.startSeconds.toFixed(2)}s | ${ms(f.parse.readMs)} (${f.parse.files} files) | ${ms(f.parse.stringifyMs)} (${(f.parse.manifestBytes / 1e6).toFixed(0)} MB) | ${ms(f.parse.writeMs)} | ${ms(f.compile.stringifyMs + f.compile.writeMs)} (${(f.compile.manifestBytes / 1e6).toFixed(0)} MB) | ${ms(f.compile.compiledMs)} (${f.compile.compiledFiles} files) | ${f.parseSeconds.toFixed(2)}s | ${(r.parse.seconds / f.parseSeconds).toFixed(1)}x | ${f.compileSeconds.toFixed(2)}s | ${(r.compile.seconds / f.compileSeconds).toFixed(1)}x |`);
 }
 log(loadNote());
-for (const r of results) for (const m of [r.parse, r.compile, r.warmParse, r.dataform, r.floor]) if (m?.error) log(`\n${m.label ?? 'floor'} failed: ${m.error}`);
+for (const r of results) for (const m of [r.parse, r.compile, r.warmParse, r.warmNoJson, r.dataform, r.floor]) if (m?.error) log(`\n${m.label ?? 'floor'} failed: ${m.error}`);
 
 const target = results.find((r) => r.size === TARGET_SIZE);
 let verdict = `target (${TARGET_SIZE.toLocaleString('en-US')} models parsed and compiled in under ${TARGET_SECONDS}s): `;
@@ -211,4 +213,4 @@ else verdict += target.compile.seconds < TARGET_SECONDS && target.parse.seconds 
 log(`\n${verdict}`);
 writeFileSync(path.join(WORK, 'parse-compile.json'), JSON.stringify({ runs, load: loadNote(), results, verdict }, null, 2) + '\n');
 log(`raw figures: ${path.relative(REPO_ROOT, path.join(WORK, 'parse-compile.json'))}`);
-process.exitCode = results.some((r) => r.parse?.error || r.compile?.error || r.warmParse?.error || r.dataform?.error || r.floor?.error) ? 1 : 0;
+process.exitCode = results.some((r) => r.parse?.error || r.compile?.error || r.warmParse?.error || r.warmNoJson?.error || r.dataform?.error || r.floor?.error) ? 1 : 0;

@@ -13,6 +13,8 @@ export interface CommonOptions {
   logFormat?: 'text' | 'json';
   /** False with --no-partial-parse: parse every file again, without target/partial_parse.jsonl. */
   partialParse?: boolean;
+  /** False with --no-write-json: leave target/manifest.json and run_results.json as they were. */
+  writeJson?: boolean;
 }
 
 export interface SelectOptions {
@@ -30,6 +32,7 @@ export function addCommonOptions(command: Command): Command {
     .option('--vars <yaml>', 'variables as YAML or JSON, overriding project vars')
     .option('--threads <n>', 'how many nodes run at once')
     .option('--no-partial-parse', 'parse every file again instead of reusing target/partial_parse.jsonl')
+    .option('--no-write-json', 'do not write target/manifest.json and run_results.json (faster in a large project; the previous ones stay)')
     .option('-d, --debug', 'show stack traces and debug output')
     .addOption(new Option('--log-format <format>', 'text for people, json for machines').choices(['text', 'json']).default('text'));
 }

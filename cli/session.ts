@@ -31,6 +31,8 @@ export interface Session {
   invocationId: string;
   startedAt: Date;
   targetDir: string;
+  /** False with --no-write-json: the JSON artifacts (manifest.json, run_results.json) are not written. */
+  writeJson: boolean;
   selectors: SelectorDefinitions | undefined;
   /** The previous run's artifacts compared with this project, when --state was given. */
   state?: StateSelection;
@@ -96,6 +98,7 @@ export async function openSession(options: CommonOptions, logger: Logger, connec
     invocationId: randomUUID(),
     startedAt,
     targetDir: path.resolve(root, projectFile.targetPath),
+    writeJson: options.writeJson !== false,
     selectors,
     state,
     connect,
@@ -191,8 +194,9 @@ function addIndirectTests(session: Session, options: SelectOptions, chosen: Set<
   }
 }
 
-/** Writes target/manifest.json. */
+/** Writes target/manifest.json (not with --no-write-json). */
 export function writeManifest(session: Session): void {
+  if (!session.writeJson) return;
   const { adapter } = session;
   const file = adapter.canAttachDatabases?.() ? adapter.databaseLocation() : null;
   const databaseLocation = file && adapter.defaultDatabase ? { database: adapter.defaultDatabase, path: file } : null;
@@ -203,7 +207,8 @@ export function writeManifest(session: Session): void {
   );
 }
 
-/** Writes a file under target/ with every secret resolved from the environment masked. */
+/** Writes a JSON artifact under target/ (not with --no-write-json) with every secret resolved from the environment masked. */
 export function writeArtifact(session: Session, name: string, text: string): void {
+  if (!session.writeJson) return;
   writeFileAtomic(path.join(session.targetDir, name), scrubSecrets(text, session.target.secrets));
 }

@@ -145,4 +145,25 @@ describe('build on embedded DuckDB', () => {
     expect(code, output).toBe(0);
     expect(json(dir, 'run_results.json').results.map((r: { unique_id: string }) => r.unique_id).sort()).toEqual(['model.shop.a', 'model.shop.b']);
   });
+
+  it('--no-write-json builds and compiles but leaves the previous manifest.json and run_results.json as they were', async () => {
+    const dir = project({ 'models/a.sql': 'select 1 as id', 'models/b.sql': '{{config materialized="table"}}\nselect * from {{ref "a"}}' });
+    expect((await strata(dir, 'build')).code).toBe(0);
+    const before = { manifest: readFileSync(path.join(dir, 'target/manifest.json'), 'utf8'), results: readFileSync(path.join(dir, 'target/run_results.json'), 'utf8') };
+    writeFiles(dir, { 'models/b.sql': '{{config materialized="table"}}\nselect id, 2 as two from {{ref "a"}}' });
+    for (const args of [['build', '-s', 'b'], ['parse'], ['compile'], ['docs', 'generate', '--empty-catalog']]) {
+      const { code, output } = await strata(dir, ...args, '--no-write-json');
+      expect(code, output).toBe(0);
+      expect(readFileSync(path.join(dir, 'target/manifest.json'), 'utf8')).toBe(before.manifest);
+      expect(readFileSync(path.join(dir, 'target/run_results.json'), 'utf8')).toBe(before.results);
+    }
+    // The work itself was done: the table has its new column, the SQL files are new, the docs site shows it.
+    expect(await queryProject(dir, 'select * from b')).toEqual([{ id: 1, two: 2 }]);
+    expect(readFileSync(path.join(dir, 'target/compiled/shop/models/b.sql'), 'utf8')).toContain('2 as two');
+    expect(readFileSync(path.join(dir, 'target/run/shop/models/b.sql'), 'utf8')).toContain('2 as two');
+    // Without the flag the artifacts are written again.
+    expect((await strata(dir, 'build', '-s', 'b')).code).toBe(0);
+    expect(json(dir, 'manifest.json').nodes['model.shop.b'].raw_code).toContain('2 as two');
+    expect(json(dir, 'run_results.json').results.map((r: { unique_id: string }) => r.unique_id)).toEqual(['model.shop.b']);
+  });
 });

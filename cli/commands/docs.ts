@@ -58,7 +58,7 @@ export async function runDocsGenerate(session: Session, options: DocsGenerateOpt
   const cataloged = performance.now();
   const manifest = manifestArtifact(project, { invocationId: session.invocationId, adapterType: adapter.type }) as unknown as DocsManifest;
   const scrub = (text: string) => scrubSecrets(text, session.target.secrets);
-  writeFileAtomic(path.join(session.targetDir, 'manifest.json'), scrub(JSON.stringify(manifest)));
+  if (session.writeJson) writeFileAtomic(path.join(session.targetDir, 'manifest.json'), scrub(JSON.stringify(manifest)));
   writeFileAtomic(path.join(session.targetDir, 'catalog.json'), scrub(JSON.stringify(catalog)));
   for (const error of catalog.errors ?? []) logger.warn(`catalog: ${error}`, 'catalog_error');
   const { lineage, threads } = await projectLineage(manifest, catalog, grammarFor(adapter.type), session.threads);
