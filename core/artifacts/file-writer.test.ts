@@ -1,12 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../__fixtures__/temp-folder.js';
 import { FileWriter } from './file-writer.js';
 
 describe('FileWriter', () => {
   it('writes every file, creating folders, by the time flush resolves', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'strata-writer-'));
+    const dir = tempFolder('writer');
     const writer = new FileWriter();
     for (let i = 0; i < 1203; i++) writer.write(path.join(dir, `f${i % 7}`, `m${i}.sql`), `select ${i}`);
     await writer.flush();
@@ -15,7 +15,7 @@ describe('FileWriter', () => {
   });
 
   it('leaves a file that already holds the same text alone, and rewrites one that differs', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'strata-writer-'));
+    const dir = tempFolder('writer');
     mkdirSync(path.join(dir, 'm'));
     const same = path.join(dir, 'm', 'same.sql');
     const changed = path.join(dir, 'm', 'changed.sql');
@@ -36,7 +36,7 @@ describe('FileWriter', () => {
   });
 
   it('with many batches, every file gets its text', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'strata-writer-'));
+    const dir = tempFolder('writer');
     const writer = new FileWriter();
     for (let i = 0; i < 12_000; i++) writer.write(path.join(dir, `f${i % 13}`, `m${i}.sql`), `select ${i}`);
     await writer.flush();
@@ -44,7 +44,7 @@ describe('FileWriter', () => {
   });
 
   it('a file queued twice ends with the last text', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'strata-writer-'));
+    const dir = tempFolder('writer');
     const twice = path.join(dir, 'm', 'twice.sql');
     const writer = new FileWriter();
     writer.write(twice, 'select 1');
@@ -55,7 +55,7 @@ describe('FileWriter', () => {
   });
 
   it('reports a file that cannot be written', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'strata-writer-'));
+    const dir = tempFolder('writer');
     writeFileSync(path.join(dir, 'blocker'), 'a file where a folder should be');
     const writer = new FileWriter();
     writer.write(path.join(dir, 'blocker', 'x.sql'), 'select 1');

@@ -1,18 +1,12 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../__fixtures__/temp-folder.js';
 import { loadProject } from '../project/load-project.js';
 import { readProjectFile } from '../project/project-file.js';
 import { attachUnitTests } from '../unit-tests/attach-unit-tests.js';
 import { manifestArtifact, writeManifestJson } from './manifest.js';
 
 async function project(files: Record<string, string>) {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'strata-manifest-'));
-  for (const [file, text] of Object.entries({ 'project.yml': 'name: shop\nvars:\n  start: 2024\n', ...files })) {
-    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    writeFileSync(path.join(root, file), text);
-  }
+  const root = tempFolder('manifest', { 'project.yml': 'name: shop\nvars:\n  start: 2024\n', ...files });
   const quote = (s: string) => `"${s}"`;
   const loaded = await loadProject({
     project: readProjectFile(root),

@@ -1,17 +1,11 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../__fixtures__/temp-folder.js';
 import { loadProject } from '../project/load-project.js';
 import { readProjectFile } from '../project/project-file.js';
 import { Compiler } from './compiler.js';
 
 async function project(files: Record<string, string>) {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'strata-compiler-'));
-  for (const [file, text] of Object.entries({ 'project.yml': 'name: shop\n', ...files })) {
-    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    writeFileSync(path.join(root, file), text);
-  }
+  const root = tempFolder('compiler', { 'project.yml': 'name: shop\n', ...files });
   const quote = (s: string) => `"${s}"`;
   return loadProject({
     project: readProjectFile(root),

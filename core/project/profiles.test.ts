@@ -1,21 +1,18 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../__fixtures__/temp-folder.js';
 import { UserError } from '../errors/user-error.js';
 import { resolveTarget } from './profiles.js';
 
 function profiles(text: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'strata-profiles-'));
-  writeFileSync(path.join(dir, 'profiles.yml'), text);
-  return dir;
+  return tempFolder('profiles', { 'profiles.yml': text });
 }
 
 const base = { profileName: 'shop', projectName: 'shop', targetPath: 'target' };
 
 describe('resolveTarget', () => {
   it('without profiles.yml the target is DuckDB in a file under target/', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'strata-profiles-'));
+    const dir = tempFolder('profiles');
     const target = resolveTarget({ ...base, projectRoot: dir, env: {}, profilesDir: dir });
     expect(target.config).toEqual({ type: 'duckdb', path: path.join('target', 'shop.duckdb'), schema: 'main' });
     expect(target.source).toBe('default');

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -7,10 +9,12 @@ const bin = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../dist/
 /**
  * Runs the built `strata extract --threads 1 <args>` on `dir` in a child process and SIGKILLs it the
  * moment `when(stdout so far)` holds (checked every 2 ms). Resolves once it has exited: true if it was
- * killed there, false if it finished first.
+ * killed there, false if it finished first. The child's temporary folder (TMPDIR) is one of its own,
+ * removed once it has exited: a killed process cannot remove its scratch files (downloads, Parquet parts).
  */
 export async function extractKilledWhen(dir: string, env: Record<string, string>, when: (output: string) => boolean, ...args: string[]): Promise<boolean> {
-  const child = spawn(process.execPath, [bin, 'extract', '--threads', '1', ...args, '--project-dir', dir], { env: { ...process.env, CI: 'true', ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'strata-killed-extract-'));
+  const child = spawn(process.execPath, [bin, 'extract', '--threads', '1', ...args, '--project-dir', dir], { env: { ...process.env, CI: 'true', TMPDIR: tmp, ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -23,5 +27,6 @@ export async function extractKilledWhen(dir: string, env: Record<string, string>
   }, 2);
   await exited;
   clearInterval(timer);
+  rmSync(tmp, { recursive: true, force: true });
   return killed;
 }
