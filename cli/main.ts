@@ -91,7 +91,8 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
   command('ls', 'list the selected resources')
     .alias('list')
     .option('--output <format>', 'name, path, json or selector', 'selector')
-    .option('--resource-type <type...>', 'only these resource types')
+    .option('--resource-type <type...>', 'only these resource types (model, seed, source, test, unit_test, snapshot, exposure; default or all: every one)')
+    .option('--output-keys <key...>', 'with --output json: only these keys of each node (any key the manifest has)')
     .action(withSession(async (s, o) => (await commands.ls()).runLs(s, o), false));
   command('show', 'preview the rows of a model or an inline query')
     .option('--inline <sql>', 'SQL to run instead of a model (may use ref and source)')

@@ -1,3 +1,5 @@
+import { didYouMean } from '../../core/errors/did-you-mean.js';
+import { UserError } from '../../core/errors/user-error.js';
 import type { AnyNode } from '../../core/manifest/nodes.js';
 import type { SelectOptions } from '../options.js';
 import { explainSelectedNodes, selectNodes, type Session } from '../session.js';
@@ -5,9 +7,27 @@ import { explainSelectedNodes, selectNodes, type Session } from '../session.js';
 export interface LsOptions extends SelectOptions {
   output?: 'name' | 'path' | 'json' | 'selector';
   resourceType?: string[];
+  /** With --output json: only these keys of each node (dbt's --output-keys). */
+  outputKeys?: string[];
 }
 
-const ALL_TYPES = ['model', 'seed', 'source', 'test', 'snapshot', 'analysis', 'exposure'];
+/** What `ls` lists by default, as dbt does: every resource type (dbt leaves out analyses, which Strata does not have). */
+const DEFAULT_TYPES = ['model', 'seed', 'source', 'test', 'unit_test', 'snapshot', 'exposure'];
+/** dbt's other resource types: accepted by --resource-type, and matched by nothing here. */
+const OTHER_DBT_TYPES = ['analysis', 'semantic_model', 'metric', 'saved_query', 'function'];
+
+/** --resource-type as dbt reads it: a list of types (spaces or commas between them), where `default` and `all` mean every type. */
+export function listedTypes(given: string[] | undefined): string[] {
+  const names = (given ?? []).flatMap((value) => value.split(/[\s,]+/)).filter(Boolean);
+  if (!names.length) return DEFAULT_TYPES;
+  const out = new Set<string>();
+  for (const name of names) {
+    if (name === 'default' || name === 'all') for (const type of DEFAULT_TYPES) out.add(type);
+    else if (DEFAULT_TYPES.includes(name) || OTHER_DBT_TYPES.includes(name)) out.add(name);
+    else throw new UserError(`--resource-type: unknown resource type '${name}'`, { hint: didYouMean(name, [...DEFAULT_TYPES, ...OTHER_DBT_TYPES, 'default', 'all']) || `one of ${[...DEFAULT_TYPES, 'default', 'all'].join(', ')}` });
+  }
+  return [...out];
+}
 
 function selectorOf(node: AnyNode): string {
   if (node.resource_type === 'source') return `source:${node.fqn.join('.')}`;
@@ -18,11 +38,14 @@ function selectorOf(node: AnyNode): string {
 
 /** `ls`: prints the selected resources, one a line, as names, paths, selectors or JSON. */
 export async function runLs(session: Session, options: LsOptions): Promise<number> {
-  const types = options.resourceType?.length ? options.resourceType : ALL_TYPES;
+  const types = listedTypes(options.resourceType);
+  const keys = options.outputKeys?.flatMap((value) => value.split(/[\s,]+/)).filter(Boolean);
+  if (keys?.length && options.output !== 'json') throw new UserError('--output-keys chooses the keys of --output json', { hint: 'add --output json' });
   const ids = selectNodes(session, options, types);
   const lines: string[] = [];
   // JSON says why each node is selected: the criterion, what changed (state:), or the match it is downstream of.
   const why = options.output === 'json' ? explainSelectedNodes(session, options) : undefined;
+  const found = new Set<string>();
   for (const id of [...ids].sort()) {
     const node = session.project.all.get(id)!;
     switch (options.output ?? 'selector') {
@@ -32,26 +55,52 @@ export async function runLs(session: Session, options: LsOptions): Promise<numbe
       case 'path':
         lines.push(node.original_file_path);
         break;
-      case 'json':
+      case 'json': {
+        const extra = {
+          selected_because: why?.get(id) ?? ['a test of a selected node (indirect selection)'],
+          ...(session.state ? { state: session.state.compare(id) } : {}),
+        };
+        if (keys?.length) {
+          // Any key of the node as the manifest has it, in the manifest's order, then ours.
+          const all: Record<string, unknown> = { ...(JSON.parse(JSON.stringify(node)) as Record<string, unknown>), ...extra };
+          const picked: Record<string, unknown> = {};
+          for (const key of Object.keys(all)) {
+            if (!keys.includes(key)) continue;
+            picked[key] = all[key];
+            found.add(key);
+          }
+          lines.push(JSON.stringify(picked));
+          break;
+        }
         lines.push(JSON.stringify({
           name: node.name,
           resource_type: node.resource_type,
           package_name: node.package_name,
+          ...(node.resource_type === 'source' ? { source_name: node.source_name } : {}),
           original_file_path: node.original_file_path,
           unique_id: node.unique_id,
           alias: 'alias' in node ? node.alias : node.name,
           config: node.config,
           tags: node.tags,
           depends_on: 'depends_on' in node ? node.depends_on : { nodes: [], macros: [] },
-          selected_because: why?.get(id) ?? ['a test of a selected node (indirect selection)'],
-          ...(session.state ? { state: session.state.compare(id) } : {}),
+          ...extra,
         }));
         break;
+      }
       default:
         lines.push(selectorOf(node));
     }
   }
   if (lines.length) session.logger.result(lines.join('\n'));
   else session.logger.warn('No nodes selected.');
+  // A key no listed node has is most likely misspelled: say so rather than print objects without it.
+  const missing = lines.length ? (keys ?? []).filter((key) => !found.has(key)) : [];
+  if (missing.length) {
+    const known = new Set(['selected_because', 'state', ...[...ids].flatMap((id) => Object.keys(session.project.all.get(id)!))]);
+    for (const key of missing) {
+      const guess = didYouMean(key, known);
+      session.logger.warn(`--output-keys: no listed node has a key '${key}'${guess ? `: ${guess}` : ''}`);
+    }
+  }
   return 0;
 }
