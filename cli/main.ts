@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { STRATA_VERSION } from '../core/artifacts/artifact-metadata.js';
 import { isUserError } from '../core/errors/user-error.js';
 import type { DocsServeOptions } from './commands/docs-serve.js';
@@ -55,7 +55,10 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
   };
 
   command('parse', 'parse the project and write target/manifest.json', false).action(withSession(async (s) => (await commands.parse()).runParse(s)));
-  command('compile', 'render models to SQL in target/compiled/').action(withSession(async (s, o) => (await commands.compile()).runCompile(s, o), true, 'unless-empty'));
+  command('compile', 'render models to SQL in target/compiled/; prints the SQL of the nodes --select names')
+    .option('--inline <sql>', 'SQL to compile and print instead of the project (may use ref, source and macros)')
+    .addOption(new Option('--output <format>', 'how the printed SQL is shown').choices(['text', 'json']).default('text'))
+    .action(withSession(async (s, o) => (await commands.compile()).runCompile(s, o), true, 'unless-empty'));
   command('run', 'build the selected models')
     .option('--full-refresh', 'rebuild incremental models from scratch')
     .option('-x, --fail-fast', 'stop at the first failure')
@@ -96,7 +99,7 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
     .action(withSession(async (s, o) => (await commands.ls()).runLs(s, o), false));
   command('show', 'preview the rows of a model or an inline query')
     .option('--inline <sql>', 'SQL to run instead of a model (may use ref and source)')
-    .option('--limit <n>', 'how many rows', '5')
+    .option('--limit <n>', 'how many rows (-1: all of them)', '5')
     .option('--output <format>', 'text or json', 'text')
     .action(withSession(async (s, o) => (await commands.show()).runShow(s, o), true, true));
   command('debug', 'check the project and the connection', false).action(withSession(async (s) => (await commands.debug()).runDebug(s)));

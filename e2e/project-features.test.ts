@@ -127,6 +127,31 @@ describe('project features', () => {
     expect(broken.code).toBe(2);
     expect(broken.output).toContain('--inline: the query failed');
     expect(broken.output).not.toContain('internal error');
+    // -1, as in dbt: every row.
+    const all = await strata(dir, 'show', '-s', 'a', '--limit', '-1');
+    expect(all.code, all.output).toBe(0);
+    expect(all.output).toContain('(2 rows, no limit)');
+    expect(all.output).toContain('|  2 | y    |');
+    expect((await strata(dir, 'show', '-s', 'a', '--limit', '-2')).code).toBe(2);
+  });
+
+  it('compile prints the SQL of the nodes --select names, and compile --inline prints an inline query\'s', async () => {
+    const dir = project({ 'models/a.sql': 'select 1 as id', 'models/b.sql': 'select * from {{ref "a"}}', 'models/c.sql': 'select * from {{ref "b"}}' });
+    const named = await strata(dir, 'compile', '-s', 'b+');
+    expect(named.code, named.output).toBe(0);
+    expect(named.output).toContain('Compiled node \'b\' is:\nselect * from "shop"."main"."a"\n');
+    // c is compiled (its file is written) but not printed: the selection does not name it.
+    expect(named.output).not.toContain("Compiled node 'c'");
+    expect(readFileSync(path.join(dir, 'target/compiled/shop/models/c.sql'), 'utf8')).toBe('select * from "shop"."main"."b"');
+    const json = await strata(dir, 'compile', '-s', 'a', '--output', 'json');
+    expect(json.output.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l))).toEqual([{ node: 'a', compiled: 'select 1 as id' }]);
+    expect((await strata(dir, 'compile')).output).not.toContain('Compiled node');
+    const inline = await strata(dir, 'compile', '--inline', 'select count(*) from {{ref "c"}}');
+    expect(inline.code, inline.output).toBe(0);
+    expect(inline.output).toContain('Compiled inline node is:\nselect count(*) from "shop"."main"."c"\n');
+    const bad = await strata(dir, 'compile', '--inline', 'select * from {{ref "d"}}');
+    expect(bad.code).toBe(2);
+    expect(bad.output).toContain("--inline:1: 'd' does not exist");
   });
 
   it('debug checks the connection; clean deletes target/', async () => {

@@ -7,13 +7,33 @@ import type { SelectOptions, StateOptions } from '../options.js';
 import { prepareDeferral } from './prepare-deferral.js';
 import { selectNodes, writeManifest, type Session } from '../session.js';
 
+export interface CompileOptions extends SelectOptions, StateOptions {
+  /** SQL to compile instead of the project's nodes (dbt's --inline): printed, not written. */
+  inline?: string;
+  output?: 'text' | 'json';
+}
+
+/**
+ * The names a selection spells out, whose compiled SQL compile prints as dbt does: each criterion's
+ * bare name without graph operators (`-s orders+` prints orders, not its children), no methods.
+ */
+export function namedInSelection(select: readonly string[] | undefined): Set<string> {
+  const names = new Set<string>();
+  for (const atom of (select ?? []).flatMap((s) => s.split(/[\s,]+/)).filter(Boolean)) {
+    const bare = atom.replace(/^(@|\d*\+)/, '').replace(/\+\d*$/, '');
+    if (bare && !bare.includes(':') && !/[*?[\]]/.test(bare)) names.add(bare.slice(bare.lastIndexOf('.') + 1));
+  }
+  return names;
+}
+
 /**
  * `compile`: renders selected models into target/compiled/ and the manifest. It reads the
  * warehouse's relation list only when an incremental model needs `is_incremental`.
  */
-export async function runCompile(session: Session, options: SelectOptions & StateOptions): Promise<number> {
+export async function runCompile(session: Session, options: CompileOptions): Promise<number> {
   const { project, adapter, logger } = session;
   const started = performance.now();
+  if (options.inline !== undefined) return compileInline(session, options);
   // Like dbt, compile renders tests too (what `strata test` would run).
   const ids = selectNodes(session, options, ['model', 'test']);
   const nodes = [...ids].map((id) => project.nodes.get(id)!);
@@ -32,10 +52,14 @@ export async function runCompile(session: Session, options: SelectOptions & Stat
     runStartedAt: session.startedAt,
   });
   const writer = new FileWriter();
+  // dbt prints the SQL of the nodes the selection names (`strata compile -s fct_orders`).
+  const named = namedInSelection([...(options.select ?? []), ...((options as { models?: string[] }).models ?? [])]);
+  const printed: { node: string; compiled: string }[] = [];
   const compileAll = (list: typeof nodes) => {
     for (const node of list) {
       const compiled = compiler.compile(node);
       writer.write(compiledPath(session.targetDir, 'compiled', node), compiled.sql);
+      if (named.has(node.name)) printed.push({ node: node.name, compiled: compiled.sql });
     }
   };
   compileAll(nodes.filter((n) => n.config.materialized !== 'incremental'));
@@ -54,5 +78,34 @@ export async function runCompile(session: Session, options: SelectOptions & Stat
   await writer.flush();
   const models = nodes.filter((n) => n.resource_type === 'model').length;
   logger.info(`Compiled ${models} model${models === 1 ? '' : 's'} and ${nodes.length - models} test${nodes.length - models === 1 ? '' : 's'} into ${path.relative(process.cwd(), path.join(session.targetDir, 'compiled')) || '.'} in ${((performance.now() - started) / 1000).toFixed(2)}s`, 'compiled', { count: nodes.length });
+  for (const entry of printed.sort((a, b) => a.node.localeCompare(b.node))) printCompiled(session, options, entry.node, entry.compiled);
   return 0;
+}
+
+/** `compile --inline "<sql>"`: renders the SQL against the project (refs, sources, macros) and prints it. */
+async function compileInline(session: Session, options: CompileOptions): Promise<number> {
+  const { project, adapter } = session;
+  const cache = new RelationCache(adapter);
+  const deferral = options.defer ? (await session.connect(), await prepareDeferral(session, options, new Set(), cache)) : undefined;
+  const compiler = new Compiler(project, {
+    deferral,
+    target: { name: session.target.name, type: adapter.type, schema: adapter.defaultSchema, database: adapter.defaultDatabase, threads: session.threads },
+    state: cache,
+    invocationId: session.invocationId,
+    runStartedAt: session.startedAt,
+  });
+  const sql = compiler.renderSnippet(options.inline!, null, '--inline').trim();
+  await session.close();
+  printCompiled(session, options, 'inline_query', sql);
+  return 0;
+}
+
+/** dbt's "Compiled node 'x' is:" with the SQL below it; with --output json, `{"node", "compiled"}` a line. */
+function printCompiled(session: Session, options: CompileOptions, node: string, sql: string): void {
+  if (options.output === 'json') {
+    session.logger.result(JSON.stringify({ node, compiled: sql }));
+    return;
+  }
+  session.logger.info(node === 'inline_query' ? 'Compiled inline node is:' : `Compiled node '${node}' is:`);
+  session.logger.result(sql);
 }

@@ -17,7 +17,8 @@ export interface ShowOptions extends SelectOptions, StateOptions {
 export async function runShow(session: Session, options: ShowOptions): Promise<number> {
   const { project, adapter, logger } = session;
   const limit = options.limit === undefined ? 5 : Number(options.limit);
-  if (!Number.isInteger(limit) || limit < 0) throw new UserError(`--limit must be a whole number, got '${options.limit}'`);
+  // As in dbt, -1 shows every row.
+  if (!Number.isInteger(limit) || limit < -1) throw new UserError(`--limit must be a whole number (-1 for every row), got '${options.limit}'`);
   if (!options.inline && !options.select?.length) throw new UserError('show needs --select <model> or --inline "<sql>"', { hint: 'strata show --select stg_orders --limit 10' });
   await session.connect();
   try {
@@ -57,7 +58,7 @@ export async function runShow(session: Session, options: ShowOptions): Promise<n
         sql = `select * from ${'relation_name' in node ? node.relation_name : node.name}`;
       }
     }
-    const result = await adapter.execute(adapter.sql.limit(sql, limit)).catch((error: unknown) => {
+    const result = await adapter.execute(limit === -1 ? sql : adapter.sql.limit(sql, limit)).catch((error: unknown) => {
       // A database error here comes from the user's SQL, not from Strata.
       throw new UserError(`the query failed: ${error instanceof Error ? error.message : String(error)}`, { file: title === 'inline query' ? '--inline' : undefined, hint: 'fix the SQL; `strata compile` shows what was sent' });
     });
@@ -65,7 +66,7 @@ export async function runShow(session: Session, options: ShowOptions): Promise<n
     if (options.output === 'json') {
       logger.result(JSON.stringify({ node: title, show: result.rows.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]]))) }, null, 2));
     } else {
-      logger.info(`Previewing ${title} (${result.rows.length} row${result.rows.length === 1 ? '' : 's'}, limit ${limit}):`);
+      logger.info(`Previewing ${title} (${result.rows.length} row${result.rows.length === 1 ? '' : 's'}, ${limit === -1 ? 'no limit' : `limit ${limit}`}):`);
       logger.result(formatTable(columns, result.rows));
     }
   } finally {
