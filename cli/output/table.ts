@@ -1,6 +1,7 @@
 /** Renders rows as a plain text table with a header and aligned columns. */
 export function formatTable(columns: string[], rows: unknown[][]): string {
-  const cell = (value: unknown) => (value === null || value === undefined ? 'NULL' : typeof value === 'object' ? JSON.stringify(value) : String(value));
+  // A line break or tab inside a value is shown escaped, so every row stays one line of the table.
+  const cell = (value: unknown) => (value === null || value === undefined ? 'NULL' : typeof value === 'object' ? JSON.stringify(value) : String(value).replace(/[\n\r\t]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t')));
   const text = rows.map((row) => row.map(cell));
   const widths = columns.map((c, i) => Math.min(60, Math.max(c.length, ...text.map((r) => r[i].length))));
   const fit = (s: string, w: number) => (s.length > w ? s.slice(0, w - 1) + '…' : s.padEnd(w));
