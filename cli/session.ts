@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Adapter } from '../core/adapter/adapter.js';
 import { scrubSecrets, writeFileAtomic, writeFileAtomicPieces } from '../core/artifacts/artifact-metadata.js';
 import { manifestArtifact, writeManifestJson } from '../core/artifacts/manifest.js';
+import { Compiler, type CompileOptions } from '../core/compile/compiler.js';
 import { resolveLakeRoot } from '../core/lake/lake-root.js';
 import { loadProject, type Project } from '../core/project/load-project.js';
 import { readProjectFile, type ProjectFile } from '../core/project/project-file.js';
@@ -192,6 +193,17 @@ function addIndirectTests(session: Session, options: SelectOptions, chosen: Set<
       if (mode === 'cautious' ? parents.every((p) => chosen.has(p)) : true) out.add(child);
     });
   }
+}
+
+/** A compiler of the session's project for its target; `state` answers is_incremental, `deferral` is --defer's. */
+export function sessionCompiler(session: Session, options: Pick<CompileOptions, 'state' | 'deferral' | 'fullRefresh'> = {}): Compiler {
+  const { adapter } = session;
+  return new Compiler(session.project, {
+    ...options,
+    target: { name: session.target.name, type: adapter.type, schema: adapter.defaultSchema, database: adapter.defaultDatabase, threads: session.threads },
+    invocationId: session.invocationId,
+    runStartedAt: session.startedAt,
+  });
 }
 
 /** Writes target/manifest.json (not with --no-write-json). */

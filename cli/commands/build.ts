@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { FileWriter } from '../../core/artifacts/file-writer.js';
 import { runResultsArtifact, type NodeResult } from '../../core/artifacts/run-results.js';
-import { Compiler } from '../../core/compile/compiler.js';
 import { buildExecutor } from '../../core/runner/build-node.js';
 import { RelationCache } from '../../core/runner/relation-cache.js';
 import { dataTestExecutor } from '../../core/runner/run-data-test.js';
@@ -13,7 +12,7 @@ import { RunReporter } from '../output/run-reporter.js';
 import { varsLookSecret } from '../../core/state/var-checksums.js';
 import { parseVars, type SelectOptions, type StateOptions } from '../options.js';
 import { prepareDeferral } from './prepare-deferral.js';
-import { selectNodes, writeArtifact, writeManifest, type Session } from '../session.js';
+import { selectNodes, sessionCompiler, writeArtifact, writeManifest, type Session } from '../session.js';
 
 export interface BuildOptions extends SelectOptions, StateOptions {
   fullRefresh?: boolean;
@@ -46,14 +45,7 @@ export async function runBuild(session: Session, options: BuildOptions, resource
     const nodes = [...ids].map((id) => project.nodes.get(id)!).filter(Boolean);
     await cache.load(nodes.filter((n) => n.resource_type !== 'test' && n.resource_type !== 'unit_test').map((n) => ({ database: n.database, schema: n.schema })));
     const deferral = await prepareDeferral(session, options, ids, cache);
-    const compiler = new Compiler(project, {
-      deferral,
-      target: { name: session.target.name, type: adapter.type, schema: adapter.defaultSchema, database: adapter.defaultDatabase, threads: session.threads },
-      state: cache,
-      fullRefresh: options.fullRefresh,
-      invocationId: session.invocationId,
-      runStartedAt: session.startedAt,
-    });
+    const compiler = sessionCompiler(session, { deferral, state: cache, fullRefresh: options.fullRefresh });
     for (const hook of project.file.onRunStart) await adapter.execute(compiler.renderSnippet(hook, null, 'project.yml (on-run-start)'));
     const reporter = new RunReporter(logger);
     const abort = new AbortController();

@@ -1,13 +1,12 @@
 import path from 'node:path';
 import { FileWriter } from '../../core/artifacts/file-writer.js';
 import { compiledPath } from '../../core/compile/compiled-path.js';
-import { Compiler } from '../../core/compile/compiler.js';
 import { RelationCache } from '../../core/runner/relation-cache.js';
 import type { SelectOptions, StateOptions } from '../options.js';
 import { prepareDeferral } from './prepare-deferral.js';
-import { selectNodes, writeManifest, type Session } from '../session.js';
+import { selectNodes, sessionCompiler, writeManifest, type Session } from '../session.js';
 
-export interface CompileOptions extends SelectOptions, StateOptions {
+export interface CompileCommandOptions extends SelectOptions, StateOptions {
   /** SQL to compile instead of the project's nodes (dbt's --inline): printed, not written. */
   inline?: string;
   output?: 'text' | 'json';
@@ -30,7 +29,7 @@ export function namedInSelection(select: readonly string[] | undefined): Set<str
  * `compile`: renders selected models into target/compiled/ and the manifest. It reads the
  * warehouse's relation list only when an incremental model needs `is_incremental`.
  */
-export async function runCompile(session: Session, options: CompileOptions): Promise<number> {
+export async function runCompile(session: Session, options: CompileCommandOptions): Promise<number> {
   const { project, adapter, logger } = session;
   const started = performance.now();
   if (options.inline !== undefined) return compileInline(session, options);
@@ -44,13 +43,7 @@ export async function runCompile(session: Session, options: CompileOptions): Pro
   // --defer needs to know which relations this target has, so it opens the connection up front.
   if (options.defer) await session.connect();
   const deferral = options.defer ? await prepareDeferral(session, options, ids, cache) : undefined;
-  const compiler = new Compiler(project, {
-    deferral,
-    target: { name: session.target.name, type: adapter.type, schema: adapter.defaultSchema, database: adapter.defaultDatabase, threads: session.threads },
-    state: cache,
-    invocationId: session.invocationId,
-    runStartedAt: session.startedAt,
-  });
+  const compiler = sessionCompiler(session, { deferral, state: cache });
   const writer = new FileWriter();
   // dbt prints the SQL of the nodes the selection names (`strata compile -s fct_orders`).
   const named = namedInSelection([...(options.select ?? []), ...((options as { models?: string[] }).models ?? [])]);
@@ -83,25 +76,17 @@ export async function runCompile(session: Session, options: CompileOptions): Pro
 }
 
 /** `compile --inline "<sql>"`: renders the SQL against the project (refs, sources, macros) and prints it. */
-async function compileInline(session: Session, options: CompileOptions): Promise<number> {
-  const { project, adapter } = session;
-  const cache = new RelationCache(adapter);
+async function compileInline(session: Session, options: CompileCommandOptions): Promise<number> {
+  const cache = new RelationCache(session.adapter);
   const deferral = options.defer ? (await session.connect(), await prepareDeferral(session, options, new Set(), cache)) : undefined;
-  const compiler = new Compiler(project, {
-    deferral,
-    target: { name: session.target.name, type: adapter.type, schema: adapter.defaultSchema, database: adapter.defaultDatabase, threads: session.threads },
-    state: cache,
-    invocationId: session.invocationId,
-    runStartedAt: session.startedAt,
-  });
-  const sql = compiler.renderSnippet(options.inline!, null, '--inline').trim();
+  const sql = sessionCompiler(session, { deferral, state: cache }).renderSnippet(options.inline!, null, '--inline').trim();
   await session.close();
   printCompiled(session, options, 'inline_query', sql);
   return 0;
 }
 
 /** dbt's "Compiled node 'x' is:" with the SQL below it; with --output json, `{"node", "compiled"}` a line. */
-function printCompiled(session: Session, options: CompileOptions, node: string, sql: string): void {
+function printCompiled(session: Session, options: CompileCommandOptions, node: string, sql: string): void {
   if (options.output === 'json') {
     session.logger.result(JSON.stringify({ node, compiled: sql }));
     return;

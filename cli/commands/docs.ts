@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { artifactMetadata, scrubSecrets, writeFileAtomic } from '../../core/artifacts/artifact-metadata.js';
 import { manifestArtifact } from '../../core/artifacts/manifest.js';
-import { Compiler } from '../../core/compile/compiler.js';
 import { readCatalog, type Catalog, type CatalogRelation } from '../../core/docs/catalog.js';
 import type { DocsManifest, DocsRunResults, DocsSources } from '../../core/docs/docs-manifest.js';
 import { buildDocsSiteData } from '../../core/docs/docs-site-data.js';
@@ -12,7 +11,7 @@ import { writeDocsSite } from '../../core/docs/write-docs-site.js';
 import { UserError } from '../../core/errors/user-error.js';
 import { RelationCache } from '../../core/runner/relation-cache.js';
 import type { Logger } from '../output/logger.js';
-import type { Session } from '../session.js';
+import { sessionCompiler, type Session } from '../session.js';
 
 export interface DocsGenerateOptions {
   /** dbt's `--no-compile` sets this false: pages then show no compiled SQL and columns no lineage. */
@@ -39,12 +38,7 @@ export async function runDocsGenerate(session: Session, options: DocsGenerateOpt
       await session.connect();
       await cache.load(incremental.map((n) => ({ database: n.database, schema: n.schema })));
     }
-    const compiler = new Compiler(project, {
-      target: { name: session.target.name, type: adapter.type, schema: adapter.defaultSchema, database: adapter.defaultDatabase, threads: session.threads },
-      state: incremental.length && !options.emptyCatalog ? cache : undefined,
-      invocationId: session.invocationId,
-      runStartedAt: session.startedAt,
-    });
+    const compiler = sessionCompiler(session, { state: incremental.length && !options.emptyCatalog ? cache : undefined });
     for (const node of nodes) if (COMPILED_TYPES.has(node.resource_type) && node.config.enabled !== false) compiler.compile(node);
   }
   const compiled = performance.now();

@@ -1,11 +1,10 @@
 import { UserError } from '../../core/errors/user-error.js';
-import { Compiler } from '../../core/compile/compiler.js';
 import { RelationCache } from '../../core/runner/relation-cache.js';
 import { formatTable } from '../output/table.js';
 import type { Deferral } from '../../core/state/deferral.js';
 import type { SelectOptions, StateOptions } from '../options.js';
 import { prepareDeferral } from './prepare-deferral.js';
-import { selectNodes, type Session } from '../session.js';
+import { selectNodes, sessionCompiler, type Session } from '../session.js';
 
 export interface ShowOptions extends SelectOptions, StateOptions {
   inline?: string;
@@ -30,14 +29,7 @@ export async function runShow(session: Session, options: ShowOptions): Promise<n
     const defer = async (shown: string[]) => {
       if (options.defer) deferral = await prepareDeferral(session, options, new Set(shown), cache);
     };
-    const makeCompiler = () =>
-      new Compiler(project, {
-        deferral,
-        target: { name: session.target.name, type: adapter.type, schema: adapter.defaultSchema, database: adapter.defaultDatabase },
-        state: cache,
-        invocationId: session.invocationId,
-        runStartedAt: session.startedAt,
-      });
+    const makeCompiler = () => sessionCompiler(session, { deferral, state: cache });
     if (options.inline) {
       await defer([]);
       sql = makeCompiler().renderSnippet(options.inline, null, '--inline');
