@@ -39,6 +39,7 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
   const withSession = (action: (session: Session, options: Record<string, unknown>) => Promise<number>, banner = true, connectEarly: boolean | 'unless-empty' = false) => async (options: CommonOptions & Record<string, unknown>) => {
     // ls prints only its result on stdout, so its output can be piped; its warnings go to stderr.
     logger = new Logger(options.logFormat ?? 'text', stdout, Boolean(options.debug), banner ? stdout : process.stderr);
+    logger.quiet = Boolean(options.quiet) && !options.debug;
     if (banner) logger.info(`Running with strata=${STRATA_VERSION}`, 'main_start');
     const { openSession } = await import('./session.js');
     const session = await openSession(options, logger, connectEarly);

@@ -166,4 +166,17 @@ describe('build on embedded DuckDB', () => {
     expect(json(dir, 'manifest.json').nodes['model.shop.b'].raw_code).toContain('2 as two');
     expect(json(dir, 'run_results.json').results.map((r: { unique_id: string }) => r.unique_id)).toEqual(['model.shop.b']);
   });
+
+  it('-q prints only warnings, errors (with their reasons) and the result', async () => {
+    const dir = project({ 'models/a.sql': 'select 1 as id', 'models/broken.sql': 'select * from nope_table' });
+    const run = await strata(dir, 'run', '-q');
+    expect(run.code).toBe(1);
+    expect(run.output).toContain('Error in model broken (models/broken.sql)');
+    expect(run.output).toContain('nope_table does not exist');
+    for (const quiet of ['Running with', 'START', 'OK created', 'Done. PASS', 'Finished running']) expect(run.output).not.toContain(quiet);
+    // The result alone, ready to pipe: the compiled SQL of the selected node.
+    const compiled = await strata(dir, 'compile', '-s', 'a', '-q');
+    expect(compiled.code, compiled.output).toBe(0);
+    expect(compiled.output).toBe('select 1 as id\n');
+  });
 });

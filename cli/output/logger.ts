@@ -10,6 +10,8 @@ export class Logger {
   readonly tty: boolean;
   readonly color: boolean;
   private secrets: string[] = [];
+  /** --quiet: only warnings, errors and the command's result (dbt's -q). */
+  quiet = false;
 
   constructor(
     readonly format: LogFormat = 'text',
@@ -30,6 +32,7 @@ export class Logger {
   /** A line of output; `data` goes into the JSON form only. */
   log(level: Level, message: string, event = 'log', data: Record<string, unknown> = {}): void {
     if (level === 'debug' && !this.debugEnabled) return;
+    if (this.quiet && (level === 'info' || level === 'debug')) return;
     const clean = scrubSecrets(message, this.secrets);
     if (this.format === 'json') {
       const record = { ts: new Date().toISOString(), level, event, msg: stripAnsi(clean), data };
@@ -60,7 +63,7 @@ export class Logger {
 
   /** A one-line progress indicator under the log, on a terminal only. */
   progress(text: string): void {
-    if (!this.tty) return;
+    if (!this.tty || this.quiet) return;
     this.status = text.slice(0, (this.out.columns ?? 80) - 1);
     this.out.write(`\r\x1b[2K${this.paint(pc.cyan, this.status)}`);
   }

@@ -94,7 +94,8 @@ export class RunReporter {
       this.logger.info('');
       if (result.status === 'warn') this.logger.warn(`${kind} in ${node?.resource_type ?? ''} ${node?.name ?? result.unique_id} (${where})`);
       else this.logger.error(`${kind} in ${node?.resource_type ?? ''} ${node?.name ?? result.unique_id} (${where})`);
-      this.logger.info(`  ${(result.message ?? '').split('\n').join('\n  ')}`);
+      // At the level of its heading, so that --quiet, which keeps only warnings and errors, keeps the reason too.
+      this.logger.log(result.status === 'warn' ? 'warn' : 'error', `  ${(result.message ?? '').split('\n').join('\n  ')}`);
     }
     this.logger.info('');
     this.logger.info(`Done. PASS=${count(['success', 'pass'])} WARN=${warns} ERROR=${errors} SKIP=${skips} TOTAL=${results.length}`, 'run_summary', {
