@@ -48,6 +48,11 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
     } finally {
       await session.close();
     }
+    // dbt's --warn-error: a command that warned did not succeed (tests that would warn already failed).
+    if (options.warnError && logger.warnings > 0 && exitCode === 0) {
+      logger.error(`--warn-error: ${logger.warnings} warning${logger.warnings === 1 ? '' : 's'} above, treated as error${logger.warnings === 1 ? '' : 's'}`, 'warn_error');
+      exitCode = 2;
+    }
   };
   const command = (name: string, description: string, select = true) => {
     const cmd = addCommonOptions(program.command(name).description(description));

@@ -13,6 +13,8 @@ export interface CommonOptions {
   logFormat?: 'text' | 'json';
   /** False with --no-partial-parse: parse every file again, without target/partial_parse.jsonl. */
   partialParse?: boolean;
+  /** --warn-error: a test that would warn fails, and any other warning ends the command with exit code 2. */
+  warnError?: boolean;
   /** -q: print only warnings, errors and the command's result. */
   quiet?: boolean;
   /** False with --no-write-json: leave target/manifest.json and run_results.json as they were. */
@@ -36,6 +38,7 @@ export function addCommonOptions(command: Command): Command {
     .option('--no-partial-parse', 'parse every file again instead of reusing target/partial_parse.jsonl')
     .option('--no-write-json', 'do not write target/manifest.json and run_results.json (faster in a large project; the previous ones stay)')
     .option('-d, --debug', 'show stack traces and debug output')
+    .option('--warn-error', 'treat warnings as errors: a test that would warn fails, any other warning makes the exit code 2')
     .option('-q, --quiet', "print only warnings, errors and the command's result (what ls, show and compile -s print)")
     .addOption(new Option('--log-format <format>', 'text for people, json for machines').choices(['text', 'json']).default('text'));
 }

@@ -34,6 +34,8 @@ export interface Session {
   targetDir: string;
   /** False with --no-write-json: the JSON artifacts (manifest.json, run_results.json) are not written. */
   writeJson: boolean;
+  /** --warn-error: tests that would warn fail. */
+  warnError: boolean;
   selectors: SelectorDefinitions | undefined;
   /** The previous run's artifacts compared with this project, when --state was given. */
   state?: StateSelection;
@@ -100,6 +102,7 @@ export async function openSession(options: CommonOptions, logger: Logger, connec
     startedAt,
     targetDir: path.resolve(root, projectFile.targetPath),
     writeJson: options.writeJson !== false,
+    warnError: options.warnError === true,
     selectors,
     state,
     connect,

@@ -121,6 +121,30 @@ describe('data tests', () => {
     expect(output).toMatch(/SKIP .*order_report/);
   });
 
+  it('--warn-error: a test that would warn fails (and skips what is downstream), and any other warning ends the command with exit code 2', async () => {
+    const dir = project({
+      ...seeds,
+      'models/stg_customers.sql': 'select * from {{ref "customers"}}',
+      'models/customer_report.sql': 'select count(*) as n from {{ref "stg_customers"}}',
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: stg_customers\n    columns:\n      - name: name\n        data_tests:\n          - accepted_values:\n              arguments: {values: [Ada]}\n              config: {severity: warn}\n',
+    });
+    const { code, output } = await strata(dir, 'build', '--warn-error');
+    expect(code).toBe(1);
+    const s = statuses(dir);
+    expect(s.accepted_values_stg_customers_name__Ada).toEqual(['fail', 1]);
+    expect(s.customer_report[0]).toBe('skipped');
+    expect(output).toContain('Got 1 result, configured to warn if != 0, a failure with --warn-error');
+    // Without the flag the same build warns and succeeds.
+    expect((await strata(dir, 'build')).code).toBe(0);
+    expect(statuses(dir).accepted_values_stg_customers_name__Ada[0]).toBe('warn');
+    // A warning that is not a test's: a selection criterion that matches nothing.
+    const unmatched = await strata(dir, 'run', '-s', 'stg_customers', 'stg_custmers', '--warn-error');
+    expect(unmatched.code).toBe(2);
+    expect(unmatched.output).toContain("The selection criterion 'stg_custmers' does not match any enabled nodes");
+    expect(unmatched.output).toContain('--warn-error: 1 warning above, treated as error');
+    expect((await strata(dir, 'run', '-s', 'stg_customers', 'stg_custmers')).code).toBe(0);
+  });
+
   it('malformed declarations name the YAML file and line', async () => {
     const unknown = project({ ...seeds, 'seeds/schema.yml': schema('      - name: id\n        data_tests: [uniqe]\n') });
     let result = await strata(unknown, 'parse');

@@ -57,7 +57,7 @@ export async function runBuild(session: Session, options: BuildOptions, resource
     process.on('SIGINT', onSigint);
     try {
       const build = buildExecutor({ adapter, compiler, cache, projectRoot: project.file.root, targetDir: session.targetDir, fullRefresh: Boolean(options.fullRefresh), writer });
-      const test = dataTestExecutor({ adapter, compiler, targetDir: session.targetDir, writer, formatRows: formatTable });
+      const test = dataTestExecutor({ adapter, compiler, targetDir: session.targetDir, writer, formatRows: formatTable, warnError: session.warnError });
 
       results = await runNodes({
         dag: withTestGates(project.dag, project.nodes, ids),

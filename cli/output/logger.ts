@@ -12,6 +12,8 @@ export class Logger {
   private secrets: string[] = [];
   /** --quiet: only warnings, errors and the command's result (dbt's -q). */
   quiet = false;
+  /** How many warnings were printed (--warn-error turns them into a failed command). */
+  warnings = 0;
 
   constructor(
     readonly format: LogFormat = 'text',
@@ -49,6 +51,7 @@ export class Logger {
   }
 
   warn(message: string, event?: string, data?: Record<string, unknown>): void {
+    this.warnings++;
     this.log('warn', this.paint(pc.yellow, message), event, data);
   }
 

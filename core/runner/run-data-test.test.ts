@@ -16,6 +16,12 @@ describe('testStatus', () => {
     expect(testStatus(config({ severity: 'warn' }), true, true)).toBe('warn');
     expect(testStatus(config({ severity: 'WARN' }), false, true)).toBe('pass');
   });
+
+  it('with --warn-error a warning is a failure, and a pass stays a pass', () => {
+    expect(testStatus(config({ severity: 'warn' }), true, true, true)).toBe('fail');
+    expect(testStatus(config(), true, false, true)).toBe('fail');
+    expect(testStatus(config(), false, false, true)).toBe('pass');
+  });
 });
 
 describe('dataTestExecutor', () => {

@@ -16,16 +16,18 @@ export interface DataTestExecutorOptions {
   sampleRows?: number;
   /** Turns sample rows into text for the message (the CLI's table formatter). */
   formatRows?: (columns: string[], rows: unknown[][]) => string;
+  /** --warn-error: a test that would warn fails instead. */
+  warnError?: boolean;
 }
 
 /** A comparison such as `!= 0` or `> 10`; anything else is refused rather than pasted into SQL. */
 const CONDITION = /^\s*(=|==|!=|<>|>=|<=|>|<)\s*-?\d+(\.\d+)?\s*$/;
 
-/** pass, warn or fail from the failure count and the test's severity and thresholds (dbt's rules). */
-export function testStatus(config: ManifestNode['config'], shouldWarn: boolean, shouldError: boolean): NodeStatus {
+/** pass, warn or fail from the failure count and the test's severity and thresholds (dbt's rules); with --warn-error a warning is a failure. */
+export function testStatus(config: ManifestNode['config'], shouldWarn: boolean, shouldError: boolean, warnError = false): NodeStatus {
   const severity = String(config.severity ?? 'ERROR').toUpperCase();
   if (severity === 'ERROR' && shouldError) return 'fail';
-  if (shouldWarn) return 'warn';
+  if (shouldWarn) return warnError ? 'fail' : 'warn';
   return 'pass';
 }
 
@@ -77,8 +79,13 @@ export function dataTestExecutor(options: DataTestExecutorOptions): NodeExecutor
       );
       const [failuresRaw, shouldWarn, shouldError] = counted.rows[0] ?? [0, false, false];
       const failures = Number(failuresRaw ?? 0);
-      const status = testStatus(node.config, shouldWarn === true || shouldWarn === 'true', shouldError === true || shouldError === 'true');
-      let message: string | null = status === 'pass' ? 'PASS' : `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${status === 'fail' ? 'fail' : 'warn'} if ${status === 'fail' ? errorIf.trim() : warnIf.trim()}`;
+      const warned = shouldWarn === true || shouldWarn === 'true';
+      const errored = shouldError === true || shouldError === 'true';
+      const status = testStatus(node.config, warned, errored, options.warnError);
+      // Failed by --warn-error: what it was configured to warn about.
+      const byWarnError = status === 'fail' && testStatus(node.config, warned, errored) === 'warn';
+      const how = status === 'fail' && !byWarnError ? `fail if ${errorIf.trim()}` : `warn if ${warnIf.trim()}${byWarnError ? ', a failure with --warn-error' : ''}`;
+      let message: string | null = status === 'pass' ? 'PASS' : `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${how}`;
       if (status !== 'pass') {
         const sample = await adapter.execute(sql.limit(failing, options.sampleRows ?? 5));
         const table = options.formatRows?.(sample.columns.map((c) => c.name), sample.rows) ?? JSON.stringify(sample.rows);
