@@ -93,6 +93,7 @@ export async function runBuild(session: Session, options: BuildOptions, resource
         indirect_selection: options.indirectSelection ?? 'eager',
         full_refresh: Boolean(options.fullRefresh),
         fail_fast: Boolean(options.failFast),
+        warn_error: session.warnError,
         threads: session.threads,
         target: session.target.name,
         // Vars named like secrets stay out of the artifact; `strata retry` then asks for --vars again.

@@ -20,12 +20,12 @@ describe('planRetry', () => {
         { unique_id: 'test.shop.t', status: 'fail' },
         { unique_id: 'test.shop.w', status: 'warn' },
       ],
-      args: { which: 'build', select: ['state:modified+'], threads: 4, target: 'ci', defer: true, favor_state: false, state: '/prod-artifacts', full_refresh: true, vars: '{x: 1}' },
+      args: { which: 'build', select: ['state:modified+'], threads: 4, target: 'ci', defer: true, favor_state: false, state: '/prod-artifacts', full_refresh: true, warn_error: true, vars: '{x: 1}' },
     });
     const plan = planRetry({ projectDir: root, threads: '1' });
     expect(plan.command).toBe('build');
     expect([...plan.ids].sort()).toEqual(['model.shop.b', 'model.shop.c', 'test.shop.t']);
-    expect(plan.options).toMatchObject({ select: ['state:modified+'], target: 'ci', defer: true, state: '/prod-artifacts', fullRefresh: true, vars: '{x: 1}', threads: '1' });
+    expect(plan.options).toMatchObject({ select: ['state:modified+'], target: 'ci', defer: true, state: '/prod-artifacts', fullRefresh: true, warnError: true, vars: '{x: 1}', threads: '1' });
     expect(plan.varsOmitted).toBe(false);
   });
 

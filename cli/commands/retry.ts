@@ -54,6 +54,7 @@ export function planRetry(cli: CommonOptions): RetryPlan {
     indirectSelection: ['eager', 'cautious', 'empty'].includes(String(args.indirect_selection)) ? (args.indirect_selection as BuildOptions['indirectSelection']) : undefined,
     fullRefresh: args.full_refresh === true,
     failFast: args.fail_fast === true,
+    warnError: args.warn_error === true,
     target: typeof args.target === 'string' ? args.target : undefined,
     vars: typeof args.vars === 'string' ? args.vars : undefined,
     threads: typeof args.threads === 'number' ? String(args.threads) : undefined,
