@@ -75,6 +75,7 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
     .action(withSession(async (s, o) => (await commands.build()).runBuild(s, o, ['seed'], 'seed'), true, true));
   command('test', 'run data tests on the selected nodes')
     .option('-x, --fail-fast', 'stop at the first failure')
+    .option('--store-failures', 'keep the failing rows of tests that do not set store_failures, in the audit schema')
     .action(withSession(async (s, o) => (await commands.build()).runBuild(s, o, ['test', 'unit_test'], 'test'), true, true));
   command('snapshot', 'record changes of the selected snapshots (type-2 history tables)')
     .option('-x, --fail-fast', 'stop at the first failure')
@@ -82,6 +83,9 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
   command('build', 'load seeds, snapshot, build models and test them, in DAG order')
     .option('--full-refresh', 'rebuild incremental models and seeds from scratch (snapshots are never rebuilt)')
     .option('-x, --fail-fast', 'stop at the first failure')
+    .option('--store-failures', 'keep the failing rows of tests that do not set store_failures, in the audit schema')
+    .option('--resource-type <type...>', 'only these resource types (seed, snapshot, model, test, unit_test)')
+    .option('--exclude-resource-type <type...>', 'all resource types but these')
     .action(withSession(async (s, o) => (await commands.build()).runBuild(s, o, ['seed', 'snapshot', 'model', 'test', 'unit_test'], 'build'), true, true));
   command('clone', 'create the selected relations in this target as clones (or views) of the --state relations')
     .option('--full-refresh', 'recreate relations this target already has')

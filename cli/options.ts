@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { didYouMean } from '../core/errors/did-you-mean.js';
 import { UserError } from '../core/errors/user-error.js';
 import { loadYaml } from '../core/project/yaml-file.js';
 
@@ -86,4 +87,22 @@ export function parseThreads(text: string | undefined, fallback: number): number
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1) throw new UserError(`--threads must be a whole number of at least 1, got '${text}'`);
   return n;
+}
+
+/** What `ls` lists, and `build` runs, by default, as in dbt: every resource type (dbt leaves out analyses, which Strata does not have). */
+const DEFAULT_TYPES = ['model', 'seed', 'source', 'test', 'unit_test', 'snapshot', 'exposure'];
+/** dbt's other resource types: accepted by --resource-type, and matched by nothing here. */
+const OTHER_DBT_TYPES = ['analysis', 'semantic_model', 'metric', 'saved_query', 'function'];
+
+/** --resource-type (or --exclude-resource-type) as dbt reads it: a list of types (spaces or commas between them), where `default` and `all` mean every type. */
+export function listedTypes(given: string[] | undefined, flag = '--resource-type'): string[] {
+  const names = (given ?? []).flatMap((value) => value.split(/[\s,]+/)).filter(Boolean);
+  if (!names.length) return DEFAULT_TYPES;
+  const out = new Set<string>();
+  for (const name of names) {
+    if (name === 'default' || name === 'all') for (const type of DEFAULT_TYPES) out.add(type);
+    else if (DEFAULT_TYPES.includes(name) || OTHER_DBT_TYPES.includes(name)) out.add(name);
+    else throw new UserError(`${flag}: unknown resource type '${name}'`, { hint: didYouMean(name, [...DEFAULT_TYPES, ...OTHER_DBT_TYPES, 'default', 'all']) || `one of ${[...DEFAULT_TYPES, 'default', 'all'].join(', ')}` });
+  }
+  return [...out];
 }

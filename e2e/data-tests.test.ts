@@ -90,6 +90,32 @@ describe('data tests', () => {
     expect(await queryProject(dir, 'select unique_field, n_records::int as n from main_strata_test__audit.unique_orders_id')).toEqual([{ unique_field: 2, n: 2 }]);
   });
 
+  it('--store-failures keeps the failing rows of tests that do not set store_failures; a test\'s own store_failures: false wins', async () => {
+    const dir = project({ ...seeds, 'seeds/schema.yml': schema('      - name: id\n        data_tests:\n          - unique\n          - not_null:\n              config: {store_failures: false}\n') });
+    expect((await strata(dir, 'seed')).code).toBe(0);
+    const audit = "select table_name from information_schema.tables where table_schema = 'main_strata_test__audit' order by 1";
+    expect((await strata(dir, 'test')).code).toBe(1);
+    expect(await queryProject(dir, audit)).toEqual([]);
+    const { code, output } = await strata(dir, 'test', '--store-failures');
+    expect(code).toBe(1);
+    expect(output).toContain('failing rows stored in "shop"."main_strata_test__audit"."unique_orders_id"');
+    expect(await queryProject(dir, audit)).toEqual([{ table_name: 'unique_orders_id' }]);
+    expect(json(dir, 'run_results.json').args.store_failures).toBe(true);
+  });
+
+  it('build --resource-type and --exclude-resource-type narrow what build runs', async () => {
+    const dir = project({ ...seeds, 'models/stg.sql': 'select * from {{ref "customers"}}', 'seeds/schema.yml': schema('      - name: status\n        data_tests: [not_null]\n') });
+    expect((await strata(dir, 'build', '--exclude-resource-type', 'test')).code).toBe(0);
+    expect(Object.keys(statuses(dir)).sort()).toEqual(['customers', 'orders', 'stg']);
+    expect((await strata(dir, 'build', '--resource-type', 'test')).code).toBe(0);
+    expect(Object.keys(statuses(dir))).toEqual(['not_null_orders_status']);
+    expect((await strata(dir, 'build', '--resource-type', 'model', 'seed', '--exclude-resource-type', 'seed')).code).toBe(0);
+    expect(Object.keys(statuses(dir))).toEqual(['stg']);
+    const typo = await strata(dir, 'build', '--exclude-resource-type', 'tset');
+    expect(typo.code).toBe(2);
+    expect(typo.output).toContain("--exclude-resource-type: unknown resource type 'tset'");
+  });
+
   it('selecting a model selects its tests; --indirect-selection empty does not; disabled tests do not run', async () => {
     const dir = project({
       ...seeds,

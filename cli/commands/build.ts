@@ -10,7 +10,7 @@ import { formatTable } from '../output/table.js';
 import { unitTestExecutor } from './unit-test-executor.js';
 import { RunReporter } from '../output/run-reporter.js';
 import { varsLookSecret } from '../../core/state/var-checksums.js';
-import { parseVars, type SelectOptions, type StateOptions } from '../options.js';
+import { listedTypes, parseVars, type SelectOptions, type StateOptions } from '../options.js';
 import { prepareDeferral } from './prepare-deferral.js';
 import { selectNodes, sessionCompiler, writeArtifact, writeManifest, type Session } from '../session.js';
 
@@ -18,6 +18,11 @@ export interface BuildOptions extends SelectOptions, StateOptions {
   fullRefresh?: boolean;
   failFast?: boolean;
   vars?: string;
+  /** --store-failures: tests that do not set store_failures keep their failing rows (dbt's flag). */
+  storeFailures?: boolean;
+  /** build: only these resource types (dbt's --resource-type), or all but these (--exclude-resource-type). */
+  resourceType?: string[];
+  excludeResourceType?: string[];
   /** `strata retry`: run exactly these nodes instead of a selection. */
   onlyIds?: ReadonlySet<string>;
 }
@@ -25,7 +30,8 @@ export interface BuildOptions extends SelectOptions, StateOptions {
 /** `run`, `seed`, `test` and `build`: selected nodes of the given types, in DAG order. Returns the exit code. */
 export async function runBuild(session: Session, options: BuildOptions, resourceTypes: readonly string[], command: string): Promise<number> {
   const { logger, project, adapter } = session;
-  const ids = options.onlyIds ? new Set(options.onlyIds) : selectNodes(session, options, resourceTypes);
+  const types = narrowTypes(resourceTypes, options);
+  const ids = options.onlyIds ? new Set(options.onlyIds) : selectNodes(session, options, types);
   const counts = [...ids].reduce((m, id) => m.set(project.all.get(id)!.resource_type, (m.get(project.all.get(id)!.resource_type) ?? 0) + 1), new Map<string, number>());
   logger.info(`Found ${[...counts].map(([t, n]) => `${n} ${t}${n === 1 ? '' : 's'}`).join(', ') || 'nothing selected'}`);
   if (ids.size === 0) {
@@ -57,7 +63,7 @@ export async function runBuild(session: Session, options: BuildOptions, resource
     process.on('SIGINT', onSigint);
     try {
       const build = buildExecutor({ adapter, compiler, cache, projectRoot: project.file.root, targetDir: session.targetDir, fullRefresh: Boolean(options.fullRefresh), writer });
-      const test = dataTestExecutor({ adapter, compiler, targetDir: session.targetDir, writer, formatRows: formatTable, warnError: session.warnError });
+      const test = dataTestExecutor({ adapter, compiler, targetDir: session.targetDir, writer, formatRows: formatTable, warnError: session.warnError, storeFailures: options.storeFailures });
 
       results = await runNodes({
         dag: withTestGates(project.dag, project.nodes, ids),
@@ -94,6 +100,7 @@ export async function runBuild(session: Session, options: BuildOptions, resource
         full_refresh: Boolean(options.fullRefresh),
         fail_fast: Boolean(options.failFast),
         warn_error: session.warnError,
+        store_failures: Boolean(options.storeFailures),
         threads: session.threads,
         target: session.target.name,
         // Vars named like secrets stay out of the artifact; `strata retry` then asks for --vars again.
@@ -107,4 +114,11 @@ export async function runBuild(session: Session, options: BuildOptions, resource
     writeArtifact(session, 'run_results.json', JSON.stringify(artifact, null, 2));
   }
   return results.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'runtime error') ? 1 : 0;
+}
+
+/** The command's resource types, narrowed by --resource-type and --exclude-resource-type (build's, as in dbt). */
+function narrowTypes(types: readonly string[], options: BuildOptions): readonly string[] {
+  const only = options.resourceType?.length ? new Set(listedTypes(options.resourceType)) : undefined;
+  const except = options.excludeResourceType?.length ? new Set(listedTypes(options.excludeResourceType, '--exclude-resource-type')) : new Set<string>();
+  return types.filter((type) => (!only || only.has(type)) && !except.has(type));
 }

@@ -1,7 +1,7 @@
 import { didYouMean } from '../../core/errors/did-you-mean.js';
 import { UserError } from '../../core/errors/user-error.js';
 import type { AnyNode } from '../../core/manifest/nodes.js';
-import type { SelectOptions } from '../options.js';
+import { listedTypes, type SelectOptions } from '../options.js';
 import { explainSelectedNodes, selectNodes, type Session } from '../session.js';
 
 export interface LsOptions extends SelectOptions {
@@ -9,24 +9,6 @@ export interface LsOptions extends SelectOptions {
   resourceType?: string[];
   /** With --output json: only these keys of each node (dbt's --output-keys). */
   outputKeys?: string[];
-}
-
-/** What `ls` lists by default, as dbt does: every resource type (dbt leaves out analyses, which Strata does not have). */
-const DEFAULT_TYPES = ['model', 'seed', 'source', 'test', 'unit_test', 'snapshot', 'exposure'];
-/** dbt's other resource types: accepted by --resource-type, and matched by nothing here. */
-const OTHER_DBT_TYPES = ['analysis', 'semantic_model', 'metric', 'saved_query', 'function'];
-
-/** --resource-type as dbt reads it: a list of types (spaces or commas between them), where `default` and `all` mean every type. */
-export function listedTypes(given: string[] | undefined): string[] {
-  const names = (given ?? []).flatMap((value) => value.split(/[\s,]+/)).filter(Boolean);
-  if (!names.length) return DEFAULT_TYPES;
-  const out = new Set<string>();
-  for (const name of names) {
-    if (name === 'default' || name === 'all') for (const type of DEFAULT_TYPES) out.add(type);
-    else if (DEFAULT_TYPES.includes(name) || OTHER_DBT_TYPES.includes(name)) out.add(name);
-    else throw new UserError(`--resource-type: unknown resource type '${name}'`, { hint: didYouMean(name, [...DEFAULT_TYPES, ...OTHER_DBT_TYPES, 'default', 'all']) || `one of ${[...DEFAULT_TYPES, 'default', 'all'].join(', ')}` });
-  }
-  return [...out];
 }
 
 function selectorOf(node: AnyNode): string {

@@ -55,6 +55,7 @@ export function planRetry(cli: CommonOptions): RetryPlan {
     fullRefresh: args.full_refresh === true,
     failFast: args.fail_fast === true,
     warnError: args.warn_error === true,
+    storeFailures: args.store_failures === true,
     target: typeof args.target === 'string' ? args.target : undefined,
     vars: typeof args.vars === 'string' ? args.vars : undefined,
     threads: typeof args.threads === 'number' ? String(args.threads) : undefined,

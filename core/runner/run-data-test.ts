@@ -18,6 +18,8 @@ export interface DataTestExecutorOptions {
   formatRows?: (columns: string[], rows: unknown[][]) => string;
   /** --warn-error: a test that would warn fails instead. */
   warnError?: boolean;
+  /** --store-failures: keep failing rows for the tests whose store_failures is not set (true or false in a config wins). */
+  storeFailures?: boolean;
 }
 
 /** A comparison such as `!= 0` or `> 10`; anything else is refused rather than pasted into SQL. */
@@ -64,7 +66,7 @@ export function dataTestExecutor(options: DataTestExecutorOptions): NodeExecutor
     let failing = limit === null ? compiled : sql.limit(compiled, limit);
     let stored: string | null = null;
     try {
-      if (node.config.store_failures === true) {
+      if (node.config.store_failures === true || (node.config.store_failures == null && options.storeFailures === true)) {
         const relation = { database: node.database, schema: node.schema, identifier: node.alias };
         await adapter.createSchema(node.database, node.schema);
         await adapter.transaction([sql.drop(relation, 'table'), sql.createTableAs(relation, failing)]);
