@@ -63,10 +63,12 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
   command('parse', 'parse the project and write target/manifest.json', false).action(withSession(async (s) => (await commands.parse()).runParse(s)));
   command('compile', 'render models to SQL in target/compiled/; prints the SQL of the nodes --select names')
     .option('--inline <sql>', 'SQL to compile and print instead of the project (may use ref, source and macros)')
+    .option('--empty', 'render every ref and source as a select of no rows')
     .addOption(new Option('--output <format>', 'how the printed SQL is shown').choices(['text', 'json']).default('text'))
     .action(withSession(async (s, o) => (await commands.compile()).runCompile(s, o), true, 'unless-empty'));
   command('run', 'build the selected models')
     .option('--full-refresh', 'rebuild incremental models from scratch')
+    .option('--empty', 'refs and sources read no rows: models are built with their columns and no data (a dry run of the SQL)')
     .option('-x, --fail-fast', 'stop at the first failure')
     .action(withSession(async (s, o) => (await commands.build()).runBuild(s, o, ['model'], 'run'), true, true));
   command('seed', 'load the CSV files in seeds/ into tables')
@@ -84,6 +86,7 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
     .option('--full-refresh', 'rebuild incremental models and seeds from scratch (snapshots are never rebuilt)')
     .option('-x, --fail-fast', 'stop at the first failure')
     .option('--store-failures', 'keep the failing rows of tests that do not set store_failures, in the audit schema')
+    .option('--empty', 'refs and sources read no rows: models are built with their columns and no data, tests run on them; snapshots are left out')
     .option('--resource-type <type...>', 'only these resource types (seed, snapshot, model, test, unit_test)')
     .option('--exclude-resource-type <type...>', 'all resource types but these')
     .action(withSession(async (s, o) => (await commands.build()).runBuild(s, o, ['seed', 'snapshot', 'model', 'test', 'unit_test'], 'build'), true, true));

@@ -199,7 +199,7 @@ function addIndirectTests(session: Session, options: SelectOptions, chosen: Set<
 }
 
 /** A compiler of the session's project for its target; `state` answers is_incremental, `deferral` is --defer's. */
-export function sessionCompiler(session: Session, options: Pick<CompileOptions, 'state' | 'deferral' | 'fullRefresh'> = {}): Compiler {
+export function sessionCompiler(session: Session, options: Pick<CompileOptions, 'state' | 'deferral' | 'fullRefresh' | 'empty'> = {}): Compiler {
   const { adapter } = session;
   return new Compiler(session.project, {
     ...options,

@@ -179,4 +179,42 @@ describe('build on embedded DuckDB', () => {
     expect(compiled.code, compiled.output).toBe(0);
     expect(compiled.output).toBe('select 1 as id\n');
   });
+
+  it('--empty builds every model with its columns and no rows, runs the tests on them, and leaves snapshots out', async () => {
+    const dir = project({
+      'seeds/raw.csv': 'id,amount\n1,10\n2,20\n',
+      'models/stg.sql': 'select id, amount * 2 as doubled from {{ref "raw"}}',
+      'models/total.sql': '{{config materialized="table"}}\nselect s.id, s.doubled, r.amount from {{ref "stg"}} s join {{ref "raw"}} r using (id)',
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: total\n    columns:\n      - name: id\n        data_tests: [not_null]\n',
+      'models/events.sql': '{{config materialized="incremental" unique_key="id"}}\nselect id, amount from {{ref "raw"}}\n{{#if (is_incremental)}}where id > (select max(id) from {{this}}){{/if}}',
+      'snapshots/raw_history.sql': '{{config unique_key="id" strategy="check" check_cols="all"}}\nselect * from {{ref "raw"}}\n',
+      'snapshots/snapshots.yml': 'snapshots:\n  - name: raw_history\n    columns:\n      - name: id\n        data_tests: [not_null]\n',
+    });
+    const { code, output } = await strata(dir, 'build', '--empty');
+    expect(code, output).toBe(0);
+    expect(output).toContain('--empty: 1 snapshot and 1 test of them not run');
+    // The seed loads as usual; what reads it reads nothing.
+    expect(await queryProject(dir, 'select count(*)::int as n from raw')).toEqual([{ n: 2 }]);
+    expect(await queryProject(dir, 'select count(*)::int as n from total')).toEqual([{ n: 0 }]);
+    const columns = await queryProject(dir, "select column_name from information_schema.columns where table_name = 'total' order by ordinal_position");
+    expect(columns.map((c) => c.column_name)).toEqual(['id', 'doubled', 'amount']);
+    expect(await queryProject(dir, "select count(*)::int as n from information_schema.tables where table_name = 'raw_history'")).toEqual([{ n: 0 }]);
+    expect(json(dir, 'run_results.json').results.find((r: { unique_id: string }) => r.unique_id.startsWith('test.')).status).toBe('pass');
+    const compiled = await strata(dir, 'compile', '-s', 'stg', '--empty', '-q');
+    expect(compiled.output).toBe('select id, amount * 2 as doubled from (select * from "shop"."main"."raw" where false limit 0)\n');
+    // An incremental model not built yet is a view under --empty: an empty table would stay empty,
+    // each later run adding only rows newer than none.
+    expect(output).toMatch(/OK created sql incremental model main\.events .*CREATE VIEW \(--empty: a view until a run without it\)/);
+    expect(await queryProject(dir, "select table_type from information_schema.tables where table_name = 'events'")).toEqual([{ table_type: 'VIEW' }]);
+    // Without --empty the same build fills them, the incremental one in full.
+    expect((await strata(dir, 'build')).code).toBe(0);
+    expect(await queryProject(dir, 'select count(*)::int as n from total')).toEqual([{ n: 2 }]);
+    expect(await queryProject(dir, 'select count(*)::int as n from events')).toEqual([{ n: 2 }]);
+    // An incremental table that exists takes no rows under --empty and keeps its own.
+    expect((await strata(dir, 'build', '--empty')).code).toBe(0);
+    expect(await queryProject(dir, 'select count(*)::int as n from events')).toEqual([{ n: 2 }]);
+    const both = await strata(dir, 'build', '--empty', '--full-refresh');
+    expect(both.code).toBe(2);
+    expect(both.output).toContain('--empty with --full-refresh would replace every incremental table with an empty one');
+  });
 });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { FileWriter } from '../../core/artifacts/file-writer.js';
 import { runResultsArtifact, type NodeResult } from '../../core/artifacts/run-results.js';
+import { UserError } from '../../core/errors/user-error.js';
 import { buildExecutor } from '../../core/runner/build-node.js';
 import { RelationCache } from '../../core/runner/relation-cache.js';
 import { dataTestExecutor } from '../../core/runner/run-data-test.js';
@@ -25,6 +26,8 @@ export interface BuildOptions extends SelectOptions, StateOptions {
   excludeResourceType?: string[];
   /** `strata retry`: run exactly these nodes instead of a selection. */
   onlyIds?: ReadonlySet<string>;
+  /** dbt's --empty: refs and sources read no rows, so models build with their columns and no data. */
+  empty?: boolean;
 }
 
 /** `run`, `seed`, `test` and `build`: selected nodes of the given types, in DAG order. Returns the exit code. */
@@ -32,6 +35,17 @@ export async function runBuild(session: Session, options: BuildOptions, resource
   const { logger, project, adapter } = session;
   const types = narrowTypes(resourceTypes, options);
   const ids = options.onlyIds ? new Set(options.onlyIds) : selectNodes(session, options, types);
+  if (options.empty && options.fullRefresh) {
+    throw new UserError('--empty with --full-refresh would replace every incremental table with an empty one', { hint: 'drop --full-refresh: under --empty, incremental tables that exist take no new rows and keep theirs' });
+  }
+  if (options.empty) {
+    // A snapshot fed empty selects would record every row it tracks as gone (with hard_deletes), so --empty leaves snapshots out.
+    const snapshots = new Set([...ids].filter((id) => project.all.get(id)?.resource_type === 'snapshot'));
+    // With them, their tests: they would test a snapshot that may not exist.
+    const tests = [...ids].filter((id) => project.nodes.get(id)?.resource_type === 'test' && project.nodes.get(id)!.depends_on.nodes.some((parent) => snapshots.has(parent)));
+    for (const id of [...snapshots, ...tests]) ids.delete(id);
+    if (snapshots.size) logger.info(`--empty: ${snapshots.size} snapshot${snapshots.size === 1 ? '' : 's'} and ${tests.length} test${tests.length === 1 ? '' : 's'} of them not run (an empty select would end the history of every row)`);
+  }
   const counts = [...ids].reduce((m, id) => m.set(project.all.get(id)!.resource_type, (m.get(project.all.get(id)!.resource_type) ?? 0) + 1), new Map<string, number>());
   logger.info(`Found ${[...counts].map(([t, n]) => `${n} ${t}${n === 1 ? '' : 's'}`).join(', ') || 'nothing selected'}`);
   if (ids.size === 0) {
@@ -51,7 +65,7 @@ export async function runBuild(session: Session, options: BuildOptions, resource
     const nodes = [...ids].map((id) => project.nodes.get(id)!).filter(Boolean);
     await cache.load(nodes.filter((n) => n.resource_type !== 'test' && n.resource_type !== 'unit_test').map((n) => ({ database: n.database, schema: n.schema })));
     const deferral = await prepareDeferral(session, options, ids, cache);
-    const compiler = sessionCompiler(session, { deferral, state: cache, fullRefresh: options.fullRefresh });
+    const compiler = sessionCompiler(session, { deferral, state: cache, fullRefresh: options.fullRefresh, empty: options.empty });
     for (const hook of project.file.onRunStart) await adapter.execute(compiler.renderSnippet(hook, null, 'project.yml (on-run-start)'));
     const reporter = new RunReporter(logger);
     const abort = new AbortController();
@@ -62,7 +76,7 @@ export async function runBuild(session: Session, options: BuildOptions, resource
     };
     process.on('SIGINT', onSigint);
     try {
-      const build = buildExecutor({ adapter, compiler, cache, projectRoot: project.file.root, targetDir: session.targetDir, fullRefresh: Boolean(options.fullRefresh), writer });
+      const build = buildExecutor({ adapter, compiler, cache, projectRoot: project.file.root, targetDir: session.targetDir, fullRefresh: Boolean(options.fullRefresh), empty: options.empty, writer });
       const test = dataTestExecutor({ adapter, compiler, targetDir: session.targetDir, writer, formatRows: formatTable, warnError: session.warnError, storeFailures: options.storeFailures });
 
       results = await runNodes({
@@ -101,6 +115,7 @@ export async function runBuild(session: Session, options: BuildOptions, resource
         fail_fast: Boolean(options.failFast),
         warn_error: session.warnError,
         store_failures: Boolean(options.storeFailures),
+        empty: Boolean(options.empty),
         threads: session.threads,
         target: session.target.name,
         // Vars named like secrets stay out of the artifact; `strata retry` then asks for --vars again.

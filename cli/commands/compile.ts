@@ -10,6 +10,8 @@ export interface CompileCommandOptions extends SelectOptions, StateOptions {
   /** SQL to compile instead of the project's nodes (dbt's --inline): printed, not written. */
   inline?: string;
   output?: 'text' | 'json';
+  /** dbt's --empty: refs and sources render as subqueries that return no rows. */
+  empty?: boolean;
 }
 
 /**
@@ -43,7 +45,7 @@ export async function runCompile(session: Session, options: CompileCommandOption
   // --defer needs to know which relations this target has, so it opens the connection up front.
   if (options.defer) await session.connect();
   const deferral = options.defer ? await prepareDeferral(session, options, ids, cache) : undefined;
-  const compiler = sessionCompiler(session, { deferral, state: cache });
+  const compiler = sessionCompiler(session, { deferral, state: cache, empty: options.empty });
   const writer = new FileWriter();
   // dbt prints the SQL of the nodes the selection names (`strata compile -s fct_orders`).
   const named = namedInSelection([...(options.select ?? []), ...((options as { models?: string[] }).models ?? [])]);
@@ -79,7 +81,7 @@ export async function runCompile(session: Session, options: CompileCommandOption
 async function compileInline(session: Session, options: CompileCommandOptions): Promise<number> {
   const cache = new RelationCache(session.adapter);
   const deferral = options.defer ? (await session.connect(), await prepareDeferral(session, options, new Set(), cache)) : undefined;
-  const sql = sessionCompiler(session, { deferral, state: cache }).renderSnippet(options.inline!, null, '--inline').trim();
+  const sql = sessionCompiler(session, { deferral, state: cache, empty: options.empty }).renderSnippet(options.inline!, null, '--inline').trim();
   await session.close();
   printCompiled(session, options, 'inline_query', sql);
   return 0;

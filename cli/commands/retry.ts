@@ -56,6 +56,7 @@ export function planRetry(cli: CommonOptions): RetryPlan {
     failFast: args.fail_fast === true,
     warnError: args.warn_error === true,
     storeFailures: args.store_failures === true,
+    empty: args.empty === true,
     target: typeof args.target === 'string' ? args.target : undefined,
     vars: typeof args.vars === 'string' ? args.vars : undefined,
     threads: typeof args.threads === 'number' ? String(args.threads) : undefined,

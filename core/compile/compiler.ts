@@ -22,6 +22,8 @@ export interface CompileOptions {
   /** Warehouse state for `is_incremental`; without it, incremental models compile in full-refresh form. */
   state?: WarehouseState;
   fullRefresh?: boolean;
+  /** dbt's --empty: every ref and source reads no rows (`{{this}}` and unit tests' inputs are left alone). */
+  empty?: boolean;
   invocationId: string;
   runStartedAt: Date;
   env?: NodeJS.ProcessEnv;
@@ -132,6 +134,11 @@ export class Compiler {
     return this.uniqueNames.get(name);
   }
 
+  /** What a ref or source renders to: the relation, or with --empty a subquery of it that returns no rows (dbt's form). */
+  private readable(relation: string | null): string | null {
+    return this.options.empty && relation ? `(select * from ${relation} where false limit 0)` : relation;
+  }
+
   /** Where a ref to a node points: its own relation, or the deferred one. */
   private relationOf(node: AnyNode): string | null {
     if (node.resource_type === 'source') return node.relation_name;
@@ -224,7 +231,7 @@ export class Compiler {
           if (!ephemerals.includes(target.unique_id)) ephemerals.push(target.unique_id);
           return `${EPHEMERAL_PREFIX}${target.name}`;
         }
-        return this.relationOf(target);
+        return this.readable(this.relationOf(target));
       },
       source: (...args: unknown[]) => {
         const options = args.pop();
@@ -234,7 +241,7 @@ export class Compiler {
         if (override !== undefined) return override;
         const source = project.sources.get(`source.${frame().node.package_name}.${sourceName}.${table}`);
         if (!source) throw fail(options as HelperOptions, `source '${sourceName}.${table}' is not declared`);
-        return source.relation_name;
+        return this.readable(source.relation_name);
       },
       config: () => '',
       var: (...args: unknown[]) => {

@@ -12,6 +12,8 @@ export interface MaterializationContext {
   /** Type of the relation already in the warehouse, if any. */
   existing: RelationType | undefined;
   fullRefresh: boolean;
+  /** --empty: the SQL reads no rows (refs and sources are empty selects). */
+  empty?: boolean;
   /** What is in the warehouse now (read once per run by the runner), including leftovers. */
   state: WarehouseState;
   /** Absolute path of the project root (seeds read their CSV from there). */

@@ -17,6 +17,8 @@ export interface BuildExecutorOptions {
   /** Absolute path of target/. */
   targetDir: string;
   fullRefresh: boolean;
+  /** --empty (see MaterializationContext.empty). */
+  empty?: boolean;
   writer: FileWriter;
 }
 
@@ -47,6 +49,7 @@ export function buildExecutor(options: BuildExecutorOptions): NodeExecutor {
       relation,
       existing: cache.relationType(relation),
       fullRefresh: options.fullRefresh,
+      empty: options.empty,
       state: cache,
       projectRoot: options.projectRoot,
       log: [],
