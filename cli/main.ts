@@ -11,6 +11,7 @@ import type { Session } from './session.js';
 const commands = {
   build: () => import('./commands/build.js'),
   clean: () => import('./commands/clean.js'),
+  init: () => import('./commands/init.js'),
   clone: () => import('./commands/clone.js'),
   compile: () => import('./commands/compile.js'),
   debug: () => import('./commands/debug.js'),
@@ -147,6 +148,13 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
     .option('-d, --debug', 'show stack traces')
     .action(async (options: Record<string, string | boolean | undefined>) => {
       exitCode = await (await commands.generate()).runGenerate(options, logger);
+    });
+  program
+    .command('init')
+    .description('create a new project folder that builds as it is, on the embedded DuckDB target')
+    .argument('<name>', 'the project name and its folder (letters, digits, underscores)')
+    .action(async (name: string) => {
+      exitCode = await (await commands.init()).runInit(name, logger);
     });
   program
     .command('clean')

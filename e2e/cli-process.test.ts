@@ -47,6 +47,29 @@ describe('the strata binary', () => {
     expect(listed.stderr).toContain("The selection criterion 'nosuch' does not match any enabled nodes");
   });
 
+  it('init makes a project that builds as it is, and refuses a bad name or a folder in use', async () => {
+    const parent = makeProject({});
+    dirs.push(parent);
+    const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: parent, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+    const made = run('init', 'my_shop');
+    expect(made.status, made.stdout + made.stderr).toBe(0);
+    expect(made.stdout).toContain('Next: npx strata build --project-dir my_shop');
+    const built = run('build', '--project-dir', 'my_shop');
+    expect(built.status, built.stdout).toBe(0);
+    // A seed, a view, a table and three tests.
+    expect(built.stdout).toContain('Done. PASS=6 WARN=0 ERROR=0 SKIP=0 TOTAL=6');
+    expect(await queryProject(path.join(parent, 'my_shop'), 'select orders::int as orders, revenue::double as revenue from main.daily_revenue order by order_date', 'target/my_shop.duckdb')).toEqual([
+      { orders: 2, revenue: 52.5 },
+      { orders: 1, revenue: 9.9 },
+    ]);
+    const again = run('init', 'my_shop');
+    expect(again.status).toBe(2);
+    expect(again.stdout).toContain('already exists and is not empty');
+    const bad = run('init', '1st-project');
+    expect(bad.status).toBe(2);
+    expect(bad.stdout).toContain("'1st-project' cannot name a project");
+  });
+
   it('a build killed mid-way leaves the old table whole, and the next run recovers', async () => {
     const dir = makeProject({ 'project.yml': projectYml(), 'models/t.sql': "{{config materialized=\"table\"}}\nselect 1 as id, 'old' as v" });
     dirs.push(dir);
