@@ -94,9 +94,14 @@ const DEFAULT_TYPES = ['model', 'seed', 'source', 'test', 'unit_test', 'snapshot
 /** dbt's other resource types: accepted by --resource-type, and matched by nothing here. */
 const OTHER_DBT_TYPES = ['analysis', 'semantic_model', 'metric', 'saved_query', 'function'];
 
+/** The values of a repeatable flag that may also hold several values each, split on spaces and commas (dbt's lists). */
+export function splitList(values: readonly string[] | undefined): string[] {
+  return (values ?? []).flatMap((value) => value.split(/[\s,]+/)).filter(Boolean);
+}
+
 /** --resource-type (or --exclude-resource-type) as dbt reads it: a list of types (spaces or commas between them), where `default` and `all` mean every type. */
 export function listedTypes(given: string[] | undefined, flag = '--resource-type'): string[] {
-  const names = (given ?? []).flatMap((value) => value.split(/[\s,]+/)).filter(Boolean);
+  const names = splitList(given);
   if (!names.length) return DEFAULT_TYPES;
   const out = new Set<string>();
   for (const name of names) {

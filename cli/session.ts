@@ -125,9 +125,14 @@ function openState(options: CommonOptions & StateOptions, root: string, project:
   return state;
 }
 
+/** The --select criteria with --models (dbt's old spelling of it) after them. */
+export function selectArgs(options: SelectOptions): string[] {
+  return [...(options.select ?? []), ...((options as { models?: string[] }).models ?? [])];
+}
+
 /** The unique ids a command works on: selection applied, then limited to the given resource types. */
 export function selectNodes(session: Session, options: SelectOptions, resourceTypes: readonly string[]): Set<string> {
-  const select = [...(options.select ?? []), ...((options as { models?: string[] }).models ?? [])];
+  const select = selectArgs(options);
   const { all } = session.project;
   // No criteria at all selects every node (tests included), so nothing indirect is left to add.
   const everything = !select.length && !options.exclude?.length && options.selector === undefined && ![...(session.selectors?.values() ?? [])].some((d) => d.default);
@@ -158,7 +163,7 @@ export function selectNodes(session: Session, options: SelectOptions, resourceTy
 
 /** Why each node the selection matches is in it (indirectly selected tests are not in the map). */
 export function explainSelectedNodes(session: Session, options: SelectOptions): Map<string, string[]> {
-  const select = [...(options.select ?? []), ...((options as { models?: string[] }).models ?? [])];
+  const select = selectArgs(options);
   const spec = selectionSpecFor({ select: select.length ? select : undefined, exclude: options.exclude, selector: options.selector, selectors: session.selectors });
   const { dag, all } = session.project;
   return explainSelection(spec, { graph: dag, nodes: graphMembers(dag, all), state: session.state });

@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach } from 'vitest';
 import { main } from '../cli/main.js';
+import { writeFiles } from '../core/__fixtures__/temp-folder.js';
 
 /** A throwaway project folder built from a map of relative path to file contents. */
 export function makeProject(files: Record<string, string>): string {
@@ -12,13 +13,7 @@ export function makeProject(files: Record<string, string>): string {
   return dir;
 }
 
-export function writeFiles(dir: string, files: Record<string, string>): void {
-  for (const [file, contents] of Object.entries(files)) {
-    const full = path.join(dir, file);
-    mkdirSync(path.dirname(full), { recursive: true });
-    writeFileSync(full, contents);
-  }
-}
+export { writeFiles };
 
 export function removeProject(dir: string): void {
   rmSync(dir, { recursive: true, force: true });

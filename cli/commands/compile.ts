@@ -2,9 +2,9 @@ import path from 'node:path';
 import { FileWriter } from '../../core/artifacts/file-writer.js';
 import { compiledPath } from '../../core/compile/compiled-path.js';
 import { RelationCache } from '../../core/runner/relation-cache.js';
-import type { SelectOptions, StateOptions } from '../options.js';
+import { splitList, type SelectOptions, type StateOptions } from '../options.js';
 import { prepareDeferral } from './prepare-deferral.js';
-import { selectNodes, sessionCompiler, writeManifest, type Session } from '../session.js';
+import { selectArgs, selectNodes, sessionCompiler, writeManifest, type Session } from '../session.js';
 
 export interface CompileCommandOptions extends SelectOptions, StateOptions {
   /** SQL to compile instead of the project's nodes (dbt's --inline): printed, not written. */
@@ -20,7 +20,7 @@ export interface CompileCommandOptions extends SelectOptions, StateOptions {
  */
 export function namedInSelection(select: readonly string[] | undefined): Set<string> {
   const names = new Set<string>();
-  for (const atom of (select ?? []).flatMap((s) => s.split(/[\s,]+/)).filter(Boolean)) {
+  for (const atom of splitList(select)) {
     const bare = atom.replace(/^(@|\d*\+)/, '').replace(/\+\d*$/, '');
     if (bare && !bare.includes(':') && !/[*?[\]]/.test(bare)) names.add(bare.slice(bare.lastIndexOf('.') + 1));
   }
@@ -48,7 +48,7 @@ export async function runCompile(session: Session, options: CompileCommandOption
   const compiler = sessionCompiler(session, { deferral, state: cache, empty: options.empty });
   const writer = new FileWriter();
   // dbt prints the SQL of the nodes the selection names (`strata compile -s fct_orders`).
-  const named = namedInSelection([...(options.select ?? []), ...((options as { models?: string[] }).models ?? [])]);
+  const named = namedInSelection(selectArgs(options));
   const printed: { node: string; compiled: string }[] = [];
   const compileAll = (list: typeof nodes) => {
     for (const node of list) {

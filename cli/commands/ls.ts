@@ -1,7 +1,7 @@
 import { didYouMean } from '../../core/errors/did-you-mean.js';
 import { UserError } from '../../core/errors/user-error.js';
 import type { AnyNode } from '../../core/manifest/nodes.js';
-import { listedTypes, type SelectOptions } from '../options.js';
+import { listedTypes, splitList, type SelectOptions } from '../options.js';
 import { explainSelectedNodes, selectNodes, type Session } from '../session.js';
 
 export interface LsOptions extends SelectOptions {
@@ -21,7 +21,7 @@ function selectorOf(node: AnyNode): string {
 /** `ls`: prints the selected resources, one a line, as names, paths, selectors or JSON. */
 export async function runLs(session: Session, options: LsOptions): Promise<number> {
   const types = listedTypes(options.resourceType);
-  const keys = options.outputKeys?.flatMap((value) => value.split(/[\s,]+/)).filter(Boolean);
+  const keys = splitList(options.outputKeys);
   if (keys?.length && options.output !== 'json') throw new UserError('--output-keys chooses the keys of --output json', { hint: 'add --output json' });
   const ids = selectNodes(session, options, types);
   const lines: string[] = [];

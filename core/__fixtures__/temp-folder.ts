@@ -10,9 +10,15 @@ import { onTestFinished } from 'vitest';
 export function tempFolder(prefix: string, files: Record<string, string> = {}): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), `strata-${prefix}-`));
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    writeFileSync(path.join(dir, file), text);
-  }
+  writeFiles(dir, files);
   return dir;
+}
+
+/** Writes each file (relative path to contents) under `dir`, making its folders. */
+export function writeFiles(dir: string, files: Record<string, string>): void {
+  for (const [file, contents] of Object.entries(files)) {
+    const full = path.join(dir, file);
+    mkdirSync(path.dirname(full), { recursive: true });
+    writeFileSync(full, contents);
+  }
 }

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { UserError } from '../errors/user-error.js';
 import { cacheText, modelCacheText, type ParseCache } from './parse-cache.js';
 import { analyseModelSource, sha256, type AnalysedSource, type ModelSourceFacts } from './parse-model.js';
-import { readText } from './read-text.js';
+import { folderPrefix, readText } from './read-text.js';
 import { loadYaml } from './yaml-file.js';
 
 /**
@@ -78,7 +78,7 @@ export class ModelSourceReader {
   private readonly folder: string;
 
   constructor(
-    private readonly root: string,
+    root: string,
     private readonly files: readonly string[],
     private readonly kind: SourceKind = 'model',
     /** Whether to read on a worker thread (see parseOnWorkers). */
@@ -87,7 +87,7 @@ export class ModelSourceReader {
     private readonly cache?: ParseCache,
   ) {
     this.tail = files.length;
-    this.folder = root.endsWith('/') ? root : `${root}/`;
+    this.folder = folderPrefix(root);
     const workerFile = fileURLToPath(new URL('./model-source-worker.js', import.meta.url));
     // Under a TypeScript test runner the worker is not compiled (no .js beside this file): files are parsed here.
     const parallel = files.length > 0 && onWorker && existsSync(workerFile);
@@ -187,7 +187,7 @@ export class ModelSourceReader {
     const checksum = sha256(text);
     const hit = cache.model(checksum);
     // From the cache there is no tree: compile parses the template when it needs it.
-    if (hit) return { source: text, analysed: { facts: hit.facts as AnalysedSource['facts'], checksum, helpers: hit.helpers, partials: hit.partials } };
+    if (hit) return { source: text, analysed: { facts: hit.facts, checksum, helpers: hit.helpers, partials: hit.partials } };
     const analysed = analyseModelSource(text, file, 'model', checksum);
     cache.addModel(checksum, modelCacheText(analysed));
     return { source: text, analysed };

@@ -2,14 +2,14 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../artifacts/artifact-metadata.js';
-import { sha256 } from './parse-model.js';
+import { sha256, type StaticFacts } from './parse-model.js';
 
 /** Where the cache lives, under the project's target folder (dbt keeps `target/partial_parse.msgpack`). */
 export const PARSE_CACHE_FILE = 'partial_parse.jsonl';
 
 /** What a model file's analysis leaves once its tree is dropped: the cached part. */
 export interface CachedModel {
-  facts: { refs: unknown[]; sources: unknown[]; config: Record<string, unknown>; lines: [string, number][] };
+  facts: StaticFacts;
   helpers: string[];
   partials: string[];
 }

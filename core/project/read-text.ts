@@ -1,5 +1,10 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 
+/** A project root with one trailing '/', to which project-relative paths (with '/', as findFiles gives them) are appended: path.join cost 75 ms per 10,000 files. */
+export function folderPrefix(root: string): string {
+  return root.endsWith('/') ? root : `${root}/`;
+}
+
 /** Kept between calls and grown as needed: most model files fit the first size. */
 let buffer = Buffer.allocUnsafe(64 * 1024);
 
