@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { projectYml, strata, tempProjects } from './harness.js';
+import { projectYml, strata, tempProjects, writeFiles } from './harness.js';
 
 const project = tempProjects();
 const bare = tempProjects({});
@@ -66,6 +66,32 @@ describe('mistakes in a project get one clear message naming file and line', () 
     const { code, output } = await strata(dir, 'parse');
     expect(code).toBe(2);
     expect(output).toMatch(/models\/a\.sql:\d+: /);
+  });
+
+  it("a model in dbt's Jinja is refused with the Handlebars to write, in models, macros and tests", async () => {
+    const dir = project({
+      'models/a.sql': "{{ config(materialized='table') }}\nselect 1 as id",
+      'models/b.sql': 'select 1 as id\n{% if is_incremental() %}\nwhere id > 1\n{% endif %}\n',
+    });
+    const first = await strata(dir, 'parse');
+    expect(first.code).toBe(2);
+    expect(first.output).toContain("models/a.sql:1: {{ config(materialized='table') }} is Jinja (dbt's template syntax)");
+    expect(first.output).toContain('hint: write {{config materialized="table"}}');
+    writeFiles(dir, { 'models/a.sql': '{{config materialized="table"}}\nselect 1 as id' });
+    const second = await strata(dir, 'parse');
+    expect(second.code).toBe(2);
+    expect(second.output).toContain('models/b.sql:2: {% if is_incremental() %} is a Jinja tag');
+    expect(second.output).toContain('hint: write {{#if (is_incremental)}} ... {{/if}}');
+    writeFiles(dir, { 'models/b.sql': 'select 1 as id', 'macros/cents.sql': '{% macro cents(col) %}{{col}} / 100{% endmacro %}' });
+    const third = await strata(dir, 'build');
+    expect(third.code).toBe(2);
+    expect(third.output).toContain('macros/cents.sql:1: {% macro cents(col) %} is a Jinja tag');
+    expect(third.output).toContain('hint: a macro is a partial, macros/cents.sql used as {{> cents arg="..."}}');
+    writeFiles(dir, { 'macros/cents.sql': '{{col}} / 100', 'tests/t.sql': 'select 1 as id\n{# none #}where false' });
+    const fourth = await strata(dir, 'build');
+    expect(fourth.code).toBe(2);
+    expect(fourth.output).toContain('tests/t.sql:2: {# none #} is a Jinja comment');
+    expect(fourth.output).not.toMatch(/\n\s+at /);
   });
 
   it('a YAML syntax error', async () => {

@@ -3,6 +3,7 @@
 import { ExpressionParser, NO_STRIP, originalOf, strip, toPath, type OpenTag, type Position } from './expression-parser.js';
 import { Tok, isSpace } from './tag-scanner.js';
 import type { BlockStatement, CommentStatement, Literal, MustacheStatement, PartialStatement, Program, Statement, StripFlags, Template } from './template-ast.js';
+import { findJinjaTag } from './jinja-hints.js';
 import { applyWhitespaceControl } from './whitespace-control.js';
 
 export type { Template } from './template-ast.js';
@@ -53,28 +54,40 @@ class TemplateParser extends ExpressionParser {
       const start = s.pos;
       const open = src.indexOf('{{', start);
       if (open === -1) {
-        if (start < src.length) body.push(this.content(src.length, src.length));
+        if (start < src.length) body.push(this.text(src.length));
         this.term = { kind: 'eof', strip: NO_STRIP, line: s.line, end: this.here() };
         return body;
       }
       if (open > start && src.charCodeAt(open - 1) === 92) {
         if (open - 1 > start && src.charCodeAt(open - 2) === 92) {
           // `\\{{`: one literal backslash, then a real tag.
-          body.push(this.content(open - 1, open));
+          body.push(this.text(open - 1, open));
         } else {
           // `\{{`: an escaped tag renders literally, up to the next tag or escape.
-          if (open - 1 > start) body.push(this.content(open - 1, open));
+          if (open - 1 > start) body.push(this.text(open - 1, open));
           else s.advanceTo(open);
           body.push(this.content(this.escapedEnd(open), -1));
           continue;
         }
       } else if (open > start) {
-        body.push(this.content(open, open));
+        body.push(this.text(open));
       }
       const statement = this.parseTag(open);
       if (!statement) return body;
       body.push(statement);
     }
+  }
+
+  /** The text from the cursor to the tag at `end`, refused if it holds a Jinja tag (which would reach the SQL). */
+  private text(end: number, next = end) {
+    const s = this.s;
+    const jinja = findJinjaTag(this.src, s.pos, end);
+    if (jinja) {
+      let line = s.line;
+      for (let i = s.pos; i < jinja.offset; i++) if (this.src.charCodeAt(i) === 10) line++;
+      throw this.fail(jinja.message, line, jinja.hint);
+    }
+    return this.content(end, next);
   }
 
   /** A content node from the cursor to `end`; the cursor then moves to `next` (or `end` if -1). */
