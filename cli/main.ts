@@ -22,6 +22,7 @@ const commands = {
   ls: () => import('./commands/ls.js'),
   parse: () => import('./commands/parse.js'),
   retry: () => import('./commands/retry.js'),
+  runOperation: () => import('./commands/run-operation.js'),
   show: () => import('./commands/show.js'),
   sourceFreshness: () => import('./commands/source-freshness.js'),
 };
@@ -105,6 +106,12 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
     .option('--full-refresh', 'extract every row again; the new load replaces the ones before it')
     .option('-x, --fail-fast', 'stop at the first failure')
     .action(withSession(async (s, o) => (await commands.extract()).runExtractCommand(s, o), true, true));
+  command('run-operation', 'run a macro on the target: its SQL, rendered with --args', false)
+    .argument('<macro>', 'the macro: a partial (macros/NAME.sql) or a JS helper')
+    .option('--args <yaml>', "the macro's named arguments, as a YAML or JSON mapping", '{}')
+    .action(async (macro: string, options: CommonOptions & Record<string, unknown>) =>
+      withSession(async (s, o) => (await commands.runOperation()).runOperation(s, macro, o), true, true)(options),
+    );
   command('ls', 'list the selected resources')
     .alias('list')
     .option('--output <format>', 'name, path, json or selector', 'selector')

@@ -73,10 +73,15 @@ export function addStateOptions(command: Command, defer = true): Command {
 
 /** Parses --vars (YAML or JSON) into an object. */
 export function parseVars(text: string | undefined): Record<string, unknown> {
+  return parseMapping(text, '--vars', `--vars '{start_date: "2024-01-01"}'`);
+}
+
+/** Parses a flag's YAML or JSON mapping (--vars, run-operation's --args) into an object. */
+export function parseMapping(text: string | undefined, flag: string, example: string): Record<string, unknown> {
   if (!text) return {};
-  const value = loadYaml(text, '--vars');
+  const value = loadYaml(text, flag);
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    throw new UserError(`--vars must be a mapping, got ${JSON.stringify(value)}`, { hint: `--vars '{start_date: "2024-01-01"}'` });
+    throw new UserError(`${flag} must be a mapping, got ${JSON.stringify(value)}`, { hint: example });
   }
   return value as Record<string, unknown>;
 }

@@ -108,11 +108,30 @@ export class Compiler {
   }
 
   /** Renders a hook (or any SQL snippet) in the context of a node. */
-  renderSnippet(sql: string, node: ManifestNode | null, where: string): string {
+  renderSnippet(sql: string, node: ManifestNode | null, where: string, extra?: Record<string, unknown>): string {
     const template = parseTemplate(sql, where);
     const fake = node ?? ({ name: 'operation', config: { materialized: 'operation' }, refs: [], depends_on: { nodes: [], macros: [] }, unique_id: 'operation', original_file_path: where } as unknown as ManifestNode);
     const ephemerals: string[] = [];
-    return injectCtes(this.render(template, fake, ephemerals).trim(), this.ephemeralCtes(ephemerals));
+    return injectCtes(this.render(template, fake, ephemerals, extra).trim(), this.ephemeralCtes(ephemerals));
+  }
+
+  /**
+   * The SQL of `run-operation name --args`: the macro (a partial, or a JS helper returning SQL)
+   * called with each arg as a named argument. An arg's value reaches it whole (a list stays a list).
+   */
+  renderOperation(name: string, args: Record<string, unknown>): string {
+    const helpers = this.project.macros.helpersFor(this.options.target.type);
+    const isPartial = Object.hasOwn(this.partials, name) && !name.startsWith('test_');
+    if (!isPartial && !Object.hasOwn(helpers, name)) {
+      const names = [...Object.keys(this.partials).filter((n) => !n.startsWith('test_')), ...Object.keys(helpers)];
+      throw new UserError(`there is no macro named '${name}'`, { hint: didYouMean(name, names) || (names.length ? `the macros are: ${names.sort().join(', ')}` : 'put it in macros/: a partial (macros/name.sql) or a JS helper (macros/*.js)') });
+    }
+    for (const key of Object.keys(args)) {
+      if (!/^[A-Za-z_]\w*$/.test(key)) throw new UserError(`--args has the key '${key}', which cannot be a macro's argument name`, { hint: 'names are letters, digits and underscores' });
+    }
+    // The values sit in the context under a name no user writes, and each named argument looks its value up there.
+    const hash = Object.keys(args).map((key) => ` ${key}=__operation_args.${key}`).join('');
+    return this.renderSnippet(isPartial ? `{{> ${name}${hash}}}` : `{{${name}${hash}}}`, null, `run-operation ${name}`, { __operation_args: args });
   }
 
   /**
