@@ -60,6 +60,11 @@ describe('data tests', () => {
     const generic = await strata(dir, 'ls', '--output', 'name', '-s', 'test_type:generic');
     expect(generic.output.trim().split('\n').sort()).toEqual(['amount_above_six', 'is_positive_orders_amount']);
     expect((await strata(dir, 'ls', '--output', 'name', '-s', 'test_type:singular')).output.trim()).toBe('no_big_orders');
+    // dbt's test_name: the generic test's name, whatever the test node is called; wildcards allowed.
+    const byName = await strata(dir, 'ls', '--output', 'name', '-s', 'test_name:is_positive');
+    expect(byName.output.trim().split('\n').sort()).toEqual(['amount_above_six', 'is_positive_orders_amount']);
+    expect((await strata(dir, 'ls', '--output', 'name', '-s', 'test_name:is_*')).output.trim().split('\n').sort()).toEqual(['amount_above_six', 'is_positive_orders_amount']);
+    expect((await strata(dir, 'ls', '--output', 'name', '-s', 'test_name:is_pos*,amount_*')).output.trim()).toBe('amount_above_six');
   });
 
   it('severity, warn_if/error_if, where, limit and folder configs', async () => {

@@ -10,6 +10,7 @@ import { sourceStatusMethod } from './methods/source-status-method.js';
 import { stateMethod } from './methods/state-method.js';
 import { sourceMethod } from './methods/source-method.js';
 import { tagMethod } from './methods/tag-method.js';
+import { testNameMethod } from './methods/test-name-method.js';
 import { testTypeMethod } from './methods/test-type-method.js';
 import type { SelectorMethod } from './selector-method.js';
 
@@ -25,6 +26,7 @@ export const selectorMethods: ReadonlyMap<string, SelectorMethod> = new Map<stri
   ['config', configMethod],
   ['exposure', exposureMethod],
   ['test_type', testTypeMethod],
+  ['test_name', testNameMethod],
   ['state', stateMethod],
   ['result', resultMethod],
   ['source_status', sourceStatusMethod],
