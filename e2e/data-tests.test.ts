@@ -46,6 +46,91 @@ describe('data tests', () => {
     expect(test).toMatchObject({ resource_type: 'test', attached_node: 'seed.shop.orders', column_name: 'id', test_metadata: { name: 'unique' }, depends_on: { nodes: ['seed.shop.orders'] } });
   });
 
+  it("dbt_utils' generic tests are built in, declared as dbt_utils.<name> (or bare), with dbt_utils' defaults", async () => {
+    const t = (test: string, name: string, args: string, config = '') => `          - ${test}:\n              name: ${name}\n              arguments: ${args}\n${config ? `              config: ${config}\n` : ''}`;
+    const yaml = [
+      'version: 2',
+      'seeds:',
+      '  - name: orders',
+      '    data_tests:',
+      t('dbt_utils.expression_is_true', 'positive_amounts', '{expression: "amount > 0"}').replace(/^ {4}/gm, ''),
+      t('dbt_utils.equal_rowcount', 'as_many_as_customers', "{compare_model: ref('customers')}").replace(/^ {4}/gm, ''),
+      t('dbt_utils.fewer_rows_than', 'fewer_than_customers', "{compare_model: ref('customers')}").replace(/^ {4}/gm, ''),
+      '    columns:',
+      '      - name: amount',
+      '        data_tests:',
+      t('dbt_utils.expression_is_true', 'amount_at_least_5', '{expression: ">= 5"}'),
+      t('dbt_utils.accepted_range', 'amount_5_to_20', '{min_value: 5, max_value: 20}'),
+      t('dbt_utils.accepted_range', 'amount_above_5', '{min_value: 5, inclusive: false}'),
+      t('dbt_utils.accepted_range', 'amount_at_most_0', '{max_value: 0}'),
+      t('accepted_range', 'amount_from_0', '{min_value: 0}'),
+      '      - name: status',
+      '        data_tests:',
+      t('dbt_utils.not_accepted_values', 'never_lost', '{values: [lost]}'),
+      t('dbt_utils.not_constant', 'status_varies', '{}'),
+      t('dbt_utils.not_constant', 'shipped_status_varies', '{}', `{where: "status = 'shipped'"}`),
+      t('dbt_utils.not_empty_string', 'status_not_blank', '{}'),
+      '      - name: id',
+      '        data_tests:',
+      t('dbt_utils.at_least_one', 'some_id', '{}'),
+      t('dbt_utils.at_least_one', 'some_null_id', '{}', '{where: "id is null"}'),
+      t('dbt_utils.not_null_proportion', 'id_90_percent', '{at_least: 0.9}'),
+      t('dbt_utils.not_null_proportion', 'id_80_percent', '{at_least: 0.8}'),
+      '      - name: customer_id',
+      '        data_tests:',
+      t('dbt_utils.relationships_where', 'known_customers', "{to: ref('customers'), field: id}"),
+      t('dbt_utils.relationships_where', 'known_customers_below_9', "{to: ref('customers'), field: id, from_condition: 'customer_id < 9'}"),
+    ].join('\n');
+    const dir = project({ ...seeds, 'seeds/schema.yml': yaml });
+    expect((await strata(dir, 'seed')).code).toBe(0);
+    expect((await strata(dir, 'test')).code).toBe(1);
+    expect(statuses(dir)).toEqual({
+      positive_amounts: ['pass', 0],
+      as_many_as_customers: ['fail', 1],
+      fewer_than_customers: ['fail', 1],
+      amount_at_least_5: ['fail', 1],
+      amount_5_to_20: ['fail', 1],
+      amount_above_5: ['fail', 2],
+      amount_at_most_0: ['fail', 5],
+      amount_from_0: ['pass', 0],
+      never_lost: ['fail', 1],
+      status_varies: ['pass', 0],
+      shipped_status_varies: ['fail', 1],
+      status_not_blank: ['pass', 0],
+      some_id: ['pass', 0],
+      some_null_id: ['fail', 1],
+      id_90_percent: ['fail', 1],
+      id_80_percent: ['pass', 0],
+      known_customers: ['fail', 1],
+      known_customers_below_9: ['pass', 0],
+    });
+    const manifest = json(dir, 'manifest.json');
+    const range = Object.values(manifest.nodes).find((n) => (n as { name: string }).name === 'amount_5_to_20') as Record<string, unknown>;
+    expect(range).toMatchObject({ test_metadata: { name: 'accepted_range', namespace: 'dbt_utils' } });
+    const equal = Object.values(manifest.nodes).find((n) => (n as { name: string }).name === 'as_many_as_customers') as { depends_on: { nodes: string[] } };
+    expect(equal.depends_on.nodes.sort()).toEqual(['seed.shop.customers', 'seed.shop.orders']);
+  });
+
+  it("names a dbt package's test a project cannot have, and gives a package's test dbt's name", async () => {
+    const missing = project({ ...seeds, 'seeds/schema.yml': schema('      - name: amount\n        data_tests:\n          - dbt_expectations.expect_column_values_to_be_between:\n              arguments: {min_value: 0}\n') });
+    const { code, output } = await strata(missing, 'parse');
+    expect(code).toBe(2);
+    expect(output).toContain("seeds/schema.yml:7: 'dbt_expectations.expect_column_values_to_be_between' is a test of the dbt package dbt_expectations, and Strata installs no packages");
+    expect(output).toContain('for another, write macros/test_expect_column_values_to_be_between.sql');
+    const own = project({
+      ...seeds,
+      'macros/test_expect_column_values_to_be_between.sql': 'select * from {{model}} where {{column_name}} < {{min_value}}',
+      'seeds/schema.yml': schema('      - name: amount\n        data_tests:\n          - dbt_expectations.expect_column_values_to_be_between:\n              arguments: {min_value: 2}\n          - dbt_utils.not_constant\n'),
+    });
+    expect((await strata(own, 'seed')).code).toBe(0);
+    await strata(own, 'test');
+    // A name over 63 characters is shortened to a prefix and a hash, as dbt does.
+    expect(Object.entries(statuses(own)).sort()).toEqual([
+      [expect.stringMatching(/^dbt_expectations_expect_column_values_to_be_betwee_[0-9a-f]{12}$/), ['fail', 1]],
+      ['dbt_utils_not_constant_orders_amount', ['pass', 0]],
+    ]);
+  });
+
   it('custom generic tests are macros used from YAML like the built-ins; singular tests are SQL files', async () => {
     const dir = project({
       ...seeds,

@@ -32,12 +32,15 @@ export function genericTestTemplate(
   relationOf: (node: AnyNode) => string | null = (n) => ('relation_name' in n ? n.relation_name : null),
 ): { template: Template; context: Record<string, unknown> } {
   const { name, kwargs } = node.test_metadata!;
-  const template = partials[`test_${name}`] ?? builtinGenericTests().get(name)?.template;
+  const own = partials[`test_${name}`];
+  const builtin = own ? undefined : builtinGenericTests().get(name);
+  const template = own ?? builtin?.template;
   if (!template) throw new Error(`no generic test '${name}' for ${node.unique_id}`);
   const attached = project.all.get(node.attached_node ?? '');
   const relation = (attached && relationOf(attached)) ?? '';
   const where = typeof node.config.where === 'string' && node.config.where ? node.config.where : null;
-  const context: Record<string, unknown> = {};
+  // A project's own test_<name> takes its arguments as declared; a built-in fills in its defaults.
+  const context: Record<string, unknown> = { ...builtin?.defaults };
   for (const [key, value] of Object.entries(kwargs)) {
     if (key === 'model') continue;
     const id = typeof value === 'string' ? resolve(value) : undefined;

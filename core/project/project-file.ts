@@ -42,7 +42,7 @@ const KEYS = new Set([
 export function readProjectFile(root: string): ProjectFile {
   const name = PROJECT_FILE_NAMES.find((n) => existsSync(path.join(root, n)));
   if (!name) {
-    throw new UserError(`no project.yml in ${root}`, { hint: 'run strata from the project folder or pass --project-dir' });
+    throw new UserError(`no project.yml in ${root}`, { hint: 'run strata from the project folder, pass --project-dir, or start one with strata init NAME' });
   }
   const yaml = new YamlFile(name, readFileSync(path.join(root, name), 'utf8'));
   const data = yaml.data;

@@ -2,6 +2,7 @@ import { didYouMean } from '../../errors/did-you-mean.js';
 import { setPrivate, type ManifestNode, type NodeConfig, type SourceNode } from '../../manifest/nodes.js';
 import { ConfigKeyError, mergeConfig, validateConfigEntry } from '../node-config.js';
 import { newNode, sha256 } from '../parse-model.js';
+import { DBT_UTILS_TESTS } from './builtin-generic-tests.js';
 import { lineOf, type YamlFile } from '../yaml-file.js';
 import type { PropertyFile } from '../property-files.js';
 
@@ -97,9 +98,20 @@ function readEntry(target: TestTarget, raw: unknown, path: (string | number)[], 
   }
   const customName = typeof args.name === 'string' ? (args.name as string) : undefined;
   delete args.name;
+  // A package's test, `dbt_utils.accepted_range`: the built-in of that name, or the project's own test_<name>.
+  let namespace: string | null = null;
+  const dot = testName.indexOf('.');
+  if (dot > 0) {
+    namespace = testName.slice(0, dot);
+    const bare = testName.slice(dot + 1);
+    if (!ctx.genericTests.has(bare)) {
+      throw target.yaml.error(path, `'${testName}' is a test of the dbt package ${namespace}, and Strata installs no packages`, `built in from dbt_utils: ${DBT_UTILS_TESTS.join(', ')}; for another, write macros/test_${bare}.sql`);
+    }
+    testName = bare;
+  }
   const definition = ctx.genericTests.get(testName);
   if (!definition) {
-    throw target.yaml.error(path, `no generic test named '${testName}'`, didYouMean(testName, ctx.genericTests.keys()) || `built-in: not_null, unique, accepted_values, relationships; write your own as macros/test_${testName}.sql`);
+    throw target.yaml.error(path, `no generic test named '${testName}'`, didYouMean(testName, ctx.genericTests.keys()) || `built-in: not_null, unique, accepted_values, relationships, and from dbt_utils ${DBT_UTILS_TESTS.join(', ')}; write your own as macros/test_${testName}.sql`);
   }
   for (const required of definition.required) {
     if (!(required in args)) throw target.yaml.error(path, `test '${testName}' needs the argument '${required}'`, testName === 'relationships' ? "relationships: {to: ref('customers'), field: customer_id}" : undefined);
@@ -112,7 +124,7 @@ function readEntry(target: TestTarget, raw: unknown, path: (string | number)[], 
       throw error;
     }
   }
-  return { testName, args, config, customName };
+  return { testName, namespace, args, config, customName };
 }
 
 function testNodeName(testName: string, label: string, column: string | null, args: Record<string, unknown>): string {
@@ -171,7 +183,7 @@ export function declareGenericTests(target: TestTarget, ctx: DeclarationContext,
     if (!Array.isArray(list)) throw target.yaml.error(listPath, 'tests must be a list', '- unique');
     for (let k = 0; k < list.length; k++) {
       const path = [...listPath, k];
-      const { testName, args, config, customName } = readEntry(target, list[k], path, ctx);
+      const { testName, namespace, args, config, customName } = readEntry(target, list[k], path, ctx);
       const columnName = column ?? (typeof args.column_name === 'string' ? args.column_name : null);
       const dependsOn = [target.id];
       let named = args;
@@ -184,7 +196,7 @@ export function declareGenericTests(target: TestTarget, ctx: DeclarationContext,
           if (!dependsOn.includes(id)) dependsOn.push(id);
         }
       }
-      const name = customName ?? testNodeName(testName, target.label, columnName, named);
+      const name = customName ?? testNodeName(namespace ? `${namespace}_${testName}` : testName, target.label, columnName, named);
       const argsJson = JSON.stringify(args);
       const checksumOf = `[${JSON.stringify(testName)},${argsJson},${JSON.stringify(config)}]`;
       const fqn = [ctx.projectName, ...folder, name];
@@ -195,7 +207,7 @@ export function declareGenericTests(target: TestTarget, ctx: DeclarationContext,
       const node = newNode({
         resourceType: 'test',
         projectName: ctx.projectName,
-        uniqueId: `test.${ctx.projectName}.${name}.${sha256(`${target.id}|${columnName}|${argsJson}|${testName}`).slice(0, 10)}`,
+        uniqueId: `test.${ctx.projectName}.${name}.${sha256(`${target.id}|${columnName}|${argsJson}|${namespace ? `${namespace}.${testName}` : testName}`).slice(0, 10)}`,
         file: target.yaml.file,
         resourcePath: '',
         path: name + '.sql',
@@ -210,7 +222,7 @@ export function declareGenericTests(target: TestTarget, ctx: DeclarationContext,
       node.tags = nodeConfig.tags;
       node.unrendered_config = config;
       node.depends_on.nodes = dependsOn;
-      node.test_metadata = { name: testName, kwargs: { ...args, column_name: columnName ?? undefined, model }, namespace: null };
+      node.test_metadata = { name: testName, kwargs: { ...args, column_name: columnName ?? undefined, model }, namespace };
       node.column_name = columnName;
       node.attached_node = target.id;
       setPrivate(node, 'declared_at', new Declaration(target.yaml, path));
