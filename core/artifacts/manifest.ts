@@ -41,7 +41,7 @@ function manifestParts(project: Project, input: ManifestInput): [string, unknown
     ['nodes', ofType(false)],
     ['sources', new Entries(() => project.sources)],
     ['macros', new Entries(() => project.macros.nodes)],
-    ['docs', {}],
+    ['docs', new Entries(() => project.docs)],
     ['exposures', new Entries(() => project.exposures)],
     ['metrics', {}],
     ['groups', {}],

@@ -10,6 +10,7 @@ import { setPrivate, type AnyNode, type ExposureNode, type ManifestNode, type Re
 import type { Template } from '../template/template-parser.js';
 import { declareDataTests } from './data-tests/declare-data-tests.js';
 import { applyProjectExposureConfigs, resolveExposures } from './exposure-files.js';
+import { readDocBlocks, resolveDocReferences, type DocBlock } from './doc-blocks.js';
 import { findFiles } from './find-files.js';
 import { FolderConfigs } from './folder-config.js';
 import { loadMacros, type MacroSet } from './macro-files.js';
@@ -59,6 +60,8 @@ export interface Project {
   all: Map<string, AnyNode>;
   disabled: Map<string, AnyNode>;
   macros: MacroSet;
+  /** Doc blocks of the .md files, by unique_id (`doc.<project>.<name>`). */
+  docs: Map<string, DocBlock>;
   /** Parsed template of each model, by unique_id. */
   templates: Map<string, Template>;
   propertyFiles: PropertyFile[];
@@ -78,7 +81,13 @@ export interface LoadOptions {
 export async function loadProject(options: LoadOptions): Promise<Project> {
   const { project, naming } = options;
   const root = project.root;
-  const modelFiles = project.modelPaths.map((dir) => ({ dir, files: findFiles(root, dir, ['.sql', '.yml', '.yaml']) }));
+  // One walk of each model folder finds its doc blocks' .md files too.
+  const walked = project.modelPaths.map((dir) => ({ dir, files: findFiles(root, dir, ['.sql', '.yml', '.yaml', '.md']) }));
+  const modelFiles = walked.map(({ dir, files }) => ({ dir, files: files.filter((f) => !f.endsWith('.md')) }));
+  const docFiles = project.docsPaths.flatMap((dir) => {
+    const files = walked.find((w) => w.dir === dir)?.files.filter((f) => f.endsWith('.md')) ?? findFiles(root, dir, ['.md']);
+    return files.map((file) => ({ file, resourcePath: dir }));
+  });
   // In a large project on a machine with a core to spare, model files and their YAML are parsed on two worker threads while this one builds nodes.
   const sqlFiles = modelFiles.flatMap(({ files }) => files.filter((f) => f.endsWith('.sql')));
   const cache = options.partialParse ? ParseCache.open(path.resolve(root, project.targetPath)) : undefined;
@@ -87,7 +96,7 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
   const reader = new ModelSourceReader(root, sqlFiles, 'model', onWorkers, cache);
   const yamlReader = new ModelSourceReader(root, modelFiles.flatMap(({ files }) => files.filter((f) => !f.endsWith('.sql'))), 'yaml', onWorkers, cache);
   try {
-    const loaded = await loadParsedProject(options, { reader, yamlReader }, modelFiles);
+    const loaded = await loadParsedProject(options, { reader, yamlReader }, modelFiles, docFiles);
     cache?.save();
     return loaded;
   } finally {
@@ -96,7 +105,12 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
   }
 }
 
-async function loadParsedProject(options: LoadOptions, { reader, yamlReader }: { reader: ModelSourceReader; yamlReader: ModelSourceReader }, modelFiles: { dir: string; files: string[] }[]): Promise<Project> {
+async function loadParsedProject(
+  options: LoadOptions,
+  { reader, yamlReader }: { reader: ModelSourceReader; yamlReader: ModelSourceReader },
+  modelFiles: { dir: string; files: string[] }[],
+  docFiles: { file: string; resourcePath: string }[],
+): Promise<Project> {
   const { project, naming } = options;
   const root = project.root;
   const macros = await loadMacros(root, project.name, project.macroPaths, project.targetPath);
@@ -177,6 +191,11 @@ async function loadParsedProject(options: LoadOptions, { reader, yamlReader }: {
     }
   }
 
+  const docs = readDocBlocks(
+    docFiles.map(({ file, resourcePath }) => ({ file, resourcePath, text: readFileSync(path.join(root, file), 'utf8') })),
+    project.name,
+  );
+  resolveDocReferences(propertyFiles, docs, project.name);
   applyConfigs(project, nodes, fileConfigs, propertyFiles, macros);
   for (const node of nodes.values()) {
     if (node.resource_type !== 'snapshot' || !node.config.enabled) continue;
@@ -241,6 +260,7 @@ async function loadParsedProject(options: LoadOptions, { reader, yamlReader }: {
     exposures: exposures.enabled,
     all,
     disabled,
+    docs,
     macros,
     templates,
     propertyFiles,

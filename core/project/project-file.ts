@@ -17,6 +17,8 @@ export interface ProjectFile {
   testPaths: string[];
   snapshotPaths: string[];
   analysisPaths: string[];
+  /** Where `{% docs %}` blocks (`.md` files) are found: `docs-paths`, or as in dbt every resource path. */
+  docsPaths: string[];
   targetPath: string;
   /** The lake root external sources read from (`lake-path`, default `lake`), relative to the project root unless absolute. */
   lakePath: string;
@@ -27,6 +29,8 @@ export interface ProjectFile {
   onRunStart: string[];
   onRunEnd: string[];
 }
+
+const DEFAULT_PATHS: Record<string, string> = { 'model-paths': 'models', 'seed-paths': 'seeds', 'macro-paths': 'macros', 'test-paths': 'tests', 'snapshot-paths': 'snapshots', 'analysis-paths': 'analyses' };
 
 export const PROJECT_FILE_NAMES = ['project.yml', 'strata_project.yml', 'dbt_project.yml'];
 
@@ -92,6 +96,7 @@ export function readProjectFile(root: string): ProjectFile {
     testPaths: paths('test-paths', ['tests']),
     snapshotPaths: paths('snapshot-paths', ['snapshots']),
     analysisPaths: paths('analysis-paths', ['analyses']),
+    docsPaths: paths('docs-paths', [...new Set(['model-paths', 'seed-paths', 'macro-paths', 'test-paths', 'snapshot-paths', 'analysis-paths'].flatMap((key) => paths(key, [DEFAULT_PATHS[key]])))]),
     targetPath,
     lakePath,
     cleanTargets: paths('clean-targets', [targetPath]),
