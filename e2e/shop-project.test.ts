@@ -122,6 +122,12 @@ describe('the e-commerce project', () => {
     const [snap] = await query(dir, `select count(*)::int as versions, count(*) filter (where dbt_valid_to is null)::int as current, (select count(*)::int from main_staging.stg_shop_mongo__variant_prices) as prices from main_snapshots.product_prices_snapshot`);
     expect(snap.prices).toBeGreaterThan(0);
     expect(snap).toEqual({ versions: snap.prices, current: snap.prices, prices: snap.prices });
+    // The project's doc block fills the status descriptions; its run-operation reads the built marts.
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'target/manifest.json'), 'utf8'));
+    expect(manifest.nodes['model.shop.fct_orders'].columns.status.description).toBe(manifest.docs['doc.shop.order_status'].block_contents);
+    expect(manifest.docs['doc.shop.order_status'].block_contents).toMatch(/^The order's newest status: `placed`/);
+    const [counts] = await query(dir, 'select count(*)::int as n from main_marts.fct_orders');
+    expect(await run(dir, 'run-operation', 'mart_row_counts')).toMatch(new RegExp(`\\| fct_orders\\s+\\|\\s+${counts.n} \\|`));
   }, 1_200_000);
 
   it(`after a new day of raw data (scale ${INCREMENTAL_SCALE}), an incremental build equals the ground truth and a --full-refresh build into another target`, async () => {
