@@ -12,7 +12,7 @@ exposures:
     type: dashboard
     maturity: high
     url: https://bi.example.com/dashboards/7
-    description: The board's weekly revenue view.
+    description: "The board's **weekly** revenue view, see [the board](https://bi.example.com/7). <b>raw</b> [bad](javascript:alert(1))"
     owner:
       name: Finance analytics
       email: finance@example.com
@@ -92,7 +92,12 @@ describe('exposures on the docs site in Chromium', () => {
     expect(await page.getAttribute('.exposure-email', 'href')).toBe('mailto:finance@example.com');
     expect(await page.getAttribute('a.exposure-url', 'href')).toBe('https://bi.example.com/dashboards/7');
     const text = await page.innerText('#node-view');
-    expect(text).toContain("The board's weekly revenue view.");
+    expect(text).toContain("The board's weekly revenue view, see the board.");
+    // The description is markdown, as on dbt's site; HTML in it is text, and a javascript: link is no link.
+    expect(await page.innerText('#node-view .description strong')).toBe('weekly');
+    expect(await page.$$eval('#node-view .description a', (as) => as.map((a) => [a.textContent, a.getAttribute('href')]))).toEqual([['the board', 'https://bi.example.com/7']]);
+    expect(await page.$$eval('#node-view .description b', (bs) => bs.length)).toBe(0);
+    expect(text).toContain('<b>raw</b> bad');
     const upstream = await page.$$eval('#node-view h2:has-text("Depends on") + ul a', (as) => as.map((a) => a.textContent));
     expect(upstream.sort()).toEqual(['fct_orders', 'fct_paid']);
     await saveScreenshot(page, 'exposure-page.png');

@@ -30,6 +30,23 @@
 
   function $(id) { return document.getElementById(id); }
   function esc(s) { return String(s == null ? '' : s).replace(/[&<>"']/g, function (c) { return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]; }); }
+  // Descriptions are markdown, as on dbt's docs site (marked, vendored). HTML written in them is shown
+  // as text, and a link or image goes only to http(s), mailto, an anchor or a relative address.
+  var markdown = null;
+  function safeUrl(href) { return /^(https?:|mailto:|#|\/|\.|[\w-]+(\/|$))/i.test(href) && !/^(javascript|data|vbscript):/i.test(href); }
+  function md(s, inline) {
+    if (!s) return '';
+    if (!window.marked) return esc(s);
+    if (!markdown) {
+      markdown = new window.marked.Marked({ gfm: true, breaks: true, async: false });
+      markdown.use({ renderer: {
+        html: function (token) { return esc(token.text); },
+        link: function (token) { var text = this.parser.parseInline(token.tokens); return safeUrl(token.href) ? '<a href="' + esc(token.href) + '"' + (token.title ? ' title="' + esc(token.title) + '"' : '') + '>' + text + '</a>' : text; },
+        image: function (token) { return safeUrl(token.href) ? '<img src="' + esc(token.href) + '" alt="' + esc(token.text) + '">' : esc(token.text); },
+      } });
+    }
+    return inline ? markdown.parseInline(String(s)) : markdown.parse(String(s));
+  }
   function typeOf(i) { return g.types[g.type[i]]; }
   function statusOf(i) { return g.status[i] === -1 ? null : g.statuses[g.status[i]]; }
   function nodeLink(i, text) { return '<a href="#node/' + encodeURIComponent(g.id[i]) + '">' + esc(text || g.name[i]) + '</a>'; }
@@ -439,7 +456,7 @@
     var selector = t === 'source' ? 'source:' + g.source[i] + '.' + g.name[i] : t === 'exposure' ? 'exposure:' + g.name[i] : g.name[i];
     html += '<p><a href="#graph?select=' + encodeURIComponent('+' + selector + '+') + '">show in the lineage graph</a></p>';
     if (p.exposure) html += exposureHtml(p.exposure);
-    if (p.description || p.source_description) html += '<h2>Description</h2><div class="description">' + esc(p.description || p.source_description) + '</div>';
+    if (p.description || p.source_description) html += '<h2>Description</h2><div class="description">' + md(p.description || p.source_description) + '</div>';
     if (p.result) html += '<h2>Latest result</h2><p>' + statusText(p.result.status) + ' in ' + p.result.execution_time.toFixed(2) + ' s' + (p.result.completed_at ? ', finished ' + esc(p.result.completed_at) : '') + (p.result.failures ? ', ' + p.result.failures + ' failing rows' : '') + (p.result.message ? '<br><code>' + esc(p.result.message) + '</code>' : '') + '</p>';
     if (p.freshness) html += '<h2>Freshness</h2><p>' + statusText(p.freshness.status) + (p.freshness.max_loaded_at ? ': newest row loaded ' + esc(p.freshness.max_loaded_at) + ' (' + age(p.freshness.age_s) + ' before ' + esc(p.freshness.snapshotted_at) + ')' : '') + (p.freshness.error ? '<br><code>' + esc(p.freshness.error) + '</code>' : '') + '</p>';
     if (p.test) html += '<h2>Test</h2><p><code>' + esc(p.test.name) + '</code>' + (p.test.column ? ' on column <code>' + esc(p.test.column) + '</code>' : '') + (Object.keys(p.test.kwargs).length ? ' <code>' + esc(JSON.stringify(p.test.kwargs)) + '</code>' : '') + '</p>';
@@ -469,7 +486,7 @@
     var hasLineage = p.columns.some(function (c) { return c.from !== null; });
     var head = ['column', 'type', 'description', 'tests'].concat(hasLineage ? ['upstream columns'] : []).concat(['used by']);
     return '<h2>Columns</h2>' + (p.lineage_error ? '<p class="unknown">Column lineage unknown: ' + esc(p.lineage_error) + '</p>' : '') + table(head, p.columns.map(function (c) {
-      var row = ['<code id="col-' + esc(c.name) + '">' + esc(c.name) + '</code>', c.type ? '<code>' + esc(c.type) + '</code>' : '<span class="muted">not built</span>', esc(c.description), c.tests.map(function (t) { return nodeLink(t, g.name[t]) + (statusOf(t) ? ' ' + statusText(statusOf(t)) : ''); }).join('<br>')];
+      var row = ['<code id="col-' + esc(c.name) + '">' + esc(c.name) + '</code>', c.type ? '<code>' + esc(c.type) + '</code>' : '<span class="muted">not built</span>', md(c.description, true), c.tests.map(function (t) { return nodeLink(t, g.name[t]) + (statusOf(t) ? ' ' + statusText(statusOf(t)) : ''); }).join('<br>')];
       if (hasLineage) {
         var up = (c.from || []).map(colRef).join('<br>');
         if (c.unknown) up += (up ? '<br>' : '') + '<span class="unknown">unknown: ' + esc(c.unknown) + '</span>';
