@@ -104,6 +104,10 @@ describe('data tests', () => {
       known_customers: ['fail', 1],
       known_customers_below_9: ['pass', 0],
     });
+    // As in dbt, a passing test has no message; a failing one says what it got.
+    const results = json(dir, 'run_results.json').results as { unique_id: string; message: string | null }[];
+    expect(results.find((r) => r.unique_id.startsWith('test.shop.positive_amounts.'))?.message).toBeNull();
+    expect(results.find((r) => r.unique_id.startsWith('test.shop.amount_above_5.'))?.message).toMatch(/^Got 2 results, configured to fail if != 0/);
     const manifest = json(dir, 'manifest.json');
     const range = Object.values(manifest.nodes).find((n) => (n as { name: string }).name === 'amount_5_to_20') as Record<string, unknown>;
     expect(range).toMatchObject({ test_metadata: { name: 'accepted_range', namespace: 'dbt_utils' } });

@@ -87,7 +87,7 @@ export function dataTestExecutor(options: DataTestExecutorOptions): NodeExecutor
       // Failed by --warn-error: what it was configured to warn about.
       const byWarnError = status === 'fail' && testStatus(node.config, warned, errored) === 'warn';
       const how = status === 'fail' && !byWarnError ? `fail if ${errorIf.trim()}` : `warn if ${warnIf.trim()}${byWarnError ? ', a failure with --warn-error' : ''}`;
-      let message: string | null = status === 'pass' ? 'PASS' : `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${how}`;
+      let message: string | null = status === 'pass' ? null : `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${how}`;
       if (status !== 'pass') {
         const sample = await adapter.execute(sql.limit(failing, options.sampleRows ?? 5));
         const table = options.formatRows?.(sample.columns.map((c) => c.name), sample.rows) ?? JSON.stringify(sample.rows);
