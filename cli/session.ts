@@ -79,7 +79,7 @@ export async function openSession(options: CommonOptions, logger: Logger, connec
   try {
     project = await loadProject({
       project: projectFile,
-      naming: { adapterType: adapter.type, sql: adapter.sql, defaultDatabase: adapter.defaultDatabase, defaultSchema: adapter.defaultSchema, lakeRoot: resolveLakeRoot(root, projectFile.lakePath, target.config) },
+      naming: { adapterType: adapter.type, sql: adapter.sql, defaultDatabase: adapter.defaultDatabase, defaultSchema: adapter.defaultSchema, targetName: target.name, lakeRoot: resolveLakeRoot(root, projectFile.lakePath, target.config) },
       cliVars: parseVars(options.vars),
       partialParse: options.partialParse !== false,
     });

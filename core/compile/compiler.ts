@@ -3,6 +3,7 @@ import { didYouMean } from '../errors/did-you-mean.js';
 import { UserError } from '../errors/user-error.js';
 import type { AnyNode, ManifestNode } from '../manifest/nodes.js';
 import type { Project } from '../project/load-project.js';
+import { SECRET_ENV_PREFIX } from '../project/profiles.js';
 import { renderTemplate, type Helper, type HelperOptions } from '../template/render-template.js';
 import { parseTemplate, type Template } from '../template/template-parser.js';
 import path from 'node:path';
@@ -56,7 +57,6 @@ export interface CompiledNode {
 }
 
 export const EPHEMERAL_PREFIX = '__strata__cte__';
-const SECRET_PREFIX = 'STRATA_ENV_SECRET_';
 
 /** Whether a model builds incrementally this run (dbt's `should_full_refresh` rules). */
 export function isIncrementalRun(node: ManifestNode, options: Pick<CompileOptions, 'state' | 'fullRefresh'>): boolean {
@@ -283,7 +283,7 @@ export class Compiler {
   private envHelper(args: unknown[], fail: (options: HelperOptions, message: string, hint?: string) => UserError): unknown {
     const options = args.pop() as HelperOptions;
     const name = String(args[0]);
-    if (name.startsWith(SECRET_PREFIX)) {
+    if (name.startsWith(SECRET_ENV_PREFIX)) {
       throw fail(options, `${name} is a secret and may only be used in profiles.yml`, 'secrets never go into compiled SQL, which is written to target/');
     }
     const value = (this.options.env ?? process.env)[name];

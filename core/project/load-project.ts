@@ -12,6 +12,7 @@ import { declareDataTests } from './data-tests/declare-data-tests.js';
 import { applyProjectExposureConfigs, resolveExposures } from './exposure-files.js';
 import { readDocBlocks, resolveDocReferences, type DocBlock } from './doc-blocks.js';
 import { findFiles } from './find-files.js';
+import { renderSourceLocations } from './yaml-templates.js';
 import { FolderConfigs } from './folder-config.js';
 import { loadMacros, type MacroSet } from './macro-files.js';
 import { copyConfig, defaultConfig, mergeConfig } from './node-config.js';
@@ -30,6 +31,8 @@ export interface TargetNaming {
   sql: Pick<SqlDialect, 'relation' | 'canReadFiles'>;
   defaultDatabase: string | null;
   defaultSchema: string;
+  /** The target's name in profiles.yml, for `{{target.name}}` in YAML values. */
+  targetName?: string;
   /** The lake root of the target (a folder or `s3://bucket/prefix`); default the project's `lake-path`. */
   lakeRoot?: string;
 }
@@ -202,6 +205,7 @@ async function loadParsedProject(
     resolveSnapshotConfig(node, (key) => locateSnapshotConfig(node, key, fileConfigs.get(node.unique_id) ?? {}, snapshotConfigLines.get(node.unique_id), propertyFiles, project.yaml.file));
   }
 
+  renderSourceLocations(propertyFiles, { vars: { ...project.vars, ...(options.cliVars ?? {}) }, env: process.env, naming });
   const sources = new Map<string, SourceNode>();
   for (const properties of propertyFiles) {
     for (const source of properties.sources) {

@@ -35,6 +35,8 @@ export function profileSearchPath(options: ProfileOptions): string[] {
 }
 
 /** Field or variable names whose values are secrets: masked in logs and artifacts. */
+/** Environment variables with this prefix are secrets: profiles.yml may read them, nothing else. */
+export const SECRET_ENV_PREFIX = 'STRATA_ENV_SECRET_';
 export const SECRET_NAME = /password|passphrase|secret|token|private_key|key_id|access_key|api_key|credential|^STRATA_ENV_SECRET_/i;
 
 /** `{{env "NAME"}}` or `{{env "NAME" "default"}}` (dbt's env_var spelling works too). */

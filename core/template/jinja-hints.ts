@@ -55,6 +55,11 @@ export function jinjaExpressionHint(src: string, open: number): Omit<JinjaTag, '
   return { message, hint: 'a helper takes its arguments after its name, without parentheses or commas: {{ref "orders"}}, {{var "start" "2024-01-01"}}, {{#if (is_incremental)}}' };
 }
 
+/** A Jinja expression (`var('x', 'd')`, `env_var('X')`, `target.schema`) as the inside of a Handlebars tag, if it has one. */
+export function jinjaToHandlebars(expression: string): string | undefined {
+  return translate(expression.trim(), false);
+}
+
 function statementHint(tag: string, keyword: string, rest: string): Omit<JinjaTag, 'offset'> {
   const message = `${quoteTag(tag)} is a Jinja tag (dbt's template syntax); Strata's templates are Handlebars`;
   const hint = (text: string) => ({ message, hint: text });
