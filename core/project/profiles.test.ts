@@ -25,6 +25,14 @@ describe('resolveTarget', () => {
     expect(target.secrets.sort()).toEqual(['hunter22', 'tok-123']);
   });
 
+  it("dbt's spelling, {{ env_var('NAME', 'default') }}, as a profiles.yml copied from dbt has it", () => {
+    const dir = profiles("shop:\n  target: prod\n  outputs:\n    prod:\n      type: postgres\n      host: \"{{ env_var('PGHOST') }}\"\n      password: \"{{ env_var('PGPASS') }}\"\n      schema: \"{{- env_var(\\\"SCHEMA\\\", 'analytics') -}}\"\n      port: \"{{env_var('PGPORT','5432')}}\"\n");
+    const target = resolveTarget({ ...base, projectRoot: dir, env: { PGHOST: 'db.local', PGPASS: 'hunter22' } });
+    expect(target.config).toMatchObject({ host: 'db.local', password: 'hunter22', schema: 'analytics', port: '5432' });
+    expect(target.secrets).toEqual(['hunter22']);
+    expect(() => resolveTarget({ ...base, projectRoot: dir, env: {} })).toThrowError(/environment variable PGHOST is not set/);
+  });
+
   it('an unknown target suggests the nearest one', () => {
     const dir = profiles('shop:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n    prod:\n      type: duckdb\n');
     expect(() => resolveTarget({ ...base, projectRoot: dir, env: {}, target: 'prdo' })).toThrowError(UserError);

@@ -39,8 +39,11 @@ export function profileSearchPath(options: ProfileOptions): string[] {
 export const SECRET_ENV_PREFIX = 'STRATA_ENV_SECRET_';
 export const SECRET_NAME = /password|passphrase|secret|token|private_key|key_id|access_key|api_key|credential|^STRATA_ENV_SECRET_/i;
 
-/** `{{env "NAME"}}` or `{{env "NAME" "default"}}` (dbt's env_var spelling works too). */
-export const ENV_CALL = /\{\{\s*(?:env|env_var)\s+"([^"]+)"(?:\s+"([^"]*)")?\s*\}\}/g;
+/**
+ * `{{env "NAME"}}` or `{{env "NAME" "default"}}`, and dbt's `{{ env_var('NAME', 'default') }}` as a
+ * profiles.yml copied from dbt writes it. Groups: 1-2 the Handlebars form's name and default, 4 and 6 the call's.
+ */
+export const ENV_CALL = /\{\{-?\s*(?:env|env_var)(?:\s+"([^"]+)"(?:\s+"([^"]*)")?|\s*\(\s*(['"])([^'"]+)\3(?:\s*,\s*(['"])([^'"]*)\5)?\s*\))\s*-?\}\}/g;
 
 /**
  * Chooses the target: profiles.yml beside the project or in ~/.strata/, or, with no
@@ -101,7 +104,9 @@ export function resolveEnv(
   key: (string | number)[] = [],
 ): unknown {
   if (typeof value === 'string') {
-    return value.replace(ENV_CALL, (_match, variable: string, fallback: string | undefined) => {
+    return value.replace(ENV_CALL, (_match, name: string | undefined, hbsDefault: string | undefined, _q: string, callName: string | undefined, _q2: string, callDefault: string | undefined) => {
+      const variable = (name ?? callName)!;
+      const fallback = hbsDefault ?? callDefault;
       const resolved = env[variable] ?? fallback;
       if (resolved === undefined) throw missing(key, variable);
       const field = String(key[key.length - 1] ?? '');
