@@ -20,6 +20,18 @@ describe('node config', () => {
     }
   });
 
+  it("other warehouses' own keys parse on models, seeds and snapshots, and only there", () => {
+    for (const key of ['transient', 'query_tag', 'dist', 'sort', 'labels', 'file_format']) expect(() => validateConfigEntry('model', key, 'x')).not.toThrow();
+    expect(() => validateConfigEntry('seed', 'copy_grants', true)).not.toThrow();
+    expect(() => validateConfigEntry('test', 'transient', true)).toThrowError(/unknown config key 'transient' for a test/);
+    expect(() => validateConfigEntry('model', 'transeint', true)).toThrowError(/unknown config key/);
+  });
+
+  it('dbt configs Strata does not implement are refused as such, not taken for typos', () => {
+    expect(() => validateConfigEntry('model', 'merge_update_columns', ['a'])).toThrowError("'merge_update_columns' is a dbt config that Strata does not implement yet: a merge here updates every column of a matched row");
+    expect(() => validateConfigEntry('model', 'incremental_predicates', ['a > 1'])).toThrowError(/does not implement yet: an incremental merge or delete\+insert here matches on unique_key alone/);
+  });
+
   it('seed-only keys are refused on models', () => {
     expect(() => validateConfigEntry('model', 'column_types', {})).toThrowError(/unknown config key/);
     expect(() => validateConfigEntry('seed', 'column_types', {})).not.toThrow();

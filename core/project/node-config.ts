@@ -24,6 +24,27 @@ export const CONFIG_KEYS: Record<string, ReadonlySet<string>> = {
   snapshot: new Set([...COMMON_KEYS, 'materialized', 'unique_key', 'strategy', 'updated_at', 'check_cols', 'target_schema', 'target_database', 'invalidate_hard_deletes', 'hard_deletes', 'snapshot_meta_column_names', 'dbt_valid_to_current']),
 };
 
+/**
+ * Other warehouses' own configs (dbt's adapter-specific keys), accepted on models, seeds and
+ * snapshots so a project written for them parses; no target Strata has reads them, as dbt-duckdb
+ * ignores them too.
+ */
+const WAREHOUSE_KEYS: Record<string, string> = Object.fromEntries([
+  ...['transient', 'query_tag', 'copy_grants', 'snowflake_warehouse', 'secure', 'automatic_clustering', 'table_tag', 'target_lag'].map((k) => [k, 'Snowflake']),
+  ...['dist', 'sort', 'sort_type', 'bind', 'backup', 'auto_refresh'].map((k) => [k, 'Redshift']),
+  ...['labels', 'require_partition_filter', 'partition_expiration_days', 'hours_to_expiration', 'kms_key_name', 'grant_access_to'].map((k) => [k, 'BigQuery']),
+  ...['indexes', 'unlogged'].map((k) => [k, 'Postgres']),
+  ...['file_format', 'location_root', 'tblproperties', 'clustered_by', 'buckets'].map((k) => [k, 'Spark and Databricks']),
+]);
+
+/** dbt configs that would change what a build does, which Strata does not do yet: refused, never ignored. */
+const NOT_IMPLEMENTED: Record<string, string> = {
+  merge_update_columns: 'a merge here updates every column of a matched row',
+  merge_exclude_columns: 'a merge here updates every column of a matched row',
+  incremental_predicates: 'an incremental merge or delete+insert here matches on unique_key alone',
+  on_configuration_change: 'Strata has no materialized views, which this config is for',
+};
+
 const ALLOWED_VALUES: Record<string, readonly string[]> = {
   materialized: ['view', 'table', 'ephemeral', 'incremental', 'seed', 'snapshot', 'test'],
   incremental_strategy: ['append', 'merge', 'delete+insert'],
@@ -42,6 +63,10 @@ export function normaliseConfigKey(key: string): string {
 export function validateConfigEntry(resourceType: ResourceType | string, rawKey: string, value: unknown): void {
   const key = normaliseConfigKey(rawKey);
   const keys = CONFIG_KEYS[resourceType] ?? CONFIG_KEYS.model;
+  if (!keys.has(key) && WAREHOUSE_KEYS[key] && ['model', 'seed', 'snapshot'].includes(resourceType)) return;
+  if (!keys.has(key) && NOT_IMPLEMENTED[key]) {
+    throw new ConfigKeyError(`'${rawKey}' is a dbt config that Strata does not implement yet: ${NOT_IMPLEMENTED[key]}`, rawKey, 'remove it; it is refused rather than ignored, so that nothing builds differently from what it says');
+  }
   if (!keys.has(key)) {
     const guess = didYouMean(key, keys);
     throw new ConfigKeyError(`unknown config key '${rawKey}' for ${/^[aeiou]/.test(resourceType) ? 'an' : 'a'} ${resourceType}`, rawKey, guess || `custom settings belong under 'meta'`);
