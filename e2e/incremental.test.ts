@@ -53,6 +53,45 @@ describe('incremental models', () => {
     ]);
   });
 
+  it("merge_update_columns and merge_exclude_columns choose what a matched row takes from the new one, as in dbt", async () => {
+    const rowsWithDate = (dir: string) => queryProject(dir, 'select id, v, cast(updated_at as varchar) as updated_at from inc order by id');
+    const only = project('unique_key="id" merge_update_columns="updated_at"');
+    expect((await strata(only, 'build')).code).toBe(0);
+    await newEvents(only, '2,1,B,2024-01-05\n3,1,c,2024-01-05\n');
+    expect((await strata(only, 'build')).code).toBe(0);
+    // Row 2 matched: its date is the new one, its v stays; row 3 is new and lands whole.
+    expect(await rowsWithDate(only)).toEqual([
+      { id: 1, v: 'a', updated_at: '2024-01-01' },
+      { id: 2, v: 'b', updated_at: '2024-01-05' },
+      { id: 3, v: 'c', updated_at: '2024-01-05' },
+    ]);
+    const except = project('unique_key="id" merge_exclude_columns="updated_at"');
+    expect((await strata(except, 'build')).code).toBe(0);
+    await newEvents(except, '2,1,B,2024-01-05\n');
+    expect((await strata(except, 'build')).code).toBe(0);
+    expect(await rowsWithDate(except)).toEqual([
+      { id: 1, v: 'a', updated_at: '2024-01-01' },
+      { id: 2, v: 'B', updated_at: '2024-01-02' },
+    ]);
+  });
+
+  it('merge_update_columns naming a column the table lacks, or set with merge_exclude_columns, fails the model and leaves the table alone', async () => {
+    const dir = project('unique_key="id" merge_update_columns="updatd_at"');
+    expect((await strata(dir, 'build')).code).toBe(0);
+    await newEvents(dir, '2,1,B,2024-01-05\n');
+    const { code, output } = await strata(dir, 'build');
+    expect(code).toBe(1);
+    expect(output).toContain("merge_update_columns of 'inc' names 'updatd_at', which the table does not have");
+    expect(await rows(dir)).toEqual([
+      { id: 1, line: 1, v: 'a' },
+      { id: 2, line: 1, v: 'b' },
+    ]);
+    writeFiles(dir, { 'models/inc.sql': '{{config materialized="incremental" unique_key="id" merge_update_columns="v" merge_exclude_columns="line"}}\nselect * from {{ref "events"}}' });
+    const both = await strata(dir, 'run');
+    expect(both.code).toBe(1);
+    expect(both.output).toContain("'inc' sets both merge_update_columns and merge_exclude_columns");
+  });
+
   it('delete+insert with a two-column key replaces matching rows only', async () => {
     const dir = project('incremental_strategy="delete+insert" unique_key="id,line"');
     expect((await strata(dir, 'build')).code).toBe(0);

@@ -118,11 +118,11 @@ export class DuckDBDialect implements ConstraintDialect, FileReadingDialect, Lak
     ];
   }
 
-  merge(target: RelationRef, source: RelationRef, uniqueKey: string[], columns: string[]): string[] {
+  merge(target: RelationRef, source: RelationRef, uniqueKey: string[], columns: string[], updateColumns?: string[]): string[] {
     requireKey(uniqueKey);
     const keys = new Set(uniqueKey.map((k) => k.toLowerCase()));
     // DuckDB matches identifiers case-insensitively, so the key test is too.
-    const updated = columns.filter((c) => !keys.has(c.toLowerCase()));
+    const updated = (updateColumns ?? columns).filter((c) => !keys.has(c.toLowerCase()));
     const whenMatched = updated.length
       ? `update set ${updated.map((c) => `${this.quote(c)} = strata_source.${this.quote(c)}`).join(', ')}`
       : 'do nothing';

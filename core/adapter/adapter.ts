@@ -98,8 +98,8 @@ export interface SqlDialect {
   insertFrom(target: RelationRef, source: RelationRef, columns: string[]): string;
   /** Statements of a delete+insert incremental step. */
   deleteInsert(target: RelationRef, source: RelationRef, uniqueKey: string[], columns: string[]): string[];
-  /** Statements of a merge (upsert) incremental step. */
-  merge(target: RelationRef, source: RelationRef, uniqueKey: string[], columns: string[]): string[];
+  /** Statements of a merge (upsert) incremental step; a matched row gets `updateColumns` (default: every column but the key). */
+  merge(target: RelationRef, source: RelationRef, uniqueKey: string[], columns: string[], updateColumns?: string[]): string[];
   /** Adds a column. */
   addColumn(rel: RelationRef, column: ColumnDef): string;
   /** Drops a column. */

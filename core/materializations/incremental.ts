@@ -3,7 +3,7 @@ import { checkBuiltColumns } from './contracts/enforce-contract.js';
 import { readContract } from './contracts/model-contract.js';
 import { UserError } from '../errors/user-error.js';
 import type { IncrementalStrategy, OnSchemaChange } from '../manifest/nodes.js';
-import { uniqueKeyColumns } from '../project/node-config.js';
+import { columnList, uniqueKeyColumns } from '../project/node-config.js';
 import { countRows, dropLeftover, run, runAtomically, tempRelation, type MaterializationContext, type MaterializationResult } from './materialization.js';
 import { materializeTable } from './table.js';
 
@@ -99,11 +99,31 @@ export async function materializeIncremental(ctx: MaterializationContext): Promi
 
   const added = await countRows(ctx, temp);
   if (strategy === 'append') statements.push(sql.insertFrom(ctx.relation, temp, columns));
-  else if (strategy === 'merge') statements.push(...sql.merge(ctx.relation, temp, keys, columns));
+  else if (strategy === 'merge') statements.push(...sql.merge(ctx.relation, temp, keys, columns, mergeUpdateColumns(ctx, columns)));
   else statements.push(...sql.deleteInsert(ctx.relation, temp, keys, columns));
   statements.push(sql.drop(temp, 'table'));
   await runAtomically(ctx, statements);
   return { type: 'table', rowsAffected: added, message: `${strategy.toUpperCase()} ${added ?? '?'}` };
+}
+
+/**
+ * dbt's merge_update_columns / merge_exclude_columns: which columns a matched row takes from the
+ * new one (undefined: all of them). A name the table lacks is an error, not a column left alone.
+ */
+export function mergeUpdateColumns(ctx: Pick<MaterializationContext, 'node'>, columns: string[]): string[] | undefined {
+  const config = ctx.node.config as Record<string, unknown>;
+  const only = config.merge_update_columns;
+  const except = config.merge_exclude_columns;
+  if (only == null && except == null) return undefined;
+  const file = ctx.node.original_file_path;
+  if (only != null && except != null) throw new UserError(`'${ctx.node.name}' sets both merge_update_columns and merge_exclude_columns`, { file, hint: 'keep one of them' });
+  const key = only != null ? 'merge_update_columns' : 'merge_exclude_columns';
+  const listed = columnList(only ?? except);
+  const byName = new Map(columns.map((c) => [c.toLowerCase(), c]));
+  const unknown = listed.filter((c) => !byName.has(c.toLowerCase()));
+  if (unknown.length) throw new UserError(`${key} of '${ctx.node.name}' names ${unknown.map((c) => `'${c}'`).join(', ')}, which the table does not have`, { file, hint: `its columns: ${columns.join(', ')}` });
+  const named = new Set(listed.map((c) => c.toLowerCase()));
+  return only != null ? listed.map((c) => byName.get(c.toLowerCase())!) : columns.filter((c) => !named.has(c.toLowerCase()));
 }
 
 function describeDiff(diff: SchemaDiff): string {

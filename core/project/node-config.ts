@@ -16,7 +16,7 @@ const COMMON_KEYS = ['enabled', 'tags', 'meta', 'schema', 'database', 'alias', '
 
 /** Config keys each resource type accepts; anything else is a mistake, not a silent no-op. */
 export const CONFIG_KEYS: Record<string, ReadonlySet<string>> = {
-  model: new Set([...COMMON_KEYS, 'materialized', 'unique_key', 'incremental_strategy', 'on_schema_change', 'sql_header', 'batch_size', 'event_time', 'lookback', 'begin', 'packages', 'submission_method', 'cluster_by', 'partition_by']),
+  model: new Set([...COMMON_KEYS, 'materialized', 'unique_key', 'incremental_strategy', 'on_schema_change', 'merge_update_columns', 'merge_exclude_columns', 'sql_header', 'batch_size', 'event_time', 'lookback', 'begin', 'packages', 'submission_method', 'cluster_by', 'partition_by']),
   seed: new Set([...COMMON_KEYS, 'materialized', 'column_types', 'delimiter', 'quote_columns']),
   source: new Set(['enabled', 'tags', 'meta', 'freshness', 'loaded_at_field', 'event_time', 'quoting']),
   exposure: new Set(['enabled', 'tags', 'meta']),
@@ -39,8 +39,6 @@ const WAREHOUSE_KEYS: Record<string, string> = Object.fromEntries([
 
 /** dbt configs that would change what a build does, which Strata does not do yet: refused, never ignored. */
 const NOT_IMPLEMENTED: Record<string, string> = {
-  merge_update_columns: 'a merge here updates every column of a matched row',
-  merge_exclude_columns: 'a merge here updates every column of a matched row',
   incremental_predicates: 'an incremental merge or delete+insert here matches on unique_key alone',
   on_configuration_change: 'Strata has no materialized views, which this config is for',
 };
@@ -79,7 +77,9 @@ export function validateConfigEntry(resourceType: ResourceType | string, rawKey:
     }
   }
   if (key === 'tags' && !isStringOrStringList(value)) throw new ConfigKeyError(`'tags' must be a string or a list of strings`, rawKey);
-  if (key === 'unique_key' && value !== null && !isStringOrStringList(value)) throw new ConfigKeyError(`'unique_key' must be a column name or a list of column names`, rawKey);
+  if ((key === 'unique_key' || key === 'merge_update_columns' || key === 'merge_exclude_columns') && value !== null && !isStringOrStringList(value)) {
+    throw new ConfigKeyError(`'${key}' must be a column name or a list of column names`, rawKey);
+  }
   if (key === 'enabled' && typeof value !== 'boolean') throw new ConfigKeyError(`'enabled' must be true or false`, rawKey);
 }
 
@@ -136,7 +136,12 @@ export function mergeConfig(target: NodeConfig, layer: Record<string, unknown>):
 
 /** The unique key as a list of columns. */
 export function uniqueKeyColumns(config: NodeConfig): string[] {
-  return toList(config.unique_key);
+  return columnList(config.unique_key);
+}
+
+/** A config's column list, written as a list or as one comma-separated string (`"a,b"`, as a template hash can hold). */
+export function columnList(value: unknown): string[] {
+  return toList(value);
 }
 
 /** A copy of a config that can be merged into without touching the original. */
