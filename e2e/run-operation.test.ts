@@ -76,6 +76,24 @@ describe('strata run-operation, as dbt run-operation', () => {
     expect(runResults(dir).results[0]).toMatchObject({ unique_id: 'macro.shop.broken', status: 'error' });
   });
 
+  it('--log-format json gives the rows in the log event; retry repeats a failed operation with its args', async () => {
+    const dir = project({ 'seeds/raw_orders.csv': 'id\n1\n', 'macros/count_of.sql': 'select count(*) as n from {{relation}}' });
+    expect((await strata(dir, 'seed')).code).toBe(0);
+    expect((await strata(dir, 'run-operation', 'count_of', '--args', '{relation: main.no_table}')).code).toBe(1);
+    const retried = await strata(dir, 'retry');
+    expect(retried.code).toBe(1);
+    expect(retried.output).toContain('Retrying the last `strata run-operation count_of`, which failed');
+    expect(retried.output).toContain('Table with name no_table does not exist');
+    const json = await strata(dir, 'run-operation', 'count_of', '--args', '{relation: main.raw_orders}', '--log-format', 'json');
+    expect(json.code).toBe(0);
+    const done = json.output.split('\n').filter(Boolean).map((line) => JSON.parse(line)).find((e) => e.event === 'operation_done');
+    // A BIGINT count arrives as a string, whole, as the adapter gives it.
+    expect(done.data.rows).toEqual([{ n: '1' }]);
+    const again = await strata(dir, 'retry');
+    expect(again.code).toBe(0);
+    expect(again.output).toContain('Nothing to retry: the last `strata run-operation count_of` succeeded');
+  });
+
   it('keeps args named like secrets, and the SQL they went into, out of run_results.json', async () => {
     const dir = project({ 'macros/make_user.sql': "select '{{password}}' as p" });
     const { code } = await strata(dir, 'run-operation', 'make_user', '--args', '{password: hunter2}');

@@ -27,6 +27,8 @@ export interface RetryPlan {
   options: CommonOptions & BuildOptions;
   /** The last run's --vars named secrets, so they were not recorded, and retry was given none. */
   varsOmitted: boolean;
+  /** For a run-operation: the macro and its --args. */
+  operation?: { macro: string; args: string };
 }
 
 /** Reads the last run's run_results.json and turns it into the command, flags and nodes to rerun. */
@@ -42,8 +44,15 @@ export function planRetry(cli: CommonOptions): RetryPlan {
   }
   const args = artifact.args ?? {};
   const command = String(args.which ?? '');
-  if (!COMMAND_RESOURCE_TYPES[command] && command !== 'clone') {
-    throw new UserError(`the last run was '${command || 'unknown'}', which retry cannot repeat`, { file, hint: 'retry repeats build, run, seed, test, snapshot and clone' });
+  if (!COMMAND_RESOURCE_TYPES[command] && command !== 'clone' && command !== 'run-operation') {
+    throw new UserError(`the last run was '${command || 'unknown'}', which retry cannot repeat`, { file, hint: 'retry repeats build, run, seed, test, snapshot, clone and run-operation' });
+  }
+  let operation: RetryPlan['operation'];
+  if (command === 'run-operation') {
+    if (typeof args.macro !== 'string') throw new UserError('run_results.json of the last run-operation names no macro', { file, hint: 'run the operation again instead of retrying it' });
+    // Args named like secrets were kept out of the artifact: retry cannot know them.
+    if (typeof args.args !== 'string') throw new UserError(`the last run-operation's --args named secrets, which run_results.json does not keep`, { file, hint: `run strata run-operation ${args.macro} --args '...' again` });
+    operation = { macro: args.macro, args: args.args };
   }
   const ids = new Set((artifact.results ?? []).filter((r) => RETRYABLE_STATUSES.has(r.status)).map((r) => r.unique_id));
   const strings = (value: unknown) => (Array.isArray(value) ? value.map(String) : undefined);
@@ -67,12 +76,20 @@ export function planRetry(cli: CommonOptions): RetryPlan {
     ...Object.fromEntries(Object.entries(cli).filter(([, v]) => v !== undefined)),
   };
   const varsOmitted = args.vars_omitted === true && cli.vars === undefined;
-  return { command, ids, options, varsOmitted };
+  return { command, ids, options, varsOmitted, operation };
 }
 
 /** `strata retry`: reruns the nodes of the last run that errored, failed or were skipped, with its flags. */
 export async function runRetry(session: Session, plan: RetryPlan): Promise<number> {
   const { logger, project } = session;
+  if (plan.operation) {
+    if (plan.ids.size === 0) {
+      logger.info(`Nothing to retry: the last \`strata run-operation ${plan.operation.macro}\` succeeded`, 'retry_nothing');
+      return 0;
+    }
+    logger.info(`Retrying the last \`strata run-operation ${plan.operation.macro}\`, which failed`, 'retry', { command: plan.command, ids: [...plan.ids] });
+    return (await import('./run-operation.js')).runOperation(session, plan.operation.macro, { args: plan.operation.args });
+  }
   const gone = [...plan.ids].filter((id) => !project.nodes.has(id));
   for (const id of gone) logger.warn(`${id} ran last time but is no longer in the project: not retried`);
   const ids = new Set([...plan.ids].filter((id) => project.nodes.has(id)));

@@ -1,12 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { runResultsArtifact, type NodeResult } from '../../core/artifacts/run-results.js';
 import { varsLookSecret } from '../../core/state/var-checksums.js';
-import { parseMapping } from '../options.js';
+import { parseMapping, parseVars } from '../options.js';
 import { formatTable } from '../output/table.js';
 import { sessionCompiler, writeArtifact, writeManifest, type Session } from '../session.js';
 
 export interface RunOperationOptions {
   args?: string;
+  vars?: string;
 }
 
 /**
@@ -31,7 +32,11 @@ export async function runOperation(session: Session, name: string, options: RunO
     try {
       const result = await adapter.execute(sql);
       const took = ((performance.now() - started) / 1000).toFixed(2);
-      if (result.columns.length > 0 && result.rows.length > 0) {
+      if (result.columns.length > 0 && result.rows.length > 0 && logger.format === 'json') {
+        // Machines get the rows in the log event, not a table among the JSON lines.
+        const names = result.columns.map((c) => c.name);
+        logger.info(`Ran operation ${name} in ${took}s`, 'operation_done', { rows: result.rows.map((row) => Object.fromEntries(names.map((n, i) => [n, row[i]]))) });
+      } else if (result.columns.length > 0 && result.rows.length > 0) {
         logger.info(`Ran operation ${name} in ${took}s; it returned ${result.rows.length} row${result.rows.length === 1 ? '' : 's'}:`, 'operation_done');
         logger.result(formatTable(result.columns.map((c) => c.name), result.rows));
       } else {
@@ -64,7 +69,7 @@ export async function runOperation(session: Session, name: string, options: RunO
     compiled_code: secret ? null : sql,
     relation_name: null,
   };
-  const artifact = runResultsArtifact({ invocationId: session.invocationId, results: [result], elapsedTime: elapsed, args: { which: 'run-operation', macro: name, args: secret ? null : (options.args ?? '{}'), target: session.target.name } });
+  const artifact = runResultsArtifact({ invocationId: session.invocationId, results: [result], elapsedTime: elapsed, args: { which: 'run-operation', macro: name, args: secret ? null : (options.args ?? '{}'), target: session.target.name, vars: options.vars && varsLookSecret(parseVars(options.vars)) ? null : (options.vars ?? null) } });
   writeArtifact(session, 'run_results.json', JSON.stringify(artifact, null, 2));
   return status === 'success' ? 0 : 1;
 }
