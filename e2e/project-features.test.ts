@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { queryProject } from './duckdb-query.js';
-import { projectYml, strata, tempProjects } from './harness.js';
+import { projectYml, strata, tempProjects, writeFiles } from './harness.js';
 
 const project = tempProjects();
 const manifest = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'target/manifest.json'), 'utf8'));
@@ -56,6 +56,25 @@ describe('project features', () => {
     expect(nodes['model.shop.c'].config.materialized).toBe('incremental');
     expect(nodes['model.shop.b'].tags).toEqual(['all', 'marts', 'b']);
     expect(nodes['model.shop.c'].tags).toEqual(['all', 'marts', 'yaml']);
+  });
+
+  it("a project's generate_schema_name (a JS helper) names every schema, called as dbt calls the macro", async () => {
+    const dir = project({
+      // dbt's common override: a custom schema is used as it is, not appended to the target's.
+      'macros/generate_schema_name.js': 'export function generate_schema_name(custom, { node, target }) { return custom ?? (node.resource_type === "seed" ? `${target.schema}_seeds` : target.schema); }\n',
+      'seeds/raw.csv': 'id\n1\n',
+      'models/marts/a.sql': '{{config schema="marts" materialized="table"}}\nselect * from {{ref "raw"}}',
+      'models/b.sql': 'select 1 as id',
+    });
+    const { code, output } = await strata(dir, 'build');
+    expect(code, output).toBe(0);
+    const m = manifest(dir);
+    expect([m.nodes['model.shop.a'].schema, m.nodes['model.shop.b'].schema, m.nodes['seed.shop.raw'].schema]).toEqual(['marts', 'main', 'main_seeds']);
+    expect(await queryProject(dir, 'select count(*)::int as n from marts.a')).toEqual([{ n: 1 }]);
+    writeFiles(dir, { 'macros/generate_schema_name.js': 'export function generate_schema_name(custom) { if (custom) return custom; }\n' });
+    const bad = await strata(dir, 'parse');
+    expect(bad.code).toBe(2);
+    expect(bad.output).toMatch(/generate_schema_name returned undefined for '(b|raw)', not a schema name/);
   });
 
   it('vars come from project.yml and --vars overrides them', async () => {

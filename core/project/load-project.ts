@@ -369,10 +369,25 @@ function nameRelation(node: ManifestNode, naming: TargetNaming, generate: ((...a
   // A test's relation is where store_failures keeps its failing rows: an audit schema, as in dbt.
   const custom = typeof node.config.schema === 'string' && node.config.schema ? node.config.schema : node.resource_type === 'test' ? 'strata_test__audit' : null;
   // dbt's default generate_schema_name: custom schemas are appended to the target schema.
-  node.schema = generate ? String(generate(custom, { node, target: naming })) : custom ? `${naming.defaultSchema}_${custom}` : naming.defaultSchema;
+  node.schema = generate ? generatedSchema(generate, custom, node, naming) : custom ? `${naming.defaultSchema}_${custom}` : naming.defaultSchema;
   node.database = typeof node.config.database === 'string' && node.config.database ? node.config.database : naming.defaultDatabase;
   node.alias = typeof node.config.alias === 'string' && node.config.alias ? node.config.alias : node.name;
   node.relation_name = node.config.materialized === 'ephemeral' ? null : naming.sql.relation({ database: node.database, schema: node.schema, identifier: node.alias });
+}
+
+/** A project's generate_schema_name (a JS helper), called as dbt calls the macro: (custom_schema_name, { node, target }). */
+function generatedSchema(generate: (...args: unknown[]) => unknown, custom: string | null, node: ManifestNode, naming: TargetNaming): string {
+  const target = { name: naming.targetName ?? null, schema: naming.defaultSchema, database: naming.defaultDatabase, type: naming.adapterType };
+  let schema: unknown;
+  try {
+    schema = generate(custom, { node, target });
+  } catch (error) {
+    throw new UserError(`generate_schema_name failed for '${node.name}': ${error instanceof Error ? error.message : String(error)}`, { file: node.original_file_path, cause: error });
+  }
+  if (typeof schema !== 'string' || !schema.trim()) {
+    throw new UserError(`generate_schema_name returned ${JSON.stringify(schema) ?? String(schema)} for '${node.name}', not a schema name`, { file: node.original_file_path, hint: 'return a string: custom_schema_name ? `${target.schema}_${custom_schema_name}` : target.schema' });
+  }
+  return schema.trim();
 }
 
 function resolveDependencies(nodes: Map<string, ManifestNode>, sources: Map<string, SourceNode>, disabled: Map<string, AnyNode>): void {

@@ -77,6 +77,7 @@ describe('Jinja statements and comments in the text', () => {
     expect(findJinjaTag("{% if target.name == 'prod' %}")?.hint).toMatch(/comparisons go into a JS helper/);
     expect(findJinjaTag('{% set cols = ["a"] %}')?.hint).toMatch(/templates have no variables/);
     expect(findJinjaTag('{% raw %}')?.hint).toMatch(/Handlebars has blocks/);
+    expect(findJinjaTag('{% macro generate_schema_name(custom_schema_name, node) -%}')?.hint).toMatch(/macros\/generate_schema_name\.js exporting function generate_schema_name\(custom_schema_name, \{ node, target \}\)/);
   });
 
   it('leaves SQL alone that merely holds a brace and a percent sign', () => {

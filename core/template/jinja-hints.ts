@@ -87,6 +87,7 @@ function statementHint(tag: string, keyword: string, rest: string): Omit<JinjaTa
       return hint('templates have no variables: put the value under vars: in project.yml and write {{var "name"}}, or compute it in a JS helper in macros/');
     case 'macro': {
       const name = /^([A-Za-z_]\w*)/.exec(rest)?.[1] ?? 'name';
+      if (name === 'generate_schema_name') return hint('write it as a JS helper: macros/generate_schema_name.js exporting function generate_schema_name(custom_schema_name, { node, target }) that returns the schema');
       return hint(`a macro is a partial, macros/${name}.sql used as {{> ${name} arg="..."}}, or a JS helper in macros/*.js used as {{${name} ...}}`);
     }
     case 'test':
