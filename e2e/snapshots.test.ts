@@ -39,6 +39,41 @@ async function checkContinuity(dir: string): Promise<void> {
 const TS = 'unique_key="id" strategy="timestamp" updated_at="updated_at"';
 
 describe('snapshots', () => {
+  it("declared in YAML as in dbt 1.9 (relation: ref(...) and a config), they keep history like a snapshot file", async () => {
+    const csv = 'id,name,updated_at\n1,a,2024-01-01 00:00:00\n2,b,2024-01-01 00:00:00\n';
+    const dir = project({
+      'seeds/customers.csv': csv,
+      'snapshots/_snapshots.yml': [
+        'version: 2',
+        'snapshots:',
+        '  - name: customers_snapshot',
+        '    description: Customers over time.',
+        "    relation: ref('customers')",
+        '    config: {unique_key: id, strategy: timestamp, updated_at: updated_at}',
+      ].join('\n'),
+    });
+    await snapshot(dir, csv);
+    await snapshot(dir, 'id,name,updated_at\n1,a,2024-01-01 00:00:00\n2,B,2024-01-02 00:00:00\n');
+    expect(await history(dir, 'id, name, dbt_valid_to')).toEqual([
+      { id: 1, name: 'a', dbt_valid_to: null },
+      { id: 2, name: 'b', dbt_valid_to: '2024-01-02 00:00:00' },
+      { id: 2, name: 'B', dbt_valid_to: null },
+    ]);
+    const { output } = await strata(dir, 'ls', '-s', 'resource_type:snapshot', '--output', 'json', '--output-keys', 'name,original_file_path,depends_on');
+    expect(JSON.parse(output.trim())).toEqual({ name: 'customers_snapshot', original_file_path: 'snapshots/_snapshots.yml', depends_on: { nodes: ['seed.shop.customers'], macros: [] } });
+  });
+
+  it("a YAML snapshot's relation that is not ref() or source(), or a relation on a model, is an error naming the line", async () => {
+    const dir = project({ 'models/a.sql': 'select 1 as id', 'snapshots/_snapshots.yml': "version: 2\nsnapshots:\n  - name: s\n    relation: \"select * from a\"\n" });
+    const bad = await strata(dir, 'parse');
+    expect(bad.code).toBe(2);
+    expect(bad.output).toContain("snapshots/_snapshots.yml:4: a snapshot's 'relation' is ref('model') or source('source', 'table')");
+    writeFiles(dir, { 'snapshots/_snapshots.yml': "version: 2\nmodels:\n  - name: a\n    relation: ref('a')\n" });
+    const onModel = await strata(dir, 'parse');
+    expect(onModel.code).toBe(2);
+    expect(onModel.output).toContain("snapshots/_snapshots.yml:4: 'relation' is a key of snapshots, not of a model");
+  });
+
   it('timestamp strategy keeps the history of each key over three runs', async () => {
     const dir = snapshotProject(TS, 'id,name,updated_at\n1,a,2024-01-01 00:00:00\n2,b,2024-01-01 00:00:00\n');
     const first = await snapshot(dir, 'id,name,updated_at\n1,a,2024-01-01 00:00:00\n2,b,2024-01-01 00:00:00\n');

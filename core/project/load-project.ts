@@ -180,6 +180,17 @@ async function loadParsedProject(
     }
   }
 
+  // A snapshot declared in YAML (dbt 1.9): a select of everything in its relation, its config from the entry.
+  const addYamlSnapshot = (patch: NodePatch) => {
+    const relation = yamlRelationCall(patch.raw.relation as string, patch);
+    const file = patch.yaml.file;
+    const dir = [...project.snapshotPaths, ...project.modelPaths].find((d) => file.startsWith(`${d.replace(/\/$/, '')}/`)) ?? '';
+    const { node, template, facts } = parseSnapshotFile({ projectName: project.name, file, resourcePath: dir, source: `select * from ${relation}`, name: patch.name });
+    addNode(node);
+    templates.set(node.unique_id, template);
+    fileConfigs.set(node.unique_id, facts.config);
+  };
+
   for (const dir of project.snapshotPaths) {
     for (const file of findFiles(root, dir, ['.sql', '.yml', '.yaml'])) {
       if (!file.endsWith('.sql')) {
@@ -194,6 +205,7 @@ async function loadParsedProject(
     }
   }
 
+  for (const properties of propertyFiles) for (const patch of properties.patches) if (patch.resourceType === 'snapshot' && typeof patch.raw.relation === 'string') addYamlSnapshot(patch);
   const docs = readDocBlocks(
     docFiles.map(({ file, resourcePath }) => ({ file, resourcePath, text: readFileSync(path.join(root, file), 'utf8') })),
     project.name,
@@ -373,6 +385,15 @@ function nameRelation(node: ManifestNode, naming: TargetNaming, generate: ((...a
   node.database = typeof node.config.database === 'string' && node.config.database ? node.config.database : naming.defaultDatabase;
   node.alias = typeof node.config.alias === 'string' && node.config.alias ? node.config.alias : node.name;
   node.relation_name = node.config.materialized === 'ephemeral' ? null : naming.sql.relation({ database: node.database, schema: node.schema, identifier: node.alias });
+}
+
+/** `ref('x')` or `source('a', 'b')` written in YAML, as the template call it stands for. */
+function yamlRelationCall(expression: string, patch: NodePatch): string {
+  const call = /^\s*(ref|source)\s*\(\s*(['"])(\w+)\2\s*(?:,\s*(['"])(\w+)\4\s*)?\)\s*$/.exec(expression);
+  if (!call || (call[1] === 'source') !== (call[5] !== undefined)) {
+    throw patch.yaml.error([...patch.path, 'relation'], `cannot read relation: ${expression}`, "relation: ref('stg_orders') or source('shop', 'orders')");
+  }
+  return call[1] === 'ref' ? `{{ref "${call[3]}"}}` : `{{source "${call[3]}" "${call[5]}"}}`;
 }
 
 /** A project's generate_schema_name (a JS helper), called as dbt calls the macro: (custom_schema_name, { node, target }). */

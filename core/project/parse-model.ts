@@ -81,6 +81,8 @@ export interface ModelFileInput {
   /** The model path it was found under, e.g. `models`. */
   resourcePath: string;
   source: string;
+  /** The node's name when it is not the file's (a snapshot declared in YAML). */
+  name?: string;
 }
 
 /** A node of a file under a resource path, with defaults everywhere; parsers fill in the rest. */
@@ -157,7 +159,7 @@ export function analyseModelSource(source: string, file: string, resourceType: s
 export function parseModelFile<A extends AnalysedSource = ModelSourceFacts>(input: ModelFileInput, analysed?: A): { node: ManifestNode; template: A['template']; facts: StaticFacts; names: { helpers: string[]; partials: string[] } } {
   const resourceType = input.resourceType ?? 'model';
   const { template, facts, checksum, helpers, partials } = (analysed ?? analyseModelSource(input.source, input.file, resourceType)) as A;
-  const name = input.file.slice(input.file.lastIndexOf('/') + 1).replace(/\.sql$/, '');
+  const name = input.name ?? input.file.slice(input.file.lastIndexOf('/') + 1).replace(/\.sql$/, '');
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
     throw new UserError(`file name '${name}' is not a valid ${resourceType} name`, { file: input.file, hint: 'use letters, digits and underscores, starting with a letter' });
   }

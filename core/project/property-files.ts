@@ -35,7 +35,7 @@ export interface PropertyFile {
 }
 
 const TOP_KEYS = new Set(['version', 'models', 'seeds', 'sources', 'macros', 'snapshots', 'analyses', 'exposures', 'unit_tests', 'metrics', 'groups', 'semantic_models', 'saved_queries', 'data_tests']);
-const NODE_KEYS = new Set(['name', 'description', 'config', 'columns', 'meta', 'tags', 'tests', 'data_tests', 'docs', 'access', 'group', 'constraints', 'latest_version', 'versions', 'contract', 'deprecation_date', 'arguments']);
+const NODE_KEYS = new Set(['name', 'relation', 'description', 'config', 'columns', 'meta', 'tags', 'tests', 'data_tests', 'docs', 'access', 'group', 'constraints', 'latest_version', 'versions', 'contract', 'deprecation_date', 'arguments']);
 const COLUMN_KEYS = new Set(['name', 'description', 'data_type', 'meta', 'tags', 'tests', 'data_tests', 'constraints', 'quote', 'policy_tags', 'granularity']);
 const SOURCE_KEYS = new Set(['name', 'description', 'database', 'schema', 'loader', 'meta', 'tags', 'config', 'tables', 'loaded_at_field', 'freshness', 'quoting', 'overrides']);
 const TABLE_KEYS = new Set(['name', 'description', 'identifier', 'meta', 'tags', 'config', 'columns', 'tests', 'data_tests', 'loaded_at_field', 'freshness', 'quoting', 'external', 'loader']);
@@ -109,6 +109,10 @@ export function readPropertyFile(yaml: YamlFile, projectName: string, resourcePa
       const entry = asObject(raw);
       if (!entry || typeof entry.name !== 'string') throw yaml.error(path, `each entry under '${section}' needs a 'name'`);
       checkKeys(yaml, entry, NODE_KEYS, path, `${resourceType} '${entry.name}'`);
+      // dbt 1.9's snapshots in YAML: `relation: ref('x')` is what the snapshot selects from.
+      if (entry.relation !== undefined && (resourceType !== 'snapshot' || typeof entry.relation !== 'string' || !/^\s*(ref|source)\s*\(/.test(entry.relation))) {
+        throw yaml.error([...path, 'relation'], resourceType === 'snapshot' ? `a snapshot's 'relation' is ref('model') or source('source', 'table')` : `'relation' is a key of snapshots, not of a ${resourceType}`, "relation: source('shop', 'orders')");
+      }
       const { name, description, config, columns, meta, tags, ...rest } = entry;
       out.patches.push({
         resourceType,

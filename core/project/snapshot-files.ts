@@ -25,7 +25,7 @@ export interface SnapshotSettings {
 }
 
 /** A snapshot node from one `.sql` file under a snapshot path, before configs are applied. */
-export function parseSnapshotFile(input: { projectName: string; file: string; resourcePath: string; source: string }): { node: ManifestNode; template: Template; facts: StaticFacts; configLine: number | undefined } {
+export function parseSnapshotFile(input: { projectName: string; file: string; resourcePath: string; source: string; name?: string }): { node: ManifestNode; template: Template; facts: StaticFacts; configLine: number | undefined } {
   const { node, template, facts } = parseModelFile({ ...input, resourceType: 'snapshot' });
   const configLine = findHelperCalls(template, new Set(['config']))[0]?.line;
   return { node, template, facts, configLine };

@@ -67,7 +67,7 @@ describe('Jinja statements and comments in the text', () => {
     ["{% for c in var('cols') %}", 'write {{#each (var "cols") as |c|}} ... {{/each}}'],
     ['{% endfor %}', 'write {{/each}}'],
     ['{% macro cents(col) %}', 'a macro is a partial, macros/cents.sql used as {{> cents arg="..."}}, or a JS helper in macros/*.js used as {{cents ...}}'],
-    ["{% snapshot orders_snapshot %}", 'a snapshot is the select alone in snapshots/<name>.sql, with {{config unique_key="id" strategy="timestamp" updated_at="updated_at"}} at its top'],
+    ["{% snapshot orders_snapshot %}", 'a snapshot is the select alone in snapshots/<name>.sql, with {{config unique_key="id" strategy="timestamp" updated_at="updated_at"}} at its top, or declared in YAML as in dbt 1.9 (relation: ref(\'x\') and a config)'],
     ['{# old filter #}', 'write {{!-- old filter --}}'],
   ])('%s: %s', (tag, hint) => {
     expect(findJinjaTag(`select 1 ${tag} x`)?.hint).toBe(hint);

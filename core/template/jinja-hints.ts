@@ -93,7 +93,7 @@ function statementHint(tag: string, keyword: string, rest: string): Omit<JinjaTa
     case 'test':
       return hint(`a custom generic test is macros/test_${/^([A-Za-z_]\w*)/.exec(rest)?.[1] ?? 'name'}.sql: a query on {{model}} and {{column_name}} whose rows are the failures`);
     case 'snapshot':
-      return hint('a snapshot is the select alone in snapshots/<name>.sql, with {{config unique_key="id" strategy="timestamp" updated_at="updated_at"}} at its top');
+      return hint('a snapshot is the select alone in snapshots/<name>.sql, with {{config unique_key="id" strategy="timestamp" updated_at="updated_at"}} at its top, or declared in YAML as in dbt 1.9 (relation: ref(\'x\') and a config)');
     case 'docs':
       return hint('write the description in the YAML file beside the model');
     case 'call':
