@@ -92,6 +92,21 @@ describe('incremental models', () => {
     expect(both.output).toContain("'inc' sets both merge_update_columns and merge_exclude_columns");
   });
 
+  it("incremental_predicates limit what a merge touches, with dbt's DBT_INTERNAL_DEST alias read as the target", async () => {
+    // Only target rows of 2024-01-02 and later may be merged into: row 1 (older) gets a second copy instead.
+    const dir = project(`unique_key="id"`);
+    writeFiles(dir, { 'models/_inc.yml': 'version: 2\nmodels:\n  - name: inc\n    config:\n      incremental_predicates: ["DBT_INTERNAL_DEST.updated_at >= date \'2024-01-02\'"]\n' });
+    expect((await strata(dir, 'build')).code).toBe(0);
+    await newEvents(dir, '1,1,A,2024-01-05\n2,1,B,2024-01-05\n');
+    const { code, output } = await strata(dir, 'build');
+    expect(code, output).toBe(0);
+    expect(await queryProject(dir, 'select id, v from inc order by id, v')).toEqual([
+      { id: 1, v: 'A' },
+      { id: 1, v: 'a' },
+      { id: 2, v: 'B' },
+    ]);
+  });
+
   it('delete+insert with a two-column key replaces matching rows only', async () => {
     const dir = project('incremental_strategy="delete+insert" unique_key="id,line"');
     expect((await strata(dir, 'build')).code).toBe(0);

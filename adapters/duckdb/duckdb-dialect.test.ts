@@ -74,6 +74,13 @@ describe('DuckDBDialect', () => {
     expect(() => sql.merge(orders, staged, [], ['id'])).toThrow();
   });
 
+  it('merge and delete+insert take update columns and incremental predicates', () => {
+    const [merge] = sql.merge(orders, staged, ['id'], ['id', 'amount', 'note'], { updateColumns: ['note'], predicates: ['strata_target.day > 3', 'strata_source.amount > 0'] });
+    expect(merge).toContain('on (strata_target."id" = strata_source."id") and (strata_target.day > 3) and (strata_source.amount > 0)\nwhen matched then update set "note" = strata_source."note"\n');
+    const [del] = sql.deleteInsert(orders, staged, ['id'], ['id', 'amount'], { predicates: ['strata_target.day > 3'] });
+    expect(del).toMatch(/where strata_target\."id" = strata_source\."id"\) and \(strata_target\.day > 3\)$/);
+  });
+
   it('declares not_null, unique, primary_key and check constraints, and no foreign_key or custom ones', () => {
     expect(sql.canApplyConstraints()).toBe(true);
     expect((['not_null', 'unique', 'primary_key', 'check', 'foreign_key', 'custom'] as const).map((t) => sql.constraintSupport(t))).toEqual([

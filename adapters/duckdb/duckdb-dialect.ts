@@ -1,6 +1,6 @@
 import { lakeUrl, type LakeLoader, type LakeTableLoad } from '../../core/adapter/lake-loading.js';
 import { tableGlobs } from '../../core/lake/lake-layout.js';
-import type { ColumnDef, Constraint, ConstraintDialect, ConstraintSupport, ConstraintType, ContractColumn, ExternalFiles, FileReadingDialect, InferredType, RelationRef, RelationType } from '../../core/adapter/adapter.js';
+import type { ColumnDef, Constraint, ConstraintDialect, ConstraintSupport, ConstraintType, ContractColumn, ExternalFiles, FileReadingDialect, IncrementalOptions, InferredType, RelationRef, RelationType } from '../../core/adapter/adapter.js';
 
 const TYPE_FOR: Record<InferredType, string> = {
   boolean: 'BOOLEAN',
@@ -108,21 +108,21 @@ export class DuckDBDialect implements ConstraintDialect, FileReadingDialect, Lak
     return `insert into ${this.relation(target)} (${list})\nselect ${list} from ${this.relation(source)}`;
   }
 
-  deleteInsert(target: RelationRef, source: RelationRef, uniqueKey: string[], columns: string[]): string[] {
+  deleteInsert(target: RelationRef, source: RelationRef, uniqueKey: string[], columns: string[], options: IncrementalOptions = {}): string[] {
     requireKey(uniqueKey);
     // EXISTS rather than `(k1, k2) in (select ...)` so one- and many-column keys read the same.
     const match = this.keyMatch(uniqueKey, 'strata_target', 'strata_source');
     return [
-      `delete from ${this.relation(target)} as strata_target\nwhere exists (select 1 from ${this.relation(source)} as strata_source where ${match})`,
+      `delete from ${this.relation(target)} as strata_target\nwhere exists (select 1 from ${this.relation(source)} as strata_source where ${match})${predicateSql(options.predicates)}`,
       this.insertFrom(target, source, columns),
     ];
   }
 
-  merge(target: RelationRef, source: RelationRef, uniqueKey: string[], columns: string[], updateColumns?: string[]): string[] {
+  merge(target: RelationRef, source: RelationRef, uniqueKey: string[], columns: string[], options: IncrementalOptions = {}): string[] {
     requireKey(uniqueKey);
     const keys = new Set(uniqueKey.map((k) => k.toLowerCase()));
     // DuckDB matches identifiers case-insensitively, so the key test is too.
-    const updated = (updateColumns ?? columns).filter((c) => !keys.has(c.toLowerCase()));
+    const updated = (options.updateColumns ?? columns).filter((c) => !keys.has(c.toLowerCase()));
     const whenMatched = updated.length
       ? `update set ${updated.map((c) => `${this.quote(c)} = strata_source.${this.quote(c)}`).join(', ')}`
       : 'do nothing';
@@ -130,7 +130,7 @@ export class DuckDBDialect implements ConstraintDialect, FileReadingDialect, Lak
       [
         `merge into ${this.relation(target)} as strata_target`,
         `using ${this.relation(source)} as strata_source`,
-        `on (${this.keyMatch(uniqueKey, 'strata_target', 'strata_source')})`,
+        `on (${this.keyMatch(uniqueKey, 'strata_target', 'strata_source')})${predicateSql(options.predicates)}`,
         `when matched then ${whenMatched}`,
         `when not matched then insert (${this.columnList(columns)}) values (${columns.map((c) => `strata_source.${this.quote(c)}`).join(', ')})`,
       ].join('\n'),
@@ -309,4 +309,9 @@ export function normalizeType(type: string): string {
   if (known === 'VARCHAR') return known;
   if (known) t = args ? `${known}(${args[2]})` : known;
   return t;
+}
+
+/** ` and (p1) and (p2)`, or nothing: incremental predicates appended to a match. */
+function predicateSql(predicates: string[] | undefined): string {
+  return (predicates ?? []).map((p) => ` and (${p})`).join('');
 }

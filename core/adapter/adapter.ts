@@ -79,6 +79,14 @@ export interface ContractColumn extends ColumnDef {
 }
 
 /** SQL text generation for one warehouse; pure functions, no I/O. */
+/** dbt's incremental configs a merge or delete+insert honours. */
+export interface IncrementalOptions {
+  /** Columns a matched row takes from the new one (default: every column but the key). */
+  updateColumns?: string[];
+  /** SQL conditions (dbt's incremental_predicates) added to the match: the target's alias is strata_target, the new rows' strata_source. */
+  predicates?: string[];
+}
+
 export interface SqlDialect {
   /** Quotes one identifier. */
   quote(identifier: string): string;
@@ -96,10 +104,10 @@ export interface SqlDialect {
   rename(rel: RelationRef, type: RelationType, newIdentifier: string): string;
   /** `insert into target (cols) select cols from source`. */
   insertFrom(target: RelationRef, source: RelationRef, columns: string[]): string;
-  /** Statements of a delete+insert incremental step. */
-  deleteInsert(target: RelationRef, source: RelationRef, uniqueKey: string[], columns: string[]): string[];
-  /** Statements of a merge (upsert) incremental step; a matched row gets `updateColumns` (default: every column but the key). */
-  merge(target: RelationRef, source: RelationRef, uniqueKey: string[], columns: string[], updateColumns?: string[]): string[];
+  /** Statements of a delete+insert incremental step; `predicates` further limit the target rows deleted. */
+  deleteInsert(target: RelationRef, source: RelationRef, uniqueKey: string[], columns: string[], options?: IncrementalOptions): string[];
+  /** Statements of a merge (upsert) incremental step. */
+  merge(target: RelationRef, source: RelationRef, uniqueKey: string[], columns: string[], options?: IncrementalOptions): string[];
   /** Adds a column. */
   addColumn(rel: RelationRef, column: ColumnDef): string;
   /** Drops a column. */

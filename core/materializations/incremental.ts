@@ -66,6 +66,7 @@ export async function materializeIncremental(ctx: MaterializationContext): Promi
   const { sql } = ctx.adapter;
   const strategy = incrementalStrategy(ctx);
   const keys = uniqueKeyColumns(ctx.node.config);
+  const predicates = incrementalPredicates(ctx);
   const temp = tempRelation(ctx.relation, '__strata_incr');
   await dropLeftover(ctx, temp);
   await run(ctx, sql.createTableAs(temp, ctx.sql));
@@ -97,10 +98,17 @@ export async function materializeIncremental(ctx: MaterializationContext): Promi
   const present = new Set(incoming.map((c) => c.name.toLowerCase()));
   columns = columns.filter((c) => present.has(c.toLowerCase()));
 
+  let updateColumns: string[] | undefined;
+  try {
+    updateColumns = strategy === 'merge' ? mergeUpdateColumns(ctx, columns) : undefined;
+  } catch (error) {
+    await run(ctx, sql.drop(temp, 'table'));
+    throw error;
+  }
   const added = await countRows(ctx, temp);
   if (strategy === 'append') statements.push(sql.insertFrom(ctx.relation, temp, columns));
-  else if (strategy === 'merge') statements.push(...sql.merge(ctx.relation, temp, keys, columns, mergeUpdateColumns(ctx, columns)));
-  else statements.push(...sql.deleteInsert(ctx.relation, temp, keys, columns));
+  else if (strategy === 'merge') statements.push(...sql.merge(ctx.relation, temp, keys, columns, { updateColumns, predicates }));
+  else statements.push(...sql.deleteInsert(ctx.relation, temp, keys, columns, { predicates }));
   statements.push(sql.drop(temp, 'table'));
   await runAtomically(ctx, statements);
   return { type: 'table', rowsAffected: added, message: `${strategy.toUpperCase()} ${added ?? '?'}` };
@@ -124,6 +132,18 @@ export function mergeUpdateColumns(ctx: Pick<MaterializationContext, 'node'>, co
   if (unknown.length) throw new UserError(`${key} of '${ctx.node.name}' names ${unknown.map((c) => `'${c}'`).join(', ')}, which the table does not have`, { file, hint: `its columns: ${columns.join(', ')}` });
   const named = new Set(listed.map((c) => c.toLowerCase()));
   return only != null ? listed.map((c) => byName.get(c.toLowerCase())!) : columns.filter((c) => !named.has(c.toLowerCase()));
+}
+
+/**
+ * dbt's incremental_predicates, with dbt's aliases of the two sides (DBT_INTERNAL_DEST,
+ * DBT_INTERNAL_SOURCE) read as Strata's, so predicates written for dbt work unchanged.
+ */
+export function incrementalPredicates(ctx: Pick<MaterializationContext, 'node'>): string[] {
+  const value = (ctx.node.config as Record<string, unknown>).incremental_predicates;
+  if (value == null) return [];
+  const list = Array.isArray(value) ? value : [value];
+  if (!list.every((p) => typeof p === 'string' && p.trim())) throw new UserError(`incremental_predicates of '${ctx.node.name}' must be SQL conditions (strings)`, { file: ctx.node.original_file_path, hint: "incremental_predicates: [\"strata_target.order_date > current_date - 7\"]" });
+  return (list as string[]).map((p) => p.replace(/\bDBT_INTERNAL_DEST\b/gi, 'strata_target').replace(/\bDBT_INTERNAL_SOURCE\b/gi, 'strata_source'));
 }
 
 function describeDiff(diff: SchemaDiff): string {

@@ -16,7 +16,7 @@ const COMMON_KEYS = ['enabled', 'tags', 'meta', 'schema', 'database', 'alias', '
 
 /** Config keys each resource type accepts; anything else is a mistake, not a silent no-op. */
 export const CONFIG_KEYS: Record<string, ReadonlySet<string>> = {
-  model: new Set([...COMMON_KEYS, 'materialized', 'unique_key', 'incremental_strategy', 'on_schema_change', 'merge_update_columns', 'merge_exclude_columns', 'sql_header', 'batch_size', 'event_time', 'lookback', 'begin', 'packages', 'submission_method', 'cluster_by', 'partition_by']),
+  model: new Set([...COMMON_KEYS, 'materialized', 'unique_key', 'incremental_strategy', 'on_schema_change', 'merge_update_columns', 'merge_exclude_columns', 'incremental_predicates', 'sql_header', 'batch_size', 'event_time', 'lookback', 'begin', 'packages', 'submission_method', 'cluster_by', 'partition_by']),
   seed: new Set([...COMMON_KEYS, 'materialized', 'column_types', 'delimiter', 'quote_columns']),
   source: new Set(['enabled', 'tags', 'meta', 'freshness', 'loaded_at_field', 'event_time', 'quoting']),
   exposure: new Set(['enabled', 'tags', 'meta']),
@@ -39,7 +39,6 @@ const WAREHOUSE_KEYS: Record<string, string> = Object.fromEntries([
 
 /** dbt configs that would change what a build does, which Strata does not do yet: refused, never ignored. */
 const NOT_IMPLEMENTED: Record<string, string> = {
-  incremental_predicates: 'an incremental merge or delete+insert here matches on unique_key alone',
   on_configuration_change: 'Strata has no materialized views, which this config is for',
 };
 
