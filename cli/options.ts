@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { didYouMean } from '../core/errors/did-you-mean.js';
 import { UserError } from '../core/errors/user-error.js';
 import { loadYaml } from '../core/project/yaml-file.js';
+import { varsLookSecret } from '../core/state/var-checksums.js';
 
 /** Options every command shares, as dbt spells them. */
 export interface CommonOptions {
@@ -74,6 +75,11 @@ export function addStateOptions(command: Command, defer = true): Command {
 /** Parses --vars (YAML or JSON) into an object. */
 export function parseVars(text: string | undefined): Record<string, unknown> {
   return parseMapping(text, '--vars', `--vars '{start_date: "2024-01-01"}'`);
+}
+
+/** --vars as run_results.json records it for `strata retry`: left out (and said so) when it names a secret-looking var. */
+export function recordedVars(text: string | undefined): { vars: string | null; vars_omitted?: true } {
+  return text && varsLookSecret(parseVars(text)) ? { vars: null, vars_omitted: true } : { vars: text ?? null };
 }
 
 /** Parses a flag's YAML or JSON mapping (--vars, run-operation's --args) into an object. */

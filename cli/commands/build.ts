@@ -10,8 +10,7 @@ import { withTestGates } from '../../core/runner/test-gates.js';
 import { formatTable } from '../output/table.js';
 import { unitTestExecutor } from './unit-test-executor.js';
 import { RunReporter } from '../output/run-reporter.js';
-import { varsLookSecret } from '../../core/state/var-checksums.js';
-import { listedTypes, parseVars, type SelectOptions, type StateOptions } from '../options.js';
+import { listedTypes, recordedVars, type SelectOptions, type StateOptions } from '../options.js';
 import { prepareDeferral } from './prepare-deferral.js';
 import { selectNodes, sessionCompiler, writeArtifact, writeManifest, type Session } from '../session.js';
 
@@ -119,7 +118,7 @@ export async function runBuild(session: Session, options: BuildOptions, resource
         threads: session.threads,
         target: session.target.name,
         // Vars named like secrets stay out of the artifact; `strata retry` then asks for --vars again.
-        ...(options.vars && varsLookSecret(parseVars(options.vars)) ? { vars: null, vars_omitted: true } : { vars: options.vars ?? null }),
+        ...recordedVars(options.vars),
         // What `strata retry` needs to rerun with the same deferral.
         state: session.state ? path.resolve(session.state.previous.dir) : null,
         defer: Boolean(options.defer),

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { runResultsArtifact, type NodeResult } from '../../core/artifacts/run-results.js';
 import { varsLookSecret } from '../../core/state/var-checksums.js';
-import { parseMapping, parseVars } from '../options.js';
+import { parseMapping, recordedVars } from '../options.js';
 import { formatTable } from '../output/table.js';
 import { sessionCompiler, writeArtifact, writeManifest, type Session } from '../session.js';
 
@@ -69,7 +69,7 @@ export async function runOperation(session: Session, name: string, options: RunO
     compiled_code: secret ? null : sql,
     relation_name: null,
   };
-  const artifact = runResultsArtifact({ invocationId: session.invocationId, results: [result], elapsedTime: elapsed, args: { which: 'run-operation', macro: name, args: secret ? null : (options.args ?? '{}'), target: session.target.name, vars: options.vars && varsLookSecret(parseVars(options.vars)) ? null : (options.vars ?? null) } });
+  const artifact = runResultsArtifact({ invocationId: session.invocationId, results: [result], elapsedTime: elapsed, args: { which: 'run-operation', macro: name, args: secret ? null : (options.args ?? '{}'), target: session.target.name, ...recordedVars(options.vars) } });
   writeArtifact(session, 'run_results.json', JSON.stringify(artifact, null, 2));
   return status === 'success' ? 0 : 1;
 }

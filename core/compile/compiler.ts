@@ -3,7 +3,7 @@ import { didYouMean } from '../errors/did-you-mean.js';
 import { UserError } from '../errors/user-error.js';
 import type { AnyNode, ManifestNode } from '../manifest/nodes.js';
 import type { Project } from '../project/load-project.js';
-import { SECRET_ENV_PREFIX } from '../project/profiles.js';
+import { envValue, varValue } from '../project/vars-and-env.js';
 import { renderTemplate, type Helper, type HelperOptions } from '../template/render-template.js';
 import { parseTemplate, type Template } from '../template/template-parser.js';
 import path from 'node:path';
@@ -265,12 +265,10 @@ export class Compiler {
       config: () => '',
       var: (...args: unknown[]) => {
         const options = args.pop() as HelperOptions;
-        const name = String(args[0]);
         const vars = this.options.overrides?.vars;
-        if (vars && name in vars) return vars[name];
-        if (name in project.vars) return project.vars[name];
-        if (args.length > 1) return args[1];
-        throw fail(options, `required var '${name}' is not set`, didYouMean(name, Object.keys(project.vars)) || `set it under vars: in project.yml, pass --vars '{${name}: ...}', or give a default: {{var "${name}" "default"}}`);
+        // A unit test's overrides come first.
+        if (vars && String(args[0]) in vars) return vars[String(args[0])];
+        return varValue(args, project.vars, (message, hint) => fail(options, message, hint));
       },
       env: (...args: unknown[]) => this.envHelper(args, fail),
       env_var: (...args: unknown[]) => this.envHelper(args, fail),
@@ -282,14 +280,7 @@ export class Compiler {
 
   private envHelper(args: unknown[], fail: (options: HelperOptions, message: string, hint?: string) => UserError): unknown {
     const options = args.pop() as HelperOptions;
-    const name = String(args[0]);
-    if (name.startsWith(SECRET_ENV_PREFIX)) {
-      throw fail(options, `${name} is a secret and may only be used in profiles.yml`, 'secrets never go into compiled SQL, which is written to target/');
-    }
-    const value = (this.options.env ?? process.env)[name];
-    if (value !== undefined) return value;
-    if (args.length > 1) return args[1];
-    throw fail(options, `environment variable ${name} is not set`, `export ${name}=..., or give a default: {{env "${name}" "value"}}`);
+    return envValue(args, this.options.env ?? process.env, (message, hint) => fail(options, message, hint), 'secrets never go into compiled SQL, which is written to target/');
   }
 }
 

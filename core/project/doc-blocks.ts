@@ -3,6 +3,7 @@
 import { didYouMean } from '../errors/did-you-mean.js';
 import { UserError } from '../errors/user-error.js';
 import type { PropertyFile } from './property-files.js';
+import { lineAt } from './yaml-file.js';
 
 /** A doc block, as dbt's manifest lists it under `docs`. */
 export interface DocBlock {
@@ -21,16 +22,15 @@ const BLOCK = /\{%-?\s*(docs|enddocs)\b\s*([^%]*?)\s*-?%\}/g;
 export function readDocBlocks(files: { file: string; text: string; resourcePath: string }[], projectName: string): Map<string, DocBlock> {
   const docs = new Map<string, DocBlock>();
   for (const { file, text, resourcePath } of files) {
-    const lineAt = (offset: number) => text.slice(0, offset).split('\n').length;
     let open: { name: string; start: number; line: number } | undefined;
     for (const match of text.matchAll(BLOCK)) {
       const [tag, kind, rest] = match;
       if (kind === 'docs') {
         if (open) throw new UserError(`doc block '${open.name}' is not closed before the next one starts`, { file, line: open.line, hint: 'end it with {% enddocs %}' });
-        if (!/^[A-Za-z_]\w*$/.test(rest)) throw new UserError(`a doc block needs a name made of letters, digits and underscores, got '${rest}'`, { file, line: lineAt(match.index), hint: '{% docs orders_status %}' });
-        open = { name: rest, start: match.index + tag.length, line: lineAt(match.index) };
+        if (!/^[A-Za-z_]\w*$/.test(rest)) throw new UserError(`a doc block needs a name made of letters, digits and underscores, got '${rest}'`, { file, line: lineAt(text, match.index), hint: '{% docs orders_status %}' });
+        open = { name: rest, start: match.index + tag.length, line: lineAt(text, match.index) };
       } else {
-        if (!open) throw new UserError('{% enddocs %} without a {% docs name %} before it', { file, line: lineAt(match.index) });
+        if (!open) throw new UserError('{% enddocs %} without a {% docs name %} before it', { file, line: lineAt(text, match.index) });
         const uniqueId = `doc.${projectName}.${open.name}`;
         const twin = docs.get(uniqueId);
         if (twin) throw new UserError(`two doc blocks are named '${open.name}'`, { file, line: open.line, hint: `the other is in ${twin.original_file_path}` });
@@ -56,11 +56,10 @@ export function resolveDocReferences(files: readonly PropertyFile[], docs: Reado
         const name = (name1 ?? name2)!;
         const block = docs.get(`doc.${pkg ?? projectName}.${name}`);
         if (block) return block.block_contents;
-        const offset = properties.yaml.text.indexOf(reference);
         const names = [...docs.values()].map((d) => d.name);
         throw new UserError(`${reference} names no doc block`, {
           file: properties.yaml.file,
-          line: offset === -1 ? undefined : properties.yaml.text.slice(0, offset).split('\n').length,
+          line: properties.yaml.lineOfText(reference),
           hint: didYouMean(name, names) || `write {% docs ${name} %} ... {% enddocs %} in a .md file beside the models`,
         });
       });

@@ -181,11 +181,9 @@ async function loadParsedProject(
   }
 
   // A snapshot declared in YAML (dbt 1.9): a select of everything in its relation, its config from the entry.
-  const addYamlSnapshot = (patch: NodePatch) => {
+  const addYamlSnapshot = (patch: NodePatch, resourcePath: string) => {
     const relation = yamlRelationCall(patch.raw.relation as string, patch);
-    const file = patch.yaml.file;
-    const dir = [...project.snapshotPaths, ...project.modelPaths].find((d) => file.startsWith(`${d.replace(/\/$/, '')}/`)) ?? '';
-    const { node, template, facts } = parseSnapshotFile({ projectName: project.name, file, resourcePath: dir, source: `select * from ${relation}`, name: patch.name });
+    const { node, template, facts } = parseSnapshotFile({ projectName: project.name, file: patch.yaml.file, resourcePath, source: `select * from ${relation}`, name: patch.name });
     addNode(node);
     templates.set(node.unique_id, template);
     fileConfigs.set(node.unique_id, facts.config);
@@ -205,7 +203,9 @@ async function loadParsedProject(
     }
   }
 
-  for (const properties of propertyFiles) for (const patch of properties.patches) if (patch.resourceType === 'snapshot' && typeof patch.raw.relation === 'string') addYamlSnapshot(patch);
+  for (const properties of propertyFiles) {
+    for (const patch of properties.patches) if (patch.resourceType === 'snapshot' && typeof patch.raw.relation === 'string') addYamlSnapshot(patch, properties.resourcePath);
+  }
   const docs = readDocBlocks(
     docFiles.map(({ file, resourcePath }) => ({ file, resourcePath, text: readFileSync(path.join(root, file), 'utf8') })),
     project.name,

@@ -29,12 +29,17 @@ export const CONFIG_KEYS: Record<string, ReadonlySet<string>> = {
  * snapshots so a project written for them parses; no target Strata has reads them, as dbt-duckdb
  * ignores them too.
  */
-const WAREHOUSE_KEYS: Record<string, string> = Object.fromEntries([
-  ...['transient', 'query_tag', 'copy_grants', 'snowflake_warehouse', 'secure', 'automatic_clustering', 'table_tag', 'target_lag'].map((k) => [k, 'Snowflake']),
-  ...['dist', 'sort', 'sort_type', 'bind', 'backup', 'auto_refresh'].map((k) => [k, 'Redshift']),
-  ...['labels', 'require_partition_filter', 'partition_expiration_days', 'hours_to_expiration', 'kms_key_name', 'grant_access_to'].map((k) => [k, 'BigQuery']),
-  ...['indexes', 'unlogged'].map((k) => [k, 'Postgres']),
-  ...['file_format', 'location_root', 'tblproperties', 'clustered_by', 'buckets'].map((k) => [k, 'Spark and Databricks']),
+const WAREHOUSE_KEYS: ReadonlySet<string> = new Set([
+  // Snowflake
+  'transient', 'query_tag', 'copy_grants', 'snowflake_warehouse', 'secure', 'automatic_clustering', 'table_tag', 'target_lag',
+  // Redshift
+  'dist', 'sort', 'sort_type', 'bind', 'backup', 'auto_refresh',
+  // BigQuery
+  'labels', 'require_partition_filter', 'partition_expiration_days', 'hours_to_expiration', 'kms_key_name', 'grant_access_to',
+  // Postgres
+  'indexes', 'unlogged',
+  // Spark and Databricks
+  'file_format', 'location_root', 'tblproperties', 'clustered_by', 'buckets',
 ]);
 
 /** dbt configs that would change what a build does, which Strata does not do yet: refused, never ignored. */
@@ -60,7 +65,7 @@ export function normaliseConfigKey(key: string): string {
 export function validateConfigEntry(resourceType: ResourceType | string, rawKey: string, value: unknown): void {
   const key = normaliseConfigKey(rawKey);
   const keys = CONFIG_KEYS[resourceType] ?? CONFIG_KEYS.model;
-  if (!keys.has(key) && WAREHOUSE_KEYS[key] && ['model', 'seed', 'snapshot'].includes(resourceType)) return;
+  if (!keys.has(key) && WAREHOUSE_KEYS.has(key) && ['model', 'seed', 'snapshot'].includes(resourceType)) return;
   if (!keys.has(key) && NOT_IMPLEMENTED[key]) {
     throw new ConfigKeyError(`'${rawKey}' is a dbt config that Strata does not implement yet: ${NOT_IMPLEMENTED[key]}`, rawKey, 'remove it; it is refused rather than ignored, so that nothing builds differently from what it says');
   }

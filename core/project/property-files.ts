@@ -25,6 +25,8 @@ export interface NodePatch {
 /** Everything one property file declares. */
 export interface PropertyFile {
   yaml: YamlFile;
+  /** The resource path the file was found under (`models`, `snapshots`...). */
+  resourcePath: string;
   patches: NodePatch[];
   /** Source tables, without database/schema defaults (applied once the target is known). */
   sources: SourceNode[];
@@ -93,7 +95,7 @@ function readConfig(yaml: YamlFile, value: unknown, resourceType: string, path: 
 
 /** Reads a YAML property file (`version: 2` with models/seeds/sources...). */
 export function readPropertyFile(yaml: YamlFile, projectName: string, resourcePath: string): PropertyFile {
-  const out: PropertyFile = { yaml, patches: [], sources: [], exposures: [], other: {} };
+  const out: PropertyFile = { yaml, resourcePath, patches: [], sources: [], exposures: [], other: {} };
   const data = yaml.data;
   if (data === null || data === undefined) return out;
   const top = asObject(data);

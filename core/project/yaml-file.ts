@@ -19,6 +19,13 @@ export function loadYaml(text: string, file: string): unknown {
   }
 }
 
+/** The 1-based line of the character at `offset` in `text`. */
+export function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
 /**
  * The 1-based line of the value at `path` (keys and list indexes) in a YAML text,
  * or of its closest existing ancestor. Only called on the error path.
@@ -57,6 +64,12 @@ export class YamlFile {
     readonly text: string,
     readonly data: unknown = loadYaml(text, file),
   ) {}
+
+  /** The 1-based line where `text` first appears in the file, if it does (a value found by its text). */
+  lineOfText(text: string): number | undefined {
+    const offset = this.text.indexOf(text);
+    return offset === -1 ? undefined : lineAt(this.text, offset);
+  }
 
   /** A UserError located at the value under `path`. */
   error(path: (string | number)[], message: string, hint?: string): UserError {

@@ -4,11 +4,11 @@
 import { UserError } from '../errors/user-error.js';
 import type { SourceNode } from '../manifest/nodes.js';
 import { jinjaToHandlebars } from '../template/jinja-hints.js';
-import { renderTemplate, type Helper, type HelperOptions } from '../template/render-template.js';
+import { renderTemplate, type Helper } from '../template/render-template.js';
 import { parseTemplate } from '../template/template-parser.js';
 import type { TargetNaming } from './load-project.js';
-import { SECRET_ENV_PREFIX } from './profiles.js';
 import type { PropertyFile } from './property-files.js';
+import { envValue, varValue } from './vars-and-env.js';
 
 /** What a templated YAML value may read: vars, the environment and the target. */
 export interface YamlTemplateContext {
@@ -34,33 +34,16 @@ export function renderSourceLocations(files: readonly PropertyFile[], ctx: YamlT
 /** A YAML value with its `{{ }}` tags rendered; a mistake names the value's line in the file. */
 export function renderYamlValue(value: string, ctx: YamlTemplateContext, properties: Pick<PropertyFile, 'yaml'>): string {
   const { yaml } = properties;
-  const offset = yaml.text.indexOf(value);
-  const line = offset === -1 ? undefined : yaml.text.slice(0, offset).split('\n').length;
+  const line = yaml.lineOfText(value);
   const fail = (message: string, hint?: string) => new UserError(message, { file: yaml.file, line, hint });
   // dbt's form (`var('x', 'd')`) becomes the Handlebars call it stands for; Handlebars is left as it is.
   const source = value.replace(TAG, (tag, inner: string) => {
-    const written = /[('"]/.test(inner) && /^\s*[\w.]+\(/.test(inner) ? jinjaToHandlebars(inner) : undefined;
+    const written = /^\s*[\w.]+\(/.test(inner) ? jinjaToHandlebars(inner) : undefined;
     return written === undefined ? tag : `{{${written}}}`;
   });
-  const arg = (args: unknown[]) => ({ options: args.pop() as HelperOptions, name: String(args[0]), fallback: args.length > 1 ? { value: args[1] } : undefined });
-  const env: Helper = (...args: unknown[]) => {
-    const { name, fallback } = arg(args);
-    if (name.startsWith(SECRET_ENV_PREFIX)) throw fail(`${name} is a secret and may only be used in profiles.yml`, 'a relation name is written to the manifest');
-    const found = ctx.env[name];
-    if (found !== undefined) return found;
-    if (fallback) return fallback.value;
-    throw fail(`environment variable ${name} is not set`, `export ${name}=..., or give a default: {{env "${name}" "value"}}`);
-  };
-  const helpers: Record<string, Helper> = {
-    var: (...args: unknown[]) => {
-      const { name, fallback } = arg(args);
-      if (name in ctx.vars) return ctx.vars[name];
-      if (fallback) return fallback.value;
-      throw fail(`required var '${name}' is not set`, `set it under vars: in project.yml, pass --vars '{${name}: ...}', or give a default: {{var "${name}" "default"}}`);
-    },
-    env,
-    env_var: env,
-  };
+  const secretHint = 'a relation name is written to the manifest';
+  const env: Helper = (...args: unknown[]) => envValue(args.slice(0, -1), ctx.env, fail, secretHint);
+  const helpers: Record<string, Helper> = { var: (...args: unknown[]) => varValue(args.slice(0, -1), ctx.vars, fail), env, env_var: env };
   const target = { name: ctx.naming.targetName ?? null, type: ctx.naming.adapterType, schema: ctx.naming.defaultSchema, database: ctx.naming.defaultDatabase };
   try {
     return renderTemplate(parseTemplate(source, yaml.file), { target }, { helpers, partials: {} }).trim();
