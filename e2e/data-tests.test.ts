@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { queryProject } from './duckdb-query.js';
@@ -34,7 +34,8 @@ describe('data tests', () => {
     expect(s.unique_orders_id).toEqual(['fail', 1]);
     expect(s.not_null_orders_id).toEqual(['fail', 1]);
     expect(s.accepted_values_orders_status__placed__shipped).toEqual(['fail', 1]);
-    expect(s.relationships_orders_customer_id__ref_customers___id).toEqual(['fail', 1]);
+    // dbt's names: the arguments in sorted order (column_name, field, to).
+    expect(s.relationships_orders_customer_id__id__ref_customers_).toEqual(['fail', 1]);
     expect(s.not_null_orders_amount).toEqual(['pass', 0]);
     expect(output).toMatch(/FAIL 1 unique_orders_id/);
     expect(output).toContain('Got 1 result, configured to fail if != 0');
@@ -128,11 +129,18 @@ describe('data tests', () => {
     });
     expect((await strata(own, 'seed')).code).toBe(0);
     await strata(own, 'test');
-    // A name over 63 characters is shortened to a prefix and a hash, as dbt does.
+    // A name of 64 characters or more stays whole; as in dbt, its file and relation get a shorter
+    // alias (the first 30 characters and an md5).
+    const long = 'dbt_expectations_expect_column_values_to_be_between_orders_amount__2';
     expect(Object.entries(statuses(own)).sort()).toEqual([
-      [expect.stringMatching(/^dbt_expectations_expect_column_values_to_be_betwee_[0-9a-f]{12}$/), ['fail', 1]],
+      [long, ['fail', 1]],
       ['dbt_utils_not_constant_orders_amount', ['pass', 0]],
     ]);
+    const node = Object.values(json(own, 'manifest.json').nodes).find((n) => (n as { name: string }).name === long) as { alias: string; path: string; config: { alias: string } };
+    expect(node.alias).toMatch(/^dbt_expectations_expect_column_[0-9a-f]{32}$/);
+    expect(node.config.alias).toBe(node.alias);
+    expect(node.path).toBe(`${node.alias}.sql`);
+    expect(existsSync(path.join(own, 'target/compiled/shop/seeds/schema.yml', node.path))).toBe(true);
   });
 
   it('custom generic tests are macros used from YAML like the built-ins; singular tests are SQL files', async () => {
@@ -170,7 +178,7 @@ describe('data tests', () => {
     const s = statuses(dir);
     expect(s.unique_orders_id).toEqual(['warn', 1]);
     expect(s.not_null_orders_id).toEqual(['pass', 0]);
-    expect(s.accepted_values_orders_amount__10__20__false).toEqual(['warn', 3]);
+    expect(s.accepted_values_orders_amount__False__10__20).toEqual(['warn', 3]);
     expect(s.strict).toEqual(['fail', 1]);
     expect(code).toBe(1);
     expect(output).toContain('Warning in test unique_orders_id');
@@ -302,7 +310,7 @@ describe('data test options', () => {
     });
     expect((await strata(dir, 'seed')).code).toBe(0);
     await strata(dir, 'test', '-s', 'tag:nightly');
-    expect(statuses(dir)).toEqual({ accepted_values_orders_amount__10__false: ['fail', 2] });
+    expect(statuses(dir)).toEqual({ accepted_values_orders_amount__False__10: ['fail', 2] });
     await strata(dir, 'test', '-s', 'test_type:generic', '--exclude', 'tag:nightly');
     // The DuckDB override also counts 'lost', which the built-in not_null would pass.
     expect(statuses(dir)).toEqual({ not_null_orders_status: ['fail', 1] });

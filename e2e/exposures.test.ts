@@ -54,7 +54,7 @@ describe('exposures from the command line', () => {
     const { code, output } = await strata(dir, 'build', '--select', '+exposure:weekly_kpis');
     expect(code, output).toBe(0);
     const results = JSON.parse(readFileSync(path.join(dir, 'target/run_results.json'), 'utf8')).results.map((r: { unique_id: string }) => r.unique_id).sort();
-    expect(results).toEqual(['model.shop.fct_revenue', 'model.shop.stg_orders', 'seed.shop.raw_orders', 'test.shop.not_null_fct_revenue_revenue.3248ebdb3b']);
+    expect(results).toEqual(['model.shop.fct_revenue', 'model.shop.stg_orders', 'seed.shop.raw_orders', 'test.shop.not_null_fct_revenue_revenue.29fc64ab40']);
     const manifest = JSON.parse(readFileSync(path.join(dir, 'target/manifest.json'), 'utf8'));
     expect(Object.keys(manifest.exposures)).toEqual(['exposure.shop.weekly_kpis']);
     expect(manifest.child_map['model.shop.fct_revenue']).toContain('exposure.shop.weekly_kpis');

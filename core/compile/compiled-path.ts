@@ -17,11 +17,12 @@ export function compiledPath(targetDir: string, folder: 'compiled' | 'run', node
   // file name (no separator, not . or ..) appended to a normalized folder gives the same string.
   let dir: string;
   let base: string;
-  if (node.test_metadata && !hasSeparator(node.name)) {
+  // A generic test's file is named by its path: its name, or for a long name dbt's shorter one.
+  if (node.test_metadata && !hasSeparator(node.path)) {
     dir = node.original_file_path;
-    base = `${node.name}.sql`;
+    base = node.path;
   } else {
-    const file = node.test_metadata ? `${node.original_file_path}/${node.name}.sql` : node.original_file_path.replace(/\.csv$/, '.sql');
+    const file = node.test_metadata ? `${node.original_file_path}/${node.path}` : node.original_file_path.replace(/\.csv$/, '.sql');
     const cut = path.sep === '/' ? file.lastIndexOf('/') : Math.max(file.lastIndexOf('/'), file.lastIndexOf(path.sep));
     base = file.slice(cut + 1);
     if (base === '' || base === '.' || base === '..') return path.join(targetDir, folder, node.package_name, file);

@@ -2,6 +2,7 @@ import { didYouMean } from '../../errors/did-you-mean.js';
 import { setPrivate, type ManifestNode, type NodeConfig, type SourceNode } from '../../manifest/nodes.js';
 import { ConfigKeyError, mergeConfig, validateConfigEntry } from '../node-config.js';
 import { newNode, sha256 } from '../parse-model.js';
+import { genericTestHash, modelArgument, synthesizeTestNames } from './dbt-test-names.js';
 import { DBT_UTILS_TESTS } from './builtin-generic-tests.js';
 import { lineOf, type YamlFile } from '../yaml-file.js';
 import type { PropertyFile } from '../property-files.js';
@@ -10,8 +11,12 @@ import type { PropertyFile } from '../property-files.js';
 export interface TestTarget {
   /** unique_id of the model, seed or source the test is declared on. */
   id: string;
-  /** Name used in the test's name: the model name, or `source_table` for sources. */
+  /** Name used in the test's name, as dbt's target name: the model name, or `<source>_<table>` for a source table. */
   label: string;
+  /** A source's tests are named `source_<test>_...`, as in dbt. */
+  isSource: boolean;
+  /** The test's `model` argument as dbt writes it in test_metadata: `{{ get_where_subquery(ref('orders')) }}`. */
+  model: string;
   yaml: YamlFile;
   /** YAML path of the entry that holds `columns:`/`tests:`. */
   path: (string | number)[];
@@ -42,7 +47,7 @@ export function testTargets(file: PropertyFile, projectName: string, knownIds: R
       const entry = asObject(raw);
       if (!entry || typeof entry.name !== 'string') return;
       const id = `${section.slice(0, -1)}.${projectName}.${entry.name}`;
-      if (knownIds.has(id)) out.push({ id, label: entry.name, yaml: file.yaml, path: [section, i], entry });
+      if (knownIds.has(id)) out.push({ id, label: entry.name, isSource: false, model: modelArgument({ kind: 'ref', name: entry.name }), yaml: file.yaml, path: [section, i], entry });
     });
   }
   const sources = data.sources;
@@ -54,7 +59,9 @@ export function testTargets(file: PropertyFile, projectName: string, knownIds: R
         const table = asObject(rawTable);
         if (!table || typeof table.name !== 'string') return;
         const id = `source.${projectName}.${source.name}.${table.name}`;
-        if (knownIds.has(id)) out.push({ id, label: `source_${source.name}_${table.name}`, yaml: file.yaml, path: ['sources', i, 'tables', j], entry: table });
+        if (knownIds.has(id)) {
+          out.push({ id, label: `${source.name}_${table.name}`, isSource: true, model: modelArgument({ kind: 'source', source: String(source.name), table: table.name }), yaml: file.yaml, path: ['sources', i, 'tables', j], entry: table });
+        }
       });
     });
   }
@@ -90,14 +97,18 @@ function readEntry(target: TestTarget, raw: unknown, path: (string | number)[], 
   delete args.arguments;
   delete args.config;
   if (nested) Object.assign(args, nested);
-  for (const key of ['severity', 'where', 'limit', 'warn_if', 'error_if', 'store_failures', 'tags', 'enabled', 'fail_calc']) {
+  // dbt's CONFIG_ARGS: written beside the arguments, these are configs.
+  for (const key of ['severity', 'tags', 'enabled', 'where', 'limit', 'warn_if', 'error_if', 'fail_calc', 'store_failures', 'store_failures_as', 'meta', 'database', 'schema', 'alias']) {
     if (key in args) {
+      if (key in config) throw target.yaml.error(path, `'${key}' is given twice, beside the arguments and under config:`, `keep the one under config:`);
       config[key] = args[key];
       delete args[key];
     }
   }
   const customName = typeof args.name === 'string' ? (args.name as string) : undefined;
   delete args.name;
+  const description = typeof args.description === 'string' ? args.description : undefined;
+  delete args.description;
   // A package's test, `dbt_utils.accepted_range`: the built-in of that name, or the project's own test_<name>.
   let namespace: string | null = null;
   const dot = testName.indexOf('.');
@@ -124,17 +135,7 @@ function readEntry(target: TestTarget, raw: unknown, path: (string | number)[], 
       throw error;
     }
   }
-  return { testName, namespace, args, config, customName };
-}
-
-function testNodeName(testName: string, label: string, column: string | null, args: Record<string, unknown>): string {
-  const parts = [testName, label, ...(column ? [column] : [])];
-  const extra = Object.values(args)
-    .map((v) => (Array.isArray(v) ? v.join('__') : String(v)))
-    .join('__');
-  const name = (parts.join('_') + (extra ? `__${extra}` : '')).replace(/[^A-Za-z0-9_]+/g, '_');
-  // dbt shortens long names the same way: a readable prefix and a hash.
-  return name.length > 63 ? `${name.slice(0, 50)}_${sha256(name).slice(0, 12)}` : name;
+  return { testName, namespace, args, config, customName, description };
 }
 
 /** The attached node's tags, then the test's own, each once. */
@@ -177,26 +178,30 @@ const isRefOrSource = /^\s*(ref|source)\s*\(/;
 export function declareGenericTests(target: TestTarget, ctx: DeclarationContext, attached: ManifestNode | SourceNode): ManifestNode[] {
   const out: ManifestNode[] = [];
   const folder = attached.fqn.slice(1, -1);
-  const model = `ref('${attached.name}')`;
   const declare = (list: unknown, listPath: (string | number)[], column: string | null) => {
     if (list === undefined || list === null) return;
     if (!Array.isArray(list)) throw target.yaml.error(listPath, 'tests must be a list', '- unique');
     for (let k = 0; k < list.length; k++) {
       const path = [...listPath, k];
-      const { testName, namespace, args, config, customName } = readEntry(target, list[k], path, ctx);
-      const columnName = column ?? (typeof args.column_name === 'string' ? args.column_name : null);
+      const { testName, namespace, args, config, customName, description } = readEntry(target, list[k], path, ctx);
+      // As in dbt, a column's test has the column as its column_name argument.
+      if (column !== null) args.column_name = column;
+      const columnName = typeof args.column_name === 'string' ? args.column_name : null;
       const dependsOn = [target.id];
-      let named = args;
       for (const key in args) {
         const value = args[key];
-        if (key === 'column_name') named = Object.fromEntries(Object.entries(args).filter(([k]) => k !== 'column_name'));
         if (typeof value === 'string' && isRefOrSource.test(value)) {
           const id = ctx.resolve(value);
           if (!id) throw target.yaml.error([...path], `'${key}: ${value}' names nothing that exists`, "write ref('model_name') or source('source_name', 'table_name')");
           if (!dependsOn.includes(id)) dependsOn.push(id);
         }
       }
-      const name = customName ?? testNodeName(namespace ? `${namespace}_${testName}` : testName, target.label, columnName, named);
+      const prefixed = `${namespace ? `${namespace}_` : ''}${target.isSource ? 'source_' : ''}${testName}`;
+      const names = customName ? { name: customName, shortName: customName } : synthesizeTestNames(prefixed, target.label, args);
+      const name = names.name;
+      // dbt names the file and the relation of a long-named test by its shorter name.
+      if (names.shortName !== name && !('alias' in config)) config.alias = names.shortName;
+      const testMetadata = { name: testName, kwargs: { ...args, model: target.model }, namespace };
       const argsJson = JSON.stringify(args);
       const checksumOf = `[${JSON.stringify(testName)},${argsJson},${JSON.stringify(config)}]`;
       const fqn = [ctx.projectName, ...folder, name];
@@ -207,10 +212,10 @@ export function declareGenericTests(target: TestTarget, ctx: DeclarationContext,
       const node = newNode({
         resourceType: 'test',
         projectName: ctx.projectName,
-        uniqueId: `test.${ctx.projectName}.${name}.${sha256(`${target.id}|${columnName}|${argsJson}|${namespace ? `${namespace}.${testName}` : testName}`).slice(0, 10)}`,
+        uniqueId: `test.${ctx.projectName}.${name}.${genericTestHash(name, testMetadata)}`,
         file: target.yaml.file,
         resourcePath: '',
-        path: name + '.sql',
+        path: names.shortName + '.sql',
         fqn,
         name,
         rawCode: '',
@@ -222,7 +227,8 @@ export function declareGenericTests(target: TestTarget, ctx: DeclarationContext,
       node.tags = nodeConfig.tags;
       node.unrendered_config = config;
       node.depends_on.nodes = dependsOn;
-      node.test_metadata = { name: testName, kwargs: { ...args, column_name: columnName ?? undefined, model }, namespace };
+      node.test_metadata = testMetadata;
+      if (description !== undefined) node.description = description;
       node.column_name = columnName;
       node.attached_node = target.id;
       setPrivate(node, 'declared_at', new Declaration(target.yaml, path));
