@@ -14,6 +14,7 @@ const commands = {
   init: () => import('./commands/init.js'),
   clone: () => import('./commands/clone.js'),
   compile: () => import('./commands/compile.js'),
+  convert: () => import('./commands/convert.js'),
   debug: () => import('./commands/debug.js'),
   docs: () => import('./commands/docs.js'),
   docsServe: () => import('./commands/docs-serve.js'),
@@ -162,6 +163,15 @@ export async function main(argv: string[], stdout: NodeJS.WriteStream = process.
     .argument('<name>', 'the project name and its folder (letters, digits, underscores)')
     .action(async (name: string) => {
       exitCode = await (await commands.init()).runInit(name, logger);
+    });
+  program
+    .command('convert')
+    .description("rewrite a dbt project's Jinja as Handlebars, in place, and list what needs a hand")
+    .option('--project-dir <dir>', 'the project folder')
+    .option('--dry-run', 'say what would change, and change nothing')
+    .option('-d, --debug', 'show stack traces')
+    .action(async (options: { projectDir?: string; dryRun?: boolean }) => {
+      exitCode = await (await commands.convert()).runConvert(options, logger);
     });
   program
     .command('clean')

@@ -60,6 +60,18 @@ export function jinjaToHandlebars(expression: string): string | undefined {
   return translate(expression.trim(), false);
 }
 
+/** A Jinja condition (`is_incremental()`, `var('full')`) as a Handlebars block's argument: a call in parentheses. */
+export function jinjaCondition(expression: string): string | undefined {
+  return translate(expression.trim(), true);
+}
+
+/** The message and hint for a Jinja statement tag, `{% set x = 1 %}`, as the parser gives them. */
+export function jinjaStatementHint(tag: string): Omit<JinjaTag, 'offset'> {
+  STATEMENT.lastIndex = 0;
+  const match = STATEMENT.exec(tag);
+  return match ? statementHint(match[0], match[2], match[3].trim()) : statementHint(tag, '', '');
+}
+
 function statementHint(tag: string, keyword: string, rest: string): Omit<JinjaTag, 'offset'> {
   const message = `${quoteTag(tag)} is a Jinja tag (dbt's template syntax); Strata's templates are Handlebars`;
   const hint = (text: string) => ({ message, hint: text });

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { convertJinja, macroSignature, splitMacros } from './jinja-convert.js';
+import { parseTemplate } from './template-parser.js';
+
+describe('convertJinja', () => {
+  it("rewrites dbt's calls, blocks and comments as Handlebars that parses", () => {
+    const source = [
+      "{{ config(materialized='incremental', unique_key=['order_id', 'day']) }}",
+      "select * from {{ ref('stg_orders') }} join {{ source('shop', 'customers') }} using (id)",
+      '{#- why -#}',
+      '{% if is_incremental() %}',
+      'where updated_at > (select max(updated_at) from {{ this }})',
+      "{% elif var('backfill') %}",
+      "where day >= '{{ var(\"start\", \"2024-01-01\") }}'",
+      '{% else %}',
+      'where true',
+      '{% endif %}',
+      "{% for m in var('methods') -%}",
+      "sum(case when method = '{{ m }}' then amount end) as {{ m }}_amount{% if not loop.last %},{% endif %}",
+      '{%- endfor %}',
+      '{% for c in var(\'cols\') %}{{ c }}{{ "," if not loop.last }}{% else %}none{% endfor %}',
+      '',
+    ].join('\n');
+    const { text, rewritten, left } = convertJinja(source);
+    expect(left).toEqual([]);
+    expect(text).toBe(
+      [
+        '{{config materialized="incremental" unique_key="order_id,day"}}',
+        'select * from {{ref "stg_orders"}} join {{source "shop" "customers"}} using (id)',
+        '{{~!-- why --~}}',
+        '{{#if (is_incremental)}}',
+        'where updated_at > (select max(updated_at) from {{ this }})',
+        '{{else if (var "backfill")}}',
+        `where day >= '{{var "start" "2024-01-01"}}'`,
+        '{{else}}',
+        'where true',
+        '{{/if}}',
+        '{{#each (var "methods") as |m|~}}',
+        "sum(case when method = '{{ m }}' then amount end) as {{ m }}_amount{{#unless @last}},{{/unless}}",
+        '{{~/each}}',
+        '{{#each (var "cols") as |c|}}{{ c }}{{#unless @last}},{{/unless}}{{else}}none{{/each}}',
+        '',
+      ].join('\n'),
+    );
+    expect(rewritten).toBe(17);
+    expect(() => parseTemplate(text, 'x.sql')).not.toThrow();
+  });
+
+  it('leaves what has no one translation, each tag once with its line, and a block as a whole', () => {
+    const source = [
+      "{% set methods = ['a', 'b'] %}",
+      '{% for m in methods %}{{ m }}{% endfor %}',
+      "{% if var('x') %}1{% elif target.name == 'prod' %}2{% else %}3{% endif %}",
+      "{{ dbt_utils.star(ref('a')) }} {{ my_macro('a') }} {{ x | upper }} {{ ref('a') }}",
+      "{% if var('y') %}{% if flag %}in{% endif %}{% endif %}",
+      '',
+    ].join('\n');
+    const { text, left } = convertJinja(source);
+    const start = (line: number, message: string) => [line, message.slice(0, 36)];
+    expect(left.map((l) => start(l.line, l.message))).toEqual([
+      start(1, "{% set methods = ['a', 'b'] %} is a Jinj"),
+      start(2, "{% for m in methods %} reads 'methods', "),
+      start(2, '{% endfor %} belongs to the Jinja block '),
+      start(3, "{% if var('x') %} stays Jinja with its b"),
+      start(3, "{% elif target.name == 'prod' %} belongs"),
+      start(3, '{% else %} belongs to the Jinja block of'),
+      start(3, '{% endif %} belongs to the Jinja block of'),
+      start(4, "{{ dbt_utils.star(ref('a')) }} is Jinja "),
+      start(4, "{{ my_macro('a') }} is Jinja (dbt's templ"),
+      start(4, "{{ x | upper }} is Jinja (dbt's template "),
+      start(5, "{% if flag %} reads 'flag', which a Hand"),
+      start(5, '{% endif %} belongs to the Jinja block of'),
+    ]);
+    expect(left[0].hint).toContain('vars: in project.yml');
+    expect(left[8].hint).toBe("'my_macro' is no macro of this project and no helper of Strata's: write the SQL, or a partial or JS helper in macros/");
+    // What could be rewritten was, around what was left.
+    expect(text.split('\n')[3]).toBe("{{ dbt_utils.star(ref('a')) }} {{ my_macro('a') }} {{ x | upper }} {{ref \"a\"}}");
+    expect(text.split('\n')[4]).toBe('{{#if (var "y")}}{% if flag %}in{% endif %}{{/if}}');
+  });
+
+  it("turns a project macro's calls into partials with named arguments and the macro's defaults", () => {
+    const macros = new Map([['cents_to_dollars', macroSignature("macro cents_to_dollars(column_name, scale=2, label='x')")!]]);
+    const { text, left } = convertJinja("{{ cents_to_dollars('amount') }} {{ cents_to_dollars('fee', label='y') }} {{ cents_to_dollars('a', 4) }}", macros);
+    expect(left).toEqual([]);
+    expect(text).toBe('{{> cents_to_dollars column_name="amount" scale=2 label="x"}} {{> cents_to_dollars column_name="fee" scale=2 label="y"}} {{> cents_to_dollars column_name="a" scale=4 label="x"}}');
+    // Inside a macro, its parameters may be read by a block.
+    expect(convertJinja('{% for c in columns %}{{ c }}{% endfor %}', macros, ['columns']).text).toBe('{{#each columns as |c|}}{{ c }}{{/each}}');
+  });
+
+  it('leaves Handlebars and SQL that only looks like a tag alone', () => {
+    const source = `{{ref "a"}} {{#if (is_incremental)}}x{{/if}} '{%' {{ this }} {{!-- c --}}`;
+    expect(convertJinja(source)).toEqual({ text: source, rewritten: 0, left: [] });
+  });
+});
+
+describe('splitMacros', () => {
+  it("reads a macro file's macros with their parameters, bodies and lines", () => {
+    const split = splitMacros("-- utils\n{% macro a(x) %}\n  {{ x }}\n{% endmacro %}\n\n{%- macro b(y='1', z=[1, 2]) -%}{{ y }}{%- endmacro -%}\n")!;
+    expect(split.macros.map((m) => [m.signature, m.body, m.line])).toEqual([
+      [{ name: 'a', params: [{ name: 'x' }] }, '  {{ x }}\n', 2],
+      [{ name: 'b', params: [{ name: 'y', default: "'1'" }, { name: 'z', default: '[1, 2]' }] }, '{{ y }}', 6],
+    ]);
+    expect(split.rest.trim()).toBe('-- utils');
+  });
+});

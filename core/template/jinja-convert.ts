@@ -1,0 +1,351 @@
+import { jinjaCondition, jinjaExpressionHint, jinjaStatementHint, jinjaToHandlebars } from './jinja-hints.js';
+
+// `strata convert` rewrites a dbt project's Jinja as Handlebars where one construct has one
+// translation, and lists the rest by line with what to write, all at once: a parse stops at the
+// first Jinja tag of a project, and a dbt project has hundreds.
+
+/** A dbt macro: `{% macro name(a, b='x') %}`, its parameters in order with their defaults (Jinja text). */
+export interface MacroSignature {
+  name: string;
+  params: { name: string; default?: string }[];
+}
+
+/** A tag the conversion left as it was. */
+export interface LeftTag {
+  line: number;
+  message: string;
+  hint: string;
+}
+
+export interface Conversion {
+  text: string;
+  /** How many tags were rewritten. */
+  rewritten: number;
+  left: LeftTag[];
+}
+
+/** The helpers a Strata template has, that a Jinja call may name. */
+const HELPERS = new Set(['ref', 'source', 'config', 'var', 'env', 'env_var', 'is_incremental', 'should_full_refresh', 'sql_list', 'doc', 'log']);
+
+type Tag = { kind: 'expression' | 'statement' | 'comment'; start: number; end: number; inner: string; trimLeft: boolean; trimRight: boolean };
+
+/** Finds the Jinja tag starting at `at` (`{{`, `{%` or `{#`), with quotes inside respected; undefined when unclosed. */
+function readTag(text: string, at: number): Tag | undefined {
+  const open = text[at + 1];
+  if (open === '#') {
+    const close = text.indexOf('#}', at + 2);
+    if (close === -1) return undefined;
+    const raw = text.slice(at + 2, close);
+    return { kind: 'comment', start: at, end: close + 2, inner: raw.replace(/^-/, '').replace(/-$/, ''), trimLeft: raw.startsWith('-'), trimRight: raw.endsWith('-') };
+  }
+  const closer = open === '{' ? '}}' : '%}';
+  let quote: string | null = null;
+  for (let i = at + 2; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = null;
+    } else if (c === "'" || c === '"') quote = c;
+    else if (c === closer[0] && text[i + 1] === closer[1]) {
+      const raw = text.slice(at + 2, i);
+      const trimLeft = /^[-~]/.test(raw);
+      const trimRight = /[-~]$/.test(raw);
+      const inner = raw.slice(trimLeft || raw.startsWith('+') ? 1 : 0, trimRight || raw.endsWith('+') ? raw.length - 1 : raw.length).trim();
+      return { kind: open === '{' ? 'expression' : 'statement', start: at, end: i + 2, inner, trimLeft, trimRight };
+    }
+  }
+  return undefined;
+}
+
+/** Reads `{% macro name(a, b='x') %}`'s name and parameters. */
+export function macroSignature(statement: string): MacroSignature | undefined {
+  const m = /^macro\s+([A-Za-z_]\w*)\s*\(([\s\S]*)\)\s*$/.exec(statement.trim());
+  if (!m) return undefined;
+  const params: MacroSignature['params'] = [];
+  for (const part of splitArgs(m[2])) {
+    const p = /^([A-Za-z_]\w*)\s*(?:=\s*([\s\S]+))?$/.exec(part.trim());
+    if (!p) return undefined;
+    params.push(p[2] === undefined ? { name: p[1] } : { name: p[1], default: p[2].trim() });
+  }
+  return { name: m[1], params };
+}
+
+/** A tag as quoted in a message: on one line, shortened when long. */
+function quote(tag: string): string {
+  const flat = tag.replace(/\s+/g, ' ');
+  return flat.length > 60 ? `${flat.slice(0, 57)}...` : flat;
+}
+
+/** Splits `a, 'b, c', f(x, y)` at its top-level commas. */
+function splitArgs(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quote: string | null = null;
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = null;
+    } else if (c === "'" || c === '"') quote = c;
+    else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(text.slice(from, i));
+      from = i + 1;
+    }
+  }
+  if (text.slice(from).trim() !== '') out.push(text.slice(from));
+  return out;
+}
+
+/** A call of a project macro, `name(a, k=b)`, as a partial with named arguments and the macro's defaults filled in. */
+function macroCall(inner: string, macros: ReadonlyMap<string, MacroSignature>): string | undefined | null {
+  const m = /^([A-Za-z_]\w*)\s*\(([\s\S]*)\)$/.exec(inner);
+  const macro = m && macros.get(m[1]);
+  if (!m || !macro) return null;
+  const given = new Map<string, string>();
+  let position = 0;
+  for (const arg of splitArgs(m[2])) {
+    const named = /^\s*([A-Za-z_]\w*)\s*=(?!=)\s*([\s\S]+)$/.exec(arg);
+    const param = named ? named[1] : macro.params[position++]?.name;
+    if (!param) return undefined;
+    given.set(param, (named ? named[2] : arg).trim());
+  }
+  const parts = [`> ${macro.name}`];
+  for (const param of macro.params) {
+    const value = given.get(param.name) ?? param.default;
+    if (value === undefined) continue;
+    const written = jinjaCondition(value);
+    if (written === undefined) return undefined;
+    parts.push(`${param.name}=${written}`);
+  }
+  return parts.join(' ');
+}
+
+const WORDS = new Set(['not', 'and', 'or', 'in', 'is', 'True', 'False', 'None', 'true', 'false', 'none', 'this', 'target', 'loop']);
+
+/**
+ * The names an expression reads that hold nothing in a Handlebars template: not a call, a keyword
+ * argument, `this`, `target` or `loop`, a macro's parameter or a loop's variable. A `{% set %}`
+ * variable is such a name: its value stays behind in the Jinja.
+ */
+function unknownNames(expression: string, known: ReadonlySet<string>): string[] {
+  const bare = expression.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, '""');
+  const out: string[] = [];
+  for (const m of bare.matchAll(/(?<![\w.])([A-Za-z_]\w*)(?!\w)(?!\s*\()(?!\s*=(?!=))/g)) {
+    if (!WORDS.has(m[1]) && !known.has(m[1])) out.push(m[1]);
+  }
+  return out;
+}
+
+/** `loop.last` and friends, Jinja's loop variables, as Handlebars' data variables inside {{#each}}. */
+function loopVariables(written: string): string | undefined {
+  if (/\bloop\.(index|revindex|revindex0|length|cycle|depth)\b/.test(written)) return undefined;
+  return written.replace(/\bloop\.(last|first)\b/g, '@$1').replace(/\bloop\.index0\b/g, '@index');
+}
+
+/** An `{% if %}` chain or a `{% for %}` loop: its tags (by index), and whether it becomes Handlebars. */
+interface Block {
+  kind: 'if' | 'for';
+  tags: number[];
+  parent: Block | undefined;
+  closed: boolean;
+  /** Decided when its opening tag comes: the block is written in Handlebars. */
+  converted?: boolean;
+  /** What the {{#...}} block is: `if`, `unless` or `each`, and the loop's variable. */
+  helper?: 'if' | 'unless' | 'each';
+  variable?: string;
+  line?: number;
+}
+
+/**
+ * Rewrites the Jinja of one template as Handlebars. `macros` are the project's macros, whose calls
+ * become partials; `params` the names a macro's body may read. What has no single translation
+ * (`{% set %}`, filters, comparisons, dbt package macros) is left as it was and listed; a block
+ * (`{% if %}` with its `{% elif %}`s, or `{% for %}`) is rewritten whole or not at all.
+ */
+export function convertJinja(text: string, macros: ReadonlyMap<string, MacroSignature> = new Map(), params: readonly string[] = []): Conversion {
+  // The tags, and the blocks they make up.
+  const tags: (Tag & { keyword: string; rest: string; block?: Block })[] = [];
+  for (let at = text.indexOf('{'); at !== -1; at = text.indexOf('{', at + 1)) {
+    const next = text[at + 1];
+    if (next !== '{' && next !== '%' && next !== '#') continue;
+    const tag = readTag(text, at);
+    if (!tag) continue;
+    const keyword = tag.kind === 'statement' ? (/^([A-Za-z_]\w*)/.exec(tag.inner)?.[1] ?? '') : '';
+    tags.push({ ...tag, keyword, rest: tag.inner.slice(keyword.length).trim() });
+    at = tag.end - 1;
+  }
+  const stack: Block[] = [];
+  tags.forEach((tag, index) => {
+    const top = stack.at(-1);
+    if (tag.keyword === 'if' || tag.keyword === 'for') {
+      const block: Block = { kind: tag.keyword, tags: [index], parent: top, closed: false };
+      stack.push(block);
+      tag.block = block;
+    } else if ((tag.keyword === 'elif' && top?.kind === 'if') || (tag.keyword === 'else' && top)) {
+      top.tags.push(index);
+      tag.block = top;
+    } else if ((tag.keyword === 'endif' && top?.kind === 'if') || (tag.keyword === 'endfor' && top?.kind === 'for')) {
+      top.tags.push(index);
+      top.closed = true;
+      tag.block = top;
+      stack.pop();
+    }
+  });
+
+  let out = '';
+  let copied = 0;
+  let rewritten = 0;
+  const left: LeftTag[] = [];
+  let lineAt = 0;
+  let line = 1;
+  const lineOf = (offset: number) => {
+    for (; lineAt < offset; lineAt++) if (text.charCodeAt(lineAt) === 10) line++;
+    return line;
+  };
+  const leave = (tag: Tag, found: { message: string; hint: string }) => left.push({ line: lineOf(tag.start), message: found.message, hint: found.hint });
+  const write = (tag: Tag, body: string) => {
+    out += text.slice(copied, tag.start) + `{{${tag.trimLeft ? '~' : ''}${body}${tag.trimRight ? '~' : ''}}}`;
+    copied = tag.end;
+    rewritten++;
+  };
+  // Names a condition or a loop may read: the macro's parameters and the converted loops' variables.
+  const known = (block: Block | undefined) => {
+    const names = new Set(params);
+    for (let b = block; b; b = b.parent) if (b.converted && b.variable) names.add(b.variable);
+    return names;
+  };
+  // Why a block stays Jinja, for its first tag's message.
+  const blockProblem = new Map<Block, { message: string; hint: string }>();
+  const condition = (expression: string, names: ReadonlySet<string>, whole: string): string | { message: string; hint: string } => {
+    const unread = unknownNames(expression, names);
+    if (unread.length) {
+      return {
+        message: `${quote(whole)} reads ${unread.map((n) => `'${n}'`).join(', ')}, which a Handlebars template does not have (a {% set %} variable, or Jinja's context)`,
+        hint: `put the value under vars: in project.yml and read {{var "${unread[0]}"}}, pass it to a partial, or compute it in a JS helper in macros/`,
+      };
+    }
+    const written = jinjaCondition(expression);
+    const withLoop = written === undefined ? undefined : loopVariables(written);
+    return withLoop ?? jinjaStatementHint(whole);
+  };
+  const decide = (block: Block) => {
+    block.line = lineOf(tags[block.tags[0]].start);
+    block.converted = false;
+    if (block.parent && !block.parent.converted) return;
+    if (!block.closed) return void blockProblem.set(block, { message: `${quote(text.slice(tags[block.tags[0]].start, tags[block.tags[0]].end))} is never closed`, hint: `end it with {% end${block.kind} %}` });
+    const names = known(block.parent);
+    const first = tags[block.tags[0]];
+    const whole = (t: Tag) => text.slice(t.start, t.end);
+    if (block.kind === 'for') {
+      const loop = /^([A-Za-z_]\w*)\s+in\s+([\s\S]+)$/.exec(first.rest);
+      if (!loop) return void blockProblem.set(block, jinjaStatementHint(whole(first)));
+      const list = condition(loop[2], names, whole(first));
+      if (typeof list !== 'string') return void blockProblem.set(block, list);
+      Object.assign(block, { converted: true, helper: 'each', variable: loop[1] });
+      first.rest = `#each ${list} as |${loop[1]}|`;
+      return;
+    }
+    const negated = /^not\s+([\s\S]+)$/.exec(first.rest);
+    const chain = block.tags.map((i) => tags[i]);
+    if (negated && chain.some((t) => t.keyword === 'elif')) return void blockProblem.set(block, { message: `${quote(whole(first))} has {% elif %}s after a negated condition`, hint: 'write {{#if}} with the conditions turned round, or a JS helper in macros/' });
+    const written: string[] = [];
+    for (const t of chain) {
+      if (t.keyword !== 'if' && t.keyword !== 'elif') continue;
+      const expression = t === first && negated ? negated[1] : t.rest;
+      const result = /^not\s/.test(expression) ? jinjaStatementHint(whole(t)) : condition(expression, names, whole(t));
+      if (typeof result !== 'string') {
+        return void blockProblem.set(block, t === first ? result : { message: `${quote(whole(first))} stays Jinja with its block: ${result.message}`, hint: result.hint });
+      }
+      written.push(result);
+    }
+    Object.assign(block, { converted: true, helper: negated ? 'unless' : 'if' });
+    for (const t of chain) if (t.keyword === 'if' || t.keyword === 'elif') t.rest = written.shift()!;
+  };
+
+  for (const tag of tags) {
+    if (tag.kind === 'comment') {
+      if (tag.inner.includes('--}}')) leave(tag, { message: 'a Jinja comment holds --}}', hint: 'write it as {{!-- ... --}} without --}} inside' });
+      else {
+        out += text.slice(copied, tag.start) + `{{${tag.trimLeft ? '~' : ''}!--${tag.inner}--${tag.trimRight ? '~' : ''}}}`;
+        copied = tag.end;
+        rewritten++;
+      }
+      continue;
+    }
+    if (tag.kind === 'expression') {
+      // Jinja's conditional expression, `a if b else c`.
+      const inline = /\sif\s/.test(tag.inner.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, '""'));
+      const hint = jinjaExpressionHint(text, tag.start) ?? (inline ? { message: `${quote(text.slice(tag.start, tag.end))} is Jinja (dbt's template syntax); Strata's templates are Handlebars`, hint: 'write {{#if (helper args)}} ... {{else}} ... {{/if}}' } : undefined);
+      // Not Jinja's own syntax: Handlebars already, or a bare name that reads the same in both.
+      if (!hint) continue;
+      // `{{ "," if not loop.last }}`, the separator of a loop.
+      const separator = /^(['"])([^'"]*)\1\s+if\s+(not\s+)?loop\.last(?:\s+else\s+(['"])\4)?$/.exec(tag.inner);
+      if (separator) {
+        const helper = separator[3] ? 'unless' : 'if';
+        out += text.slice(copied, tag.start) + `{{${tag.trimLeft ? '~' : ''}#${helper} @last}}${separator[2]}{{/${helper}${tag.trimRight ? '~' : ''}}}`;
+        copied = tag.end;
+        rewritten++;
+        continue;
+      }
+      const call = macroCall(tag.inner, macros);
+      const name = /^([A-Za-z_]\w*)\s*\(/.exec(tag.inner)?.[1];
+      const unknownCall = call === null && name !== undefined && !HELPERS.has(name);
+      const packaged = /^[A-Za-z_]\w*\.[A-Za-z_][\w.]*\(/.test(tag.inner) && !tag.inner.startsWith('this.');
+      let enclosing: Block | undefined;
+      for (let i = tags.indexOf(tag) - 1, depth = 0; i >= 0 && !enclosing; i--) {
+        const t = tags[i];
+        if (!t.block) continue;
+        if (t.keyword === 'endif' || t.keyword === 'endfor') depth++;
+        else if (t.keyword === 'if' || t.keyword === 'for') depth === 0 ? (enclosing = t.block) : depth--;
+      }
+      const unread = unknownNames(tag.inner, known(enclosing));
+      const written = unknownCall || packaged || unread.length ? undefined : (call ?? jinjaToHandlebars(tag.inner));
+      const body = written === undefined ? undefined : loopVariables(written);
+      if (body !== undefined) write(tag, body);
+      else if (packaged) leave(tag, hint);
+      else if (unknownCall) leave(tag, { message: hint.message, hint: `'${name}' is no macro of this project and no helper of Strata's: write the SQL, or a partial or JS helper in macros/` });
+      else if (unread.length) leave(tag, { message: `${hint.message}, and reads ${unread.map((n) => `'${n}'`).join(', ')}, which a Handlebars template does not have`, hint: `put the value under vars: in project.yml and read {{var "${unread[0]}"}}, or compute it in a JS helper in macros/` });
+      else leave(tag, hint);
+      continue;
+    }
+    const whole = text.slice(tag.start, tag.end);
+    const block = tag.block;
+    if (!block) {
+      leave(tag, jinjaStatementHint(whole));
+      continue;
+    }
+    if (tag === tags[block.tags[0]]) decide(block);
+    if (!block.converted) {
+      const problem = tag === tags[block.tags[0]] ? blockProblem.get(block) : undefined;
+      if (problem) leave(tag, problem);
+      else if (tag === tags[block.tags[0]]) leave(tag, { message: `${quote(whole)} is inside a Jinja block left as it was`, hint: 'rewrite the outer block first' });
+      else leave(tag, { message: `${quote(whole)} belongs to the Jinja block of line ${block.line}, left as it was`, hint: 'rewrite the block as a whole' });
+      continue;
+    }
+    if (tag.keyword === 'if' || tag.keyword === 'for') write(tag, tag.keyword === 'for' ? tag.rest : `#${block.helper} ${tag.rest}`);
+    else if (tag.keyword === 'elif') write(tag, `else if ${tag.rest}`);
+    else if (tag.keyword === 'else') write(tag, 'else');
+    else write(tag, `/${block.helper}`);
+  }
+  return { text: out + text.slice(copied), rewritten, left };
+}
+
+/** The macros of a dbt macro file, each with its body: `{% macro name(...) %}body{% endmacro %}`. */
+export function splitMacros(text: string): { macros: { signature: MacroSignature; body: string; line: number }[]; rest: string } | undefined {
+  const macros: { signature: MacroSignature; body: string; line: number }[] = [];
+  const re = /\{%-?\s*macro\s+([\s\S]*?)\s*-?%\}([\s\S]*?)\{%-?\s*endmacro\s*-?%\}/g;
+  let rest = '';
+  let from = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const signature = macroSignature(`macro ${m[1]}`);
+    if (!signature) return undefined;
+    rest += text.slice(from, m.index);
+    from = re.lastIndex;
+    macros.push({ signature, body: m[2].replace(/^\s*\n/, '').replace(/\n\s*$/, '\n'), line: text.slice(0, m.index).split('\n').length });
+  }
+  rest += text.slice(from);
+  return { macros, rest };
+}

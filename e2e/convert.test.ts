@@ -1,0 +1,100 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { queryProject } from './duckdb-query.js';
+import { strata, tempProjects, writeFiles } from './harness.js';
+
+// A dbt project as dbt writes it: Jinja models, a macro file, a generic test block and a snapshot block.
+const DBT_PROJECT = {
+  'dbt_project.yml': "name: 'jaffle'\nconfig-version: 2\nprofile: 'jaffle'\nmodel-paths: ['models']\nvars:\n  methods: [card, coupon]\n",
+  'seeds/raw_payments.csv': 'id,order_id,method,amount\n1,1,card,1000\n2,1,coupon,250\n3,2,card,-50\n',
+  'macros/money.sql': [
+    '{% macro cents_to_dollars(column_name, scale=2) %}',
+    '    round({{ column_name }} / 100.0, {{ scale }})',
+    '{% endmacro %}',
+    '',
+    '{% macro pivot(methods) %}',
+    '    {% for method in methods %}',
+    "    sum(case when method = '{{ method }}' then amount else 0 end) as {{ method }}_amount",
+    '    {{- "," if not loop.last }}',
+    '    {% endfor %}',
+    '{% endmacro %}',
+    '',
+  ].join('\n'),
+  'tests/generic/is_positive.sql': '{% test is_positive(model, column_name) %}\nselect * from {{ model }} where {{ column_name }} < 0\n{% endtest %}\n',
+  'models/stg_payments.sql': [
+    "{{ config(materialized='view') }}",
+    '{# amounts arrive in cents #}',
+    "select id as payment_id, order_id, method, {{ cents_to_dollars('amount') }} as amount",
+    "from {{ ref('raw_payments') }}",
+    '',
+  ].join('\n'),
+  'models/orders.sql': [
+    "{{ config(materialized='incremental', unique_key='order_id') }}",
+    "select order_id, {{ pivot(var('methods')) }}",
+    "from {{ ref('stg_payments') }}",
+    '{% if is_incremental() %}',
+    'where order_id > (select max(order_id) from {{ this }})',
+    '{% endif %}',
+    'group by order_id',
+    '',
+  ].join('\n'),
+  'models/schema.yml': 'version: 2\nmodels:\n  - name: stg_payments\n    columns:\n      - name: amount\n        data_tests: [{is_positive: {config: {severity: warn}}}]\n',
+  'snapshots/payments_snapshot.sql': "{% snapshot payments_snapshot %}\n{{ config(unique_key='payment_id', strategy='check', check_cols=['amount']) }}\nselect * from {{ ref('stg_payments') }}\n{% endsnapshot %}\n",
+};
+
+const project = tempProjects({});
+const read = (dir: string, file: string) => readFileSync(path.join(dir, file), 'utf8');
+
+describe('strata convert', () => {
+  it("rewrites a dbt project's Jinja so that it builds, macros as partials and blocks as Strata's files", async () => {
+    const dir = project(DBT_PROJECT);
+    const { code, output } = await strata(dir, 'convert');
+    expect(code, output).toBe(0);
+    expect(output).toContain('nothing left in Jinja');
+    expect(read(dir, 'macros/cents_to_dollars.sql').trim()).toBe('round({{ column_name }} / 100.0, {{ scale }})');
+    expect(read(dir, 'macros/pivot.sql')).toContain('{{~#unless @last}},{{/unless}}');
+    expect(existsSync(path.join(dir, 'macros/money.sql'))).toBe(false);
+    expect(read(dir, 'macros/test_is_positive.sql').trim()).toBe('select * from {{ model }} where {{ column_name }} < 0');
+    expect(existsSync(path.join(dir, 'tests/generic/is_positive.sql'))).toBe(false);
+    expect(read(dir, 'models/stg_payments.sql')).toContain('{{> cents_to_dollars column_name="amount" scale=2}} as amount');
+    expect(read(dir, 'models/orders.sql')).toContain('{{#if (is_incremental)}}');
+    expect(read(dir, 'snapshots/payments_snapshot.sql')).toBe('{{config unique_key="payment_id" strategy="check" check_cols="amount"}}\nselect * from {{ref "stg_payments"}}\n');
+
+    const build = await strata(dir, 'build');
+    // The converted generic test finds the negative payment (a warning, so the rest builds).
+    expect(build.output).toMatch(/WARN 1 is_positive_stg_payments_amount/);
+    expect(build.output).toContain('PASS=4 WARN=1 ERROR=0');
+    expect(await queryProject(dir, 'select order_id, card_amount, coupon_amount from main.orders order by 1', 'target/jaffle.duckdb')).toEqual([
+      { order_id: 1, card_amount: 10, coupon_amount: 2.5 },
+      { order_id: 2, card_amount: -0.5, coupon_amount: 0 },
+    ]);
+    // Converting again finds nothing to do.
+    const again = await strata(dir, 'convert');
+    expect(again.code).toBe(0);
+    expect(again.output).toContain('Rewrote 0 Jinja tags in 0 files; nothing left in Jinja.');
+  });
+
+  it('lists every tag it cannot rewrite by file and line with what to write, exits 1, and --dry-run changes nothing', async () => {
+    const dir = project(DBT_PROJECT);
+    writeFiles(dir, {
+      'models/orders.sql': "{% set methods = ['card'] %}\nselect {{ ref('stg_payments') }}\n{% for m in methods %}{{ m }}{% endfor %}\n{{ dbt_utils.star(ref('stg_payments')) }}\n",
+    });
+    const before = read(dir, 'models/orders.sql');
+    const dry = await strata(dir, 'convert', '--dry-run');
+    expect(dry.code).toBe(1);
+    expect(dry.output).toContain('Would write models/orders.sql');
+    expect(read(dir, 'models/orders.sql')).toBe(before);
+    expect(existsSync(path.join(dir, 'macros/money.sql'))).toBe(true);
+
+    const { code, output } = await strata(dir, 'convert');
+    expect(code).toBe(1);
+    expect(output).toContain("models/orders.sql:1: {% set methods = ['card'] %} is a Jinja tag");
+    expect(output).toContain("models/orders.sql:3: {% for m in methods %} reads 'methods', which a Handlebars template does not have");
+    expect(output).toContain('hint: put the value under vars: in project.yml and read {{var "methods"}}');
+    expect(output).toContain('models/orders.sql:3: {% endfor %} belongs to the Jinja block of line 3');
+    expect(output).toContain("models/orders.sql:4: {{ dbt_utils.star(ref('stg_payments')) }} is Jinja");
+    expect(output).toContain('4 left for you in 1 file');
+    expect(read(dir, 'models/orders.sql').split('\n')[1]).toBe('select {{ref "stg_payments"}}');
+  });
+});
