@@ -79,6 +79,7 @@ describe('strata convert', () => {
     const dir = project(DBT_PROJECT);
     writeFiles(dir, {
       'models/orders.sql': "{% set methods = ['card'] %}\nselect {{ ref('stg_payments') }}\n{% for m in methods %}{{ m }}{% endfor %}\n{{ dbt_utils.star(ref('stg_payments')) }}\n",
+      'macros/naming.sql': "{% macro generate_schema_name(custom_schema_name, node) %}{{ custom_schema_name }}{% endmacro %}\n{% macro upper(x) %}upper({{ x }}){% endmacro %}\n{% macro shout(x) %}\n  {{ x | upper }}\n{% endmacro %}\n",
     });
     const before = read(dir, 'models/orders.sql');
     const dry = await strata(dir, 'convert', '--dry-run');
@@ -94,7 +95,13 @@ describe('strata convert', () => {
     expect(output).toContain('hint: put the value under vars: in project.yml and read {{var "methods"}}');
     expect(output).toContain('models/orders.sql:3: {% endfor %} belongs to the Jinja block of line 3');
     expect(output).toContain("models/orders.sql:4: {{ dbt_utils.star(ref('stg_payments')) }} is Jinja");
-    expect(output).toContain('4 left for you in 1 file');
+    // dbt's generate_schema_name is a JS helper here: it stays in its file, and the other macro leaves it.
+    expect(output).toContain("macros/naming.sql:1: macro 'generate_schema_name' is one dbt calls itself; in Strata it is a JS helper");
+    expect(read(dir, 'macros/naming.sql')).toBe('{% macro generate_schema_name(custom_schema_name, node) %}{{ custom_schema_name }}{% endmacro %}\n');
+    expect(read(dir, 'macros/upper.sql')).toBe('upper({{ x }})');
+    // A tag left in a macro's body is named by its line in the macro file.
+    expect(output).toContain('macros/naming.sql:4: {{ x | upper }} is Jinja');
+    expect(output).toContain('6 left for you in 2 files');
     expect(read(dir, 'models/orders.sql').split('\n')[1]).toBe('select {{ref "stg_payments"}}');
   });
 });

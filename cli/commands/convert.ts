@@ -16,6 +16,8 @@ interface Change {
   file: string;
   /** The file it was converted from, which the lines of what is left refer to. */
   origin: string;
+  /** Macros left in dbt's form, not a template to check. */
+  keepJinja?: boolean;
   text?: string;
   remove?: boolean;
 }
@@ -67,19 +69,30 @@ export async function runConvert(options: ConvertOptions, logger: Logger): Promi
       continue;
     }
     const folder = project.macroPaths.some((dir) => file.startsWith(`${dir}/`)) ? path.posix.dirname(file) : macroDir;
-    for (const { signature, body, line } of split.macros) {
+    // Macros that stay in the file, as they were.
+    const kept: string[] = [];
+    for (const { signature, body, line, bodyLine, source } of split.macros) {
+      if (/^generate_(schema|alias|database)_name$/.test(signature.name)) {
+        kept.push(source);
+        left.push({ file, tag: { line, message: `macro '${signature.name}' is one dbt calls itself; in Strata it is a JS helper`, hint: `write macros/${signature.name}.js exporting function ${signature.name}(custom_${signature.name.split('_')[1]}_name, { node, target }) that returns the name` } });
+        continue;
+      }
       const target = path.posix.join(folder, `${signature.name}.sql`);
       if (taken.has(target) || (target !== file && existsSync(path.join(root, target)))) {
+        kept.push(source);
         left.push({ file, tag: { line, message: `macro '${signature.name}' would become ${target}, which exists`, hint: 'rename one of them' } });
         continue;
       }
       taken.add(target);
       const converted = convertJinja(body, signatures, signature.params.map((p) => p.name));
       rewritten += converted.rewritten + 2;
-      for (const tag of converted.left) left.push({ file, tag: { ...tag, line: tag.line + line } });
+      for (const tag of converted.left) left.push({ file, tag: { ...tag, line: tag.line + bodyLine - 1 } });
       changes.push({ file: target, origin: file, text: converted.text });
     }
-    if (!taken.has(file)) changes.push({ file, origin: file, remove: true });
+    if (kept.length && taken.has(file)) left.push({ file, tag: { line: 1, message: `macro file ${file} is also the partial of one of its macros`, hint: 'move the other macros to files of their own' } });
+    else if (kept.length) {
+      if (kept.length < split.macros.length) changes.push({ file, origin: file, text: `${kept.join('\n\n')}\n`, keepJinja: true });
+    } else if (!taken.has(file)) changes.push({ file, origin: file, remove: true });
   }
 
   // Models, snapshots, analyses and singular tests.
@@ -111,7 +124,7 @@ export async function runConvert(options: ConvertOptions, logger: Logger): Promi
 
   // What the conversion wrote must parse; a mistake no tag above explains is listed too.
   for (const change of changes) {
-    if (change.remove) continue;
+    if (change.remove || change.keepJinja) continue;
     try {
       parseTemplate(change.text!, change.file);
     } catch (error) {

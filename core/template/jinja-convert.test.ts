@@ -96,9 +96,9 @@ describe('convertJinja', () => {
 describe('splitMacros', () => {
   it("reads a macro file's macros with their parameters, bodies and lines", () => {
     const split = splitMacros("-- utils\n{% macro a(x) %}\n  {{ x }}\n{% endmacro %}\n\n{%- macro b(y='1', z=[1, 2]) -%}{{ y }}{%- endmacro -%}\n")!;
-    expect(split.macros.map((m) => [m.signature, m.body, m.line])).toEqual([
-      [{ name: 'a', params: [{ name: 'x' }] }, '  {{ x }}\n', 2],
-      [{ name: 'b', params: [{ name: 'y', default: "'1'" }, { name: 'z', default: '[1, 2]' }] }, '{{ y }}', 6],
+    expect(split.macros.map((m) => [m.signature, m.body, m.line, m.bodyLine])).toEqual([
+      [{ name: 'a', params: [{ name: 'x' }] }, '  {{ x }}\n', 2, 3],
+      [{ name: 'b', params: [{ name: 'y', default: "'1'" }, { name: 'z', default: '[1, 2]' }] }, '{{ y }}', 6, 6],
     ]);
     expect(split.rest.trim()).toBe('-- utils');
   });

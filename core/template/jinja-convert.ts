@@ -333,9 +333,9 @@ export function convertJinja(text: string, macros: ReadonlyMap<string, MacroSign
   return { text: out + text.slice(copied), rewritten, left };
 }
 
-/** The macros of a dbt macro file, each with its body: `{% macro name(...) %}body{% endmacro %}`. */
-export function splitMacros(text: string): { macros: { signature: MacroSignature; body: string; line: number }[]; rest: string } | undefined {
-  const macros: { signature: MacroSignature; body: string; line: number }[] = [];
+/** The macros of a dbt macro file, each with its body (`{% macro name(...) %}body{% endmacro %}`), the line of its tag and of its body's first line. */
+export function splitMacros(text: string): { macros: { signature: MacroSignature; body: string; line: number; bodyLine: number; source: string }[]; rest: string } | undefined {
+  const macros: { signature: MacroSignature; body: string; line: number; bodyLine: number; source: string }[] = [];
   const re = /\{%-?\s*macro\s+([\s\S]*?)\s*-?%\}([\s\S]*?)\{%-?\s*endmacro\s*-?%\}/g;
   let rest = '';
   let from = 0;
@@ -344,7 +344,9 @@ export function splitMacros(text: string): { macros: { signature: MacroSignature
     if (!signature) return undefined;
     rest += text.slice(from, m.index);
     from = re.lastIndex;
-    macros.push({ signature, body: m[2].replace(/^\s*\n/, '').replace(/\n\s*$/, '\n'), line: text.slice(0, m.index).split('\n').length });
+    const lead = /^\s*\n/.exec(m[2])?.[0] ?? '';
+    const bodyAt = m.index + m[0].indexOf('%}') + 2 + lead.length;
+    macros.push({ signature, body: m[2].slice(lead.length).replace(/\n\s*$/, '\n'), line: text.slice(0, m.index).split('\n').length, bodyLine: text.slice(0, bodyAt).split('\n').length, source: m[0] });
   }
   rest += text.slice(from);
   return { macros, rest };
