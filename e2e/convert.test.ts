@@ -9,7 +9,16 @@ const DBT_PROJECT = {
   'dbt_project.yml': "name: 'jaffle'\nconfig-version: 2\nprofile: 'jaffle'\nmodel-paths: ['models']\nvars:\n  methods: [card, coupon]\n",
   'seeds/raw_payments.csv': 'id,order_id,method,amount\n1,1,card,1000\n2,1,coupon,250\n3,2,card,-50\n',
   'macros/money.sql': [
-    '{% macro cents_to_dollars(column_name, scale=2) %}',
+    '{# Money, dispatched per adapter #}',
+    '{% macro cents_to_dollars(column_name, scale=2) -%}',
+    "    {{ return(adapter.dispatch('cents_to_dollars')(column_name, scale)) }}",
+    '{%- endmacro %}',
+    '',
+    '{% macro default__cents_to_dollars(column_name, scale=2) %}',
+    '    ({{ column_name }} * 0)',
+    '{% endmacro %}',
+    '',
+    '{% macro duckdb__cents_to_dollars(column_name, scale=2) %}',
     '    round({{ column_name }} / 100.0, {{ scale }})',
     '{% endmacro %}',
     '',
@@ -52,7 +61,9 @@ describe('strata convert', () => {
     const { code, output } = await strata(dir, 'convert');
     expect(code, output).toBe(0);
     expect(output).toContain('nothing left in Jinja');
-    expect(read(dir, 'macros/cents_to_dollars.sql').trim()).toBe('round({{ column_name }} / 100.0, {{ scale }})');
+    // adapter.dispatch: the dispatcher goes, default__ is the partial, duckdb__ its DuckDB override (used here).
+    expect(read(dir, 'macros/cents_to_dollars.sql')).toBe('{{!-- Money, dispatched per adapter --}}\n    ({{ column_name }} * 0)\n');
+    expect(read(dir, 'macros/duckdb__cents_to_dollars.sql').trim()).toBe('round({{ column_name }} / 100.0, {{ scale }})');
     expect(read(dir, 'macros/pivot.sql')).toContain('{{~#unless @last}},{{/unless}}');
     expect(existsSync(path.join(dir, 'macros/money.sql'))).toBe(false);
     expect(read(dir, 'macros/test_is_positive.sql').trim()).toBe('select * from {{ model }} where {{ column_name }} < 0');

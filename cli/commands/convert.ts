@@ -22,6 +22,9 @@ interface Change {
   remove?: boolean;
 }
 
+/** A macro whose body only dispatches: `{{ return(adapter.dispatch('name', 'pkg')(args)) }}`. */
+const DISPATCH = /^\s*\{\{-?\s*return\(\s*adapter\.dispatch\(\s*(['"])(\w+)\1[^)]*\)\s*\([^)]*\)\s*\)\s*-?\}\}\s*$/;
+
 function sqlFilesUnder(root: string, dir: string, out: string[] = []): string[] {
   const full = path.join(root, dir);
   if (!existsSync(full)) return out;
@@ -52,6 +55,7 @@ export async function runConvert(options: ConvertOptions, logger: Logger): Promi
   // Macros first: their signatures turn calls into partials everywhere else.
   const macroDir = project.macroPaths[0] ?? 'macros';
   const signatures = new Map<string, MacroSignature>();
+  const dispatchers = new Set<string>();
   const macroFiles: { file: string; split: NonNullable<ReturnType<typeof splitMacros>> }[] = [];
   const blockFiles = [...project.macroPaths, ...project.testPaths].flatMap((dir) => sqlFilesUnder(root, dir));
   for (const file of blockFiles) {
@@ -60,11 +64,15 @@ export async function runConvert(options: ConvertOptions, logger: Logger): Promi
     const split = splitMacros(text);
     if (!split || split.macros.length === 0) continue;
     macroFiles.push({ file, split });
-    for (const macro of split.macros) signatures.set(macro.signature.name, macro.signature);
+    for (const macro of split.macros) {
+      signatures.set(macro.signature.name, macro.signature);
+      if (DISPATCH.exec(macro.body)?.[2] === macro.signature.name) dispatchers.add(macro.signature.name);
+    }
   }
   for (const { file, split } of macroFiles) {
-    const rest = convertJinja(split.rest, signatures);
-    if (rest.text.trim() !== '' || rest.left.length) {
+    // Comments beside the macros go with the first of them.
+    const comments = [...split.rest.matchAll(/\{#[\s\S]*?#\}/g)].map((m) => convertJinja(m[0]).text).join('\n');
+    if (split.rest.replace(/\{#[\s\S]*?#\}/g, '').trim() !== '') {
       left.push({ file, tag: { line: 1, message: 'this macro file holds more than its macros', hint: 'move what lies outside {% macro %} ... {% endmacro %} into a file of its own' } });
       continue;
     }
@@ -77,7 +85,14 @@ export async function runConvert(options: ConvertOptions, logger: Logger): Promi
         left.push({ file, tag: { line, message: `macro '${signature.name}' is one dbt calls itself; in Strata it is a JS helper`, hint: `write macros/${signature.name}.js exporting function ${signature.name}(custom_${signature.name.split('_')[1]}_name, { node, target }) that returns the name` } });
         continue;
       }
-      const target = path.posix.join(folder, `${signature.name}.sql`);
+      // adapter.dispatch: the dispatching macro goes (Strata picks <adapter>__<name>.sql itself), and default__<name> is <name>.sql.
+      if (dispatchers.has(signature.name)) {
+        rewritten++;
+        continue;
+      }
+      const base = /^default__(\w+)$/.exec(signature.name)?.[1];
+      const name = base && dispatchers.has(base) ? base : signature.name;
+      const target = path.posix.join(folder, `${name}.sql`);
       if (taken.has(target) || (target !== file && existsSync(path.join(root, target)))) {
         kept.push(source);
         left.push({ file, tag: { line, message: `macro '${signature.name}' would become ${target}, which exists`, hint: 'rename one of them' } });
@@ -87,7 +102,8 @@ export async function runConvert(options: ConvertOptions, logger: Logger): Promi
       const converted = convertJinja(body, signatures, signature.params.map((p) => p.name));
       rewritten += converted.rewritten + 2;
       for (const tag of converted.left) left.push({ file, tag: { ...tag, line: tag.line + bodyLine - 1 } });
-      changes.push({ file: target, origin: file, text: converted.text });
+      const first = !changes.some((c) => c.origin === file);
+      changes.push({ file: target, origin: file, text: first && comments ? `${comments}\n${converted.text}` : converted.text });
     }
     if (kept.length && taken.has(file)) left.push({ file, tag: { line: 1, message: `macro file ${file} is also the partial of one of its macros`, hint: 'move the other macros to files of their own' } });
     else if (kept.length) {

@@ -103,3 +103,11 @@ describe('splitMacros', () => {
     expect(split.rest.trim()).toBe('-- utils');
   });
 });
+
+describe("dbt's cross-database macros", () => {
+  it('are written out as SQL, when their arguments are literal', () => {
+    const { text, left } = convertJinja("select {{ dbt.date_trunc('day', 'ordered_at') }}, {{ dbt.datediff('a', 'b', 'day') }}, cast(x as {{ dbt.type_string() }}), {{ dbt.current_timestamp() }}, {{ dbt.safe_cast('amount', 'int') }}, {{ dbt.date_trunc('day', var('col')) }}");
+    expect(text).toBe("select date_trunc('day', ordered_at), datediff('day', a, b), cast(x as varchar), current_timestamp, try_cast(amount as int), {{ dbt.date_trunc('day', var('col')) }}");
+    expect(left.map((l) => l.hint)).toEqual([expect.stringContaining("Jinja's dbt object does not exist here")]);
+  });
+});

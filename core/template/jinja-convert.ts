@@ -139,6 +139,40 @@ function unknownNames(expression: string, known: ReadonlySet<string>): string[] 
   return out;
 }
 
+const TYPES: Record<string, string> = { string: 'varchar', int: 'integer', bigint: 'bigint', float: 'float', numeric: 'numeric(28, 6)', boolean: 'boolean', timestamp: 'timestamp' };
+
+/**
+ * dbt's common cross-database macros, written out as the SQL DuckDB runs (date_trunc, datediff
+ * and the types read the same on Snowflake and Redshift): `{{ dbt.date_trunc('day', 'ordered_at') }}`
+ * is `date_trunc('day', ordered_at)`. Their arguments must be literal strings (SQL text), as they
+ * are in most projects.
+ */
+function crossDatabaseSql(inner: string): string | undefined {
+  const m = /^dbt\.(\w+)\s*\(([\s\S]*)\)$/.exec(inner);
+  if (!m) return undefined;
+  const args: string[] = [];
+  for (const arg of splitArgs(m[2])) {
+    const literal = /^\s*(['"])((?:(?!\1)[^\\]|\\.)*)\1\s*$/.exec(arg);
+    if (!literal) return undefined;
+    args.push(literal[2]);
+  }
+  const [a, b, c] = args;
+  switch (m[1]) {
+    case 'date_trunc':
+      return args.length === 2 ? `date_trunc('${a}', ${b})` : undefined;
+    case 'datediff':
+      return args.length === 3 ? `datediff('${c}', ${a}, ${b})` : undefined;
+    case 'current_timestamp':
+      return args.length === 0 ? 'current_timestamp' : undefined;
+    case 'safe_cast':
+      return args.length === 2 ? `try_cast(${a} as ${b})` : undefined;
+    default: {
+      const type = /^type_(\w+)$/.exec(m[1])?.[1];
+      return type && TYPES[type] && args.length === 0 ? TYPES[type] : undefined;
+    }
+  }
+}
+
 /** `loop.last` and friends, Jinja's loop variables, as Handlebars' data variables inside {{#each}}. */
 function loopVariables(written: string): string | undefined {
   if (/\bloop\.(index|revindex|revindex0|length|cycle|depth)\b/.test(written)) return undefined;
@@ -286,6 +320,13 @@ export function convertJinja(text: string, macros: ReadonlyMap<string, MacroSign
       if (separator) {
         const helper = separator[3] ? 'unless' : 'if';
         out += text.slice(copied, tag.start) + `{{${tag.trimLeft ? '~' : ''}#${helper} @last}}${separator[2]}{{/${helper}${tag.trimRight ? '~' : ''}}}`;
+        copied = tag.end;
+        rewritten++;
+        continue;
+      }
+      const sql = crossDatabaseSql(tag.inner);
+      if (sql !== undefined) {
+        out += text.slice(copied, tag.start) + sql;
         copied = tag.end;
         rewritten++;
         continue;
