@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { queryProject } from './duckdb-query.js';
 import { strata, tempProjects, writeFiles } from './harness.js';
@@ -90,6 +91,8 @@ describe('strata convert', () => {
     const dir = project(DBT_PROJECT);
     writeFiles(dir, {
       'models/orders.sql': "{% set methods = ['card'] %}\nselect {{ ref('stg_payments') }}\n{% for m in methods %}{{ m }}{% endfor %}\n{{ dbt_utils.star(ref('stg_payments')) }}\n",
+      // A partial in Strata's form, with a Jinja call in it.
+      'macros/recent.sql': "where day > {{ var('since') }}\n",
       'macros/naming.sql': "{% macro generate_schema_name(custom_schema_name, node) %}{{ custom_schema_name }}{% endmacro %}\n{% macro upper(x) %}upper({{ x }}){% endmacro %}\n{% macro shout(x) %}\n  {{ x | upper }}\n{% endmacro %}\n",
     });
     const before = read(dir, 'models/orders.sql');
@@ -114,5 +117,13 @@ describe('strata convert', () => {
     expect(output).toContain('macros/naming.sql:4: {{ x | upper }} is Jinja');
     expect(output).toContain('6 left for you in 2 files');
     expect(read(dir, 'models/orders.sql').split('\n')[1]).toBe('select {{ref "stg_payments"}}');
+    expect(read(dir, 'macros/recent.sql')).toBe('where day > {{var "since"}}\n');
+  });
+
+  it('finds nothing to rewrite in a project written for Strata (the shop, with its partials and JS helpers)', async () => {
+    const shop = fileURLToPath(new URL('..', import.meta.url));
+    const { code, output } = await strata(shop, 'convert', '--dry-run');
+    expect(code, output).toBe(0);
+    expect(output).toContain('Would rewrite 0 Jinja tags in 0 files; nothing left in Jinja.');
   });
 });

@@ -111,11 +111,11 @@ export async function runConvert(options: ConvertOptions, logger: Logger): Promi
     } else if (!taken.has(file)) changes.push({ file, origin: file, remove: true });
   }
 
-  // Models, snapshots, analyses and singular tests.
+  // Models, snapshots, analyses, singular tests, and partials already in Strata's form.
   const macroFileNames = new Set(macroFiles.map((m) => m.file));
-  const templates = [...project.modelPaths, ...project.snapshotPaths, ...project.analysisPaths, ...project.testPaths].flatMap((dir) => sqlFilesUnder(root, dir));
+  const templates = [...project.modelPaths, ...project.snapshotPaths, ...project.analysisPaths, ...project.testPaths, ...project.macroPaths].flatMap((dir) => sqlFilesUnder(root, dir));
   for (const file of [...new Set(templates)]) {
-    if (macroFileNames.has(file)) continue;
+    if (macroFileNames.has(file) || taken.has(file)) continue;
     const original = read(file);
     let text = original;
     let target = file;
