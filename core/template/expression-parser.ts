@@ -1,7 +1,7 @@
 // The expression half of the template parser: what lies inside a tag (names, paths,
 // literals, params, hashes, subexpressions, block params), with Handlebars' rules.
 import { UserError } from '../errors/user-error.js';
-import { jinjaExpressionHint } from './jinja-hints.js';
+import { CONVERT_HINT, jinjaExpressionHint } from './jinja-hints.js';
 import { TagScanner, Tok, isSpace } from './tag-scanner.js';
 import type { CallKind, Expression, Hash, HashPair, Literal, PathExpression, StripFlags, SubExpression } from './template-ast.js';
 
@@ -264,7 +264,7 @@ export class ExpressionParser {
   private unexpected(where: string, hint?: string): UserError {
     const s = this.s;
     const jinja = jinjaExpressionHint(this.src, this.tagOpen);
-    if (jinja) return this.fail(jinja.message, this.tagLine, jinja.hint);
+    if (jinja) return this.fail(jinja.message, this.tagLine, `${jinja.hint} ${CONVERT_HINT}`);
     if (this.tagIsUnclosed()) return this.fail('unclosed tag: {{ without a matching }}', this.tagLine, `close the tag that starts on line ${this.tagLine}`);
     const suffix = where ? ` ${where}` : '';
     if (s.current() === Tok.UNTERMINATED) {

@@ -52,7 +52,8 @@ describe('Jinja calls in {{ }} tags', () => {
     const error = parseError("select *\nfrom {{ ref('stg_orders') }}\n");
     expect(error.line).toBe(2);
     expect(error.message).toBe("{{ ref('stg_orders') }} is Jinja (dbt's template syntax); Strata's templates are Handlebars");
-    expect(error.hint).toBe('write {{ref "stg_orders"}}');
+    // A parse names the command that rewrites every file; the hint itself stays as the converter lists it.
+    expect(error.hint).toBe('write {{ref "stg_orders"}} (strata convert rewrites a dbt project\'s Jinja in one go)');
   });
 });
 
@@ -69,6 +70,7 @@ describe('Jinja statements and comments in the text', () => {
     ['{% macro cents(col) %}', 'a macro is a partial, macros/cents.sql used as {{> cents arg="..."}}, or a JS helper in macros/*.js used as {{cents ...}}'],
     ["{% snapshot orders_snapshot %}", 'a snapshot is the select alone in snapshots/<name>.sql, with {{config unique_key="id" strategy="timestamp" updated_at="updated_at"}} at its top, or declared in YAML as in dbt 1.9 (relation: ref(\'x\') and a config)'],
     ['{# old filter #}', 'write {{!-- old filter --}}'],
+    ['{#- trimmed -#}', 'write {{~!-- trimmed --~}}'],
   ])('%s: %s', (tag, hint) => {
     expect(findJinjaTag(`select 1 ${tag} x`)?.hint).toBe(hint);
   });
@@ -90,6 +92,7 @@ describe('Jinja statements and comments in the text', () => {
     const error = parseError('select *\nfrom t\n{{#if x}}\n  {% if is_incremental() %}\n{{/if}}\n');
     expect(error.line).toBe(4);
     expect(error.message).toBe("{% if is_incremental() %} is a Jinja tag (dbt's template syntax); Strata's templates are Handlebars");
+    expect(error.hint).toContain('strata convert');
     expect(parseError('a\\{{escaped}} {{x}}\n{# note #}').line).toBe(2);
   });
 

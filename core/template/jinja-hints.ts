@@ -3,6 +3,9 @@
 // lexer's complaint, so the parser asks here first and says what to write instead.
 
 /** A Jinja tag found in a template, and what to write in Handlebars. */
+/** What a parse error about Jinja adds to its hint: the command that rewrites a whole project. */
+export const CONVERT_HINT = "(strata convert rewrites a dbt project's Jinja in one go)";
+
 export interface JinjaTag {
   /** Offset of the tag in the text. */
   offset: number;
@@ -29,8 +32,11 @@ export function findJinjaTag(text: string, from = 0, to = text.length): JinjaTag
       COMMENT.lastIndex = at;
       const match = COMMENT.exec(text);
       if (match) {
-        const inner = match[0].slice(2, -2).replace(/^-|-$/g, '');
-        return { offset: at, message: `${quoteTag(match[0])} is a Jinja comment (dbt's template syntax); Strata's templates are Handlebars`, hint: `write {{!--${inner}--}}` };
+        const raw = match[0].slice(2, -2);
+        const inner = raw.replace(/^-|-$/g, '');
+        // Jinja's `{#-`/`-#}` trim whitespace as Handlebars' `{{~`/`~}}` do.
+        const hint = `write {{${raw.startsWith('-') ? '~' : ''}!--${inner}--${raw.endsWith('-') ? '~' : ''}}}`;
+        return { offset: at, message: `${quoteTag(match[0])} is a Jinja comment (dbt's template syntax); Strata's templates are Handlebars`, hint };
       }
     }
   }

@@ -3,7 +3,7 @@
 import { ExpressionParser, NO_STRIP, originalOf, strip, toPath, type OpenTag, type Position } from './expression-parser.js';
 import { Tok, isSpace } from './tag-scanner.js';
 import type { BlockStatement, CommentStatement, Literal, MustacheStatement, PartialStatement, Program, Statement, StripFlags, Template } from './template-ast.js';
-import { findJinjaTag } from './jinja-hints.js';
+import { CONVERT_HINT, findJinjaTag } from './jinja-hints.js';
 import { applyWhitespaceControl } from './whitespace-control.js';
 
 export type { Template } from './template-ast.js';
@@ -85,7 +85,7 @@ class TemplateParser extends ExpressionParser {
     if (jinja) {
       let line = s.line;
       for (let i = s.pos; i < jinja.offset; i++) if (this.src.charCodeAt(i) === 10) line++;
-      throw this.fail(jinja.message, line, jinja.hint);
+      throw this.fail(jinja.message, line, `${jinja.hint} ${CONVERT_HINT}`);
     }
     return this.content(end, next);
   }
