@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,7 @@ const DBT_PROJECT = {
   'seeds/raw_payments.csv': 'id,order_id,method,amount\n1,1,card,1000\n2,1,coupon,250\n3,2,card,-50\n',
   'macros/money.sql': [
     '{# Money, dispatched per adapter #}',
+    '-- see the finance docs',
     '{% macro cents_to_dollars(column_name, scale=2) -%}',
     "    {{ return(adapter.dispatch('cents_to_dollars')(column_name, scale)) }}",
     '{%- endmacro %}',
@@ -35,7 +37,7 @@ const DBT_PROJECT = {
   'models/stg_payments.sql': [
     "{{ config(materialized='view') }}",
     '{# amounts arrive in cents #}',
-    "select id as payment_id, order_id, method, {{ cents_to_dollars('amount') }} as amount",
+    "select id as payment_id, {{ dbt_utils.generate_surrogate_key(['id', 'method']) }} as payment_key, order_id, method, {{ cents_to_dollars('amount') }} as amount",
     "from {{ ref('raw_payments') }}",
     '',
   ].join('\n'),
@@ -63,7 +65,7 @@ describe('strata convert', () => {
     expect(code, output).toBe(0);
     expect(output).toContain('nothing left in Jinja');
     // adapter.dispatch: the dispatcher goes, default__ is the partial, duckdb__ its DuckDB override (used here).
-    expect(read(dir, 'macros/cents_to_dollars.sql')).toBe('{{!-- Money, dispatched per adapter --}}\n    ({{ column_name }} * 0)\n');
+    expect(read(dir, 'macros/cents_to_dollars.sql')).toBe('{{!-- Money, dispatched per adapter --}}\n{{!-- see the finance docs --}}\n    ({{ column_name }} * 0)\n');
     expect(read(dir, 'macros/duckdb__cents_to_dollars.sql').trim()).toBe('round({{ column_name }} / 100.0, {{ scale }})');
     expect(read(dir, 'macros/pivot.sql')).toContain('{{~#unless @last}},{{/unless}}');
     expect(existsSync(path.join(dir, 'macros/money.sql'))).toBe(false);
@@ -81,6 +83,9 @@ describe('strata convert', () => {
       { order_id: 1, card_amount: 10, coupon_amount: 2.5 },
       { order_id: 2, card_amount: -0.5, coupon_amount: 0 },
     ]);
+    // dbt_utils' surrogate key, written out: the md5 of the fields joined by '-', as dbt_utils builds it.
+    const keys = await queryProject(dir, 'select payment_id, method, payment_key from main.stg_payments order by 1', 'target/jaffle.duckdb');
+    expect(keys.map((k) => k.payment_key)).toEqual(keys.map((k) => createHash('md5').update(`${k.payment_id}-${k.method}`).digest('hex')));
     // Converting again finds nothing to do.
     const again = await strata(dir, 'convert');
     expect(again.code).toBe(0);

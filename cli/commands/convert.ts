@@ -70,9 +70,10 @@ export async function runConvert(options: ConvertOptions, logger: Logger): Promi
     }
   }
   for (const { file, split } of macroFiles) {
-    // Comments beside the macros go with the first of them.
-    const comments = [...split.rest.matchAll(/\{#[\s\S]*?#\}/g)].map((m) => convertJinja(m[0]).text).join('\n');
-    if (split.rest.replace(/\{#[\s\S]*?#\}/g, '').trim() !== '') {
+    // Comments beside the macros (Jinja's, or SQL's, which dbt drops with the rest) go with the first of them.
+    const COMMENT = /\{#[\s\S]*?#\}|--[^\n]*|\/\*[\s\S]*?\*\//g;
+    const comments = [...split.rest.matchAll(COMMENT)].map((m) => (m[0].startsWith('{#') ? convertJinja(m[0]).text : `{{!-- ${m[0].replace(/^--\s*|^\/\*\s*|\s*\*\/$/g, '')} --}}`)).join('\n');
+    if (split.rest.replace(COMMENT, '').trim() !== '') {
       left.push({ file, tag: { line: 1, message: 'this macro file holds more than its macros', hint: 'move what lies outside {% macro %} ... {% endmacro %} into a file of its own' } });
       continue;
     }

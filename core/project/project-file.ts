@@ -40,6 +40,8 @@ const KEYS = new Set([
   'models', 'seeds', 'tests', 'data_tests', 'sources', 'snapshots', 'exposures', 'on-run-start', 'on-run-end',
   'require-dbt-version', 'require-strata-version', 'quoting', 'dispatch', 'flags', 'query-comment', 'packages-install-path',
   'lake-path',
+  // dbt's keys for what Strata has no part of: dbt Cloud's CLI, the log folder, model groups' access, the semantic layer.
+  'dbt-cloud', 'log-path', 'restrict-access', 'metrics', 'semantic-models', 'saved-queries',
 ]);
 
 /** Finds and reads the project file in `root`. */

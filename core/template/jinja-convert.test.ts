@@ -105,6 +105,13 @@ describe('splitMacros', () => {
 });
 
 describe("dbt's cross-database macros", () => {
+  it("write dbt_utils' generate_surrogate_key as dbt_utils builds it", () => {
+    expect(convertJinja("{{ dbt_utils.generate_surrogate_key(['id', 'sku']) }}").text).toBe(
+      "md5(cast(coalesce(cast(id as varchar), '_dbt_utils_surrogate_key_null_') || '-' || coalesce(cast(sku as varchar), '_dbt_utils_surrogate_key_null_') as varchar))",
+    );
+    expect(convertJinja('{{ dbt_utils.generate_surrogate_key(cols) }}').left).toHaveLength(1);
+  });
+
   it('are written out as SQL, when their arguments are literal', () => {
     const { text, left } = convertJinja("select {{ dbt.date_trunc('day', 'ordered_at') }}, {{ dbt.datediff('a', 'b', 'day') }}, cast(x as {{ dbt.type_string() }}), {{ dbt.current_timestamp() }}, {{ dbt.safe_cast('amount', 'int') }}, {{ dbt.date_trunc('day', var('col')) }}");
     expect(text).toBe("select date_trunc('day', ordered_at), datediff('day', a, b), cast(x as varchar), current_timestamp, try_cast(amount as int), {{ dbt.date_trunc('day', var('col')) }}");

@@ -148,6 +148,8 @@ const TYPES: Record<string, string> = { string: 'varchar', int: 'integer', bigin
  * are in most projects.
  */
 function crossDatabaseSql(inner: string): string | undefined {
+  const key = /^dbt_utils\.generate_surrogate_key\s*\(\s*\[([\s\S]*)\]\s*\)$/.exec(inner);
+  if (key) return surrogateKey(key[1]);
   const m = /^dbt\.(\w+)\s*\(([\s\S]*)\)$/.exec(inner);
   if (!m) return undefined;
   const args: string[] = [];
@@ -171,6 +173,21 @@ function crossDatabaseSql(inner: string): string | undefined {
       return type && TYPES[type] && args.length === 0 ? TYPES[type] : undefined;
     }
   }
+}
+
+/**
+ * dbt_utils' generate_surrogate_key of a list of literal column expressions, as dbt_utils writes it
+ * (the md5 of the fields cast to text, nulls as '_dbt_utils_surrogate_key_null_', joined by '-'),
+ * so the keys equal those dbt built.
+ */
+function surrogateKey(list: string): string | undefined {
+  const fields: string[] = [];
+  for (const item of splitArgs(list)) {
+    const literal = /^\s*(['"])((?:(?!\1)[^\\]|\\.)*)\1\s*$/.exec(item);
+    if (!literal) return undefined;
+    fields.push(`coalesce(cast(${literal[2]} as varchar), '_dbt_utils_surrogate_key_null_')`);
+  }
+  return fields.length ? `md5(cast(${fields.join(" || '-' || ")} as varchar))` : undefined;
 }
 
 /** `loop.last` and friends, Jinja's loop variables, as Handlebars' data variables inside {{#each}}. */
