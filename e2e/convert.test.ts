@@ -8,7 +8,8 @@ import { strata, tempProjects, writeFiles } from './harness.js';
 
 // A dbt project as dbt writes it: Jinja models, a macro file, a generic test block and a snapshot block.
 const DBT_PROJECT = {
-  'dbt_project.yml': "name: 'jaffle'\nconfig-version: 2\nprofile: 'jaffle'\nmodel-paths: ['models']\nvars:\n  methods: [card, coupon]\n",
+  // dbt's keys for what Strata has no part of (dbt Cloud's CLI, the log folder) are accepted.
+  'dbt_project.yml': "name: 'jaffle'\nconfig-version: 2\nprofile: 'jaffle'\nrequire-dbt-version: '>=1.7.1'\ndbt-cloud:\n  project-id: 283328\nlog-path: logs\nmodel-paths: ['models']\nvars:\n  methods: [card, coupon]\n",
   'seeds/raw_payments.csv': 'id,order_id,method,amount\n1,1,card,1000\n2,1,coupon,250\n3,2,card,-50\n',
   'macros/money.sql': [
     '{# Money, dispatched per adapter #}',

@@ -72,6 +72,7 @@ describe('convertJinja', () => {
       start(5, '{% endif %} belongs to the Jinja block of'),
     ]);
     expect(left[0].hint).toContain('vars: in project.yml');
+    expect(convertJinja("{{ source('raw', 'AQPS_' ~ table_name) }}").left[0].hint).toMatch(/^source\(\) takes literal names in Strata/);
     expect(left[8].hint).toBe("'my_macro' is no macro of this project and no helper of Strata's: write the SQL, or a partial or JS helper in macros/");
     // What could be rewritten was, around what was left.
     expect(text.split('\n')[3]).toBe("{{ dbt_utils.star(ref('a')) }} {{ my_macro('a') }} {{ x | upper }} {{ref \"a\"}}");

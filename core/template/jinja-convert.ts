@@ -364,6 +364,9 @@ export function convertJinja(text: string, macros: ReadonlyMap<string, MacroSign
       const body = written === undefined ? undefined : loopVariables(written);
       if (body !== undefined) write(tag, body);
       else if (packaged) leave(tag, hint);
+      else if (name === 'ref' || name === 'source') {
+        leave(tag, { message: hint.message, hint: `${name}() takes literal names in Strata, which is how the whole DAG is found without rendering: write one {{${name === 'ref' ? 'ref "model"' : 'source "source" "table"'}}} per relation (a partial can take the relation as an argument)` });
+      }
       else if (unknownCall) leave(tag, { message: hint.message, hint: `'${name}' is no macro of this project and no helper of Strata's: write the SQL, or a partial or JS helper in macros/` });
       else if (unread.length) leave(tag, { message: `${hint.message}, and reads ${unread.map((n) => `'${n}'`).join(', ')}, which a Handlebars template does not have`, hint: `put the value under vars: in project.yml and read {{var "${unread[0]}"}}, or compute it in a JS helper in macros/` });
       else leave(tag, hint);
