@@ -52,6 +52,7 @@ const DBT_PROJECT = {
     'group by order_id',
     '',
   ].join('\n'),
+  'models/dates.sql': `{{ dbt_utils.date_spine(datepart="day", start_date="cast('2024-01-01' as date)", end_date="cast('2024-01-04' as date)") }}\n`,
   'models/schema.yml': 'version: 2\nmodels:\n  - name: stg_payments\n    columns:\n      - name: amount\n        data_tests: [{is_positive: {config: {severity: warn}}}]\n',
   'snapshots/payments_snapshot.sql': "{% snapshot payments_snapshot %}\n{{ config(unique_key='payment_id', strategy='check', check_cols=['amount']) }}\nselect * from {{ ref('stg_payments') }}\n{% endsnapshot %}\n",
 };
@@ -79,7 +80,7 @@ describe('strata convert', () => {
     const build = await strata(dir, 'build');
     // The converted generic test finds the negative payment (a warning, so the rest builds).
     expect(build.output).toMatch(/WARN 1 is_positive_stg_payments_amount/);
-    expect(build.output).toContain('PASS=4 WARN=1 ERROR=0');
+    expect(build.output).toContain('PASS=5 WARN=1 ERROR=0');
     expect(await queryProject(dir, 'select order_id, card_amount, coupon_amount from main.orders order by 1', 'target/jaffle.duckdb')).toEqual([
       { order_id: 1, card_amount: 10, coupon_amount: 2.5 },
       { order_id: 2, card_amount: -0.5, coupon_amount: 0 },
@@ -87,6 +88,9 @@ describe('strata convert', () => {
     // dbt_utils' surrogate key, written out: the md5 of the fields joined by '-', as dbt_utils builds it.
     const keys = await queryProject(dir, 'select payment_id, method, payment_key from main.stg_payments order by 1', 'target/jaffle.duckdb');
     expect(keys.map((k) => k.payment_key)).toEqual(keys.map((k) => createHash('md5').update(`${k.payment_id}-${k.method}`).digest('hex')));
+    // A date spine ends before its end date, as dbt's does.
+    const days = await queryProject(dir, "select strftime(date_day, '%Y-%m-%d') as day from main.dates order by 1", 'target/jaffle.duckdb');
+    expect(days.map((d) => d.day)).toEqual(['2024-01-01', '2024-01-02', '2024-01-03']);
     // Converting again finds nothing to do.
     const again = await strata(dir, 'convert');
     expect(again.code).toBe(0);

@@ -113,6 +113,12 @@ describe("dbt's cross-database macros", () => {
     expect(convertJinja('{{ dbt_utils.generate_surrogate_key(cols) }}').left).toHaveLength(1);
   });
 
+  it("write a date spine as DuckDB's range(), end excluded, in date_<datepart>", () => {
+    const { text } = convertJinja(`with s as ({{ dbt_utils.date_spine(datepart="day", start_date="cast('2024-01-01' as date)", end_date="cast('2024-01-04' as date)") }}) select * from s`);
+    expect(text).toBe("with s as (select range as date_day from range(cast(cast('2024-01-01' as date) as timestamp), cast(cast('2024-01-04' as date) as timestamp), interval 1 day)) select * from s");
+    expect(convertJinja(`{{ dbt.date_spine('month', "date '2024-01-01'", "date '2025-01-01'") }}`).text).toBe("select range as date_month from range(cast(date '2024-01-01' as timestamp), cast(date '2025-01-01' as timestamp), interval 1 month)");
+  });
+
   it('are written out as SQL, when their arguments are literal', () => {
     const { text, left } = convertJinja("select {{ dbt.date_trunc('day', 'ordered_at') }}, {{ dbt.datediff('a', 'b', 'day') }}, cast(x as {{ dbt.type_string() }}), {{ dbt.current_timestamp() }}, {{ dbt.safe_cast('amount', 'int') }}, {{ dbt.date_trunc('day', var('col')) }}");
     expect(text).toBe("select date_trunc('day', ordered_at), datediff('day', a, b), cast(x as varchar), current_timestamp, try_cast(amount as int), {{ dbt.date_trunc('day', var('col')) }}");

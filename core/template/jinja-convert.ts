@@ -150,6 +150,8 @@ const TYPES: Record<string, string> = { string: 'varchar', int: 'integer', bigin
 function crossDatabaseSql(inner: string): string | undefined {
   const key = /^dbt_utils\.generate_surrogate_key\s*\(\s*\[([\s\S]*)\]\s*\)$/.exec(inner);
   if (key) return surrogateKey(key[1]);
+  const spine = /^(?:dbt_utils|dbt)\.date_spine\s*\(([\s\S]*)\)$/.exec(inner);
+  if (spine) return dateSpine(spine[1]);
   const m = /^dbt\.(\w+)\s*\(([\s\S]*)\)$/.exec(inner);
   if (!m) return undefined;
   const args: string[] = [];
@@ -188,6 +190,27 @@ function surrogateKey(list: string): string | undefined {
     fields.push(`coalesce(cast(${literal[2]} as varchar), '_dbt_utils_surrogate_key_null_')`);
   }
   return fields.length ? `md5(cast(${fields.join(" || '-' || ")} as varchar))` : undefined;
+}
+
+/**
+ * dbt's date_spine (dbt_utils' or dbt's own): one row per datepart from start_date up to, not
+ * including, end_date, in a column date_<datepart>, as DuckDB's range() gives them (timestamps, as
+ * dbt-duckdb's dateadd does).
+ */
+function dateSpine(argsText: string): string | undefined {
+  const names = ['datepart', 'start_date', 'end_date'];
+  const args = new Map<string, string>();
+  let position = 0;
+  for (const arg of splitArgs(argsText)) {
+    const named = /^\s*(\w+)\s*=\s*([\s\S]+)$/.exec(arg);
+    const literal = /^\s*(['"])((?:(?!\1)[^\\]|\\.)*)\1\s*$/.exec(named ? named[2] : arg);
+    const name = named ? named[1] : names[position++];
+    if (!literal || !names.includes(name)) return undefined;
+    args.set(name, literal[2]);
+  }
+  const part = args.get('datepart');
+  if (!part || !/^\w+$/.test(part) || !args.has('start_date') || !args.has('end_date')) return undefined;
+  return `select range as date_${part} from range(cast(${args.get('start_date')} as timestamp), cast(${args.get('end_date')} as timestamp), interval 1 ${part})`;
 }
 
 /** `loop.last` and friends, Jinja's loop variables, as Handlebars' data variables inside {{#each}}. */
