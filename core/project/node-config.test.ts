@@ -32,6 +32,21 @@ describe('node config', () => {
     expect(() => validateConfigEntry('model', 'incremental_predicates', ['a > 1'])).not.toThrow();
   });
 
+  it("'enabled' must be a boolean; a Jinja expression copied from dbt is told how to leave nodes out instead", () => {
+    const error = (value: unknown) => {
+      try {
+        validateConfigEntry('seed', 'enabled', value);
+      } catch (e) {
+        return e as ConfigKeyError;
+      }
+      return undefined;
+    };
+    expect(error(false)).toBeUndefined();
+    expect(error('yes')?.message).toBe("'enabled' must be true or false");
+    expect(error('yes')?.hint).toBeUndefined();
+    expect(error("{{ target.name != 'prod' }}")?.hint).toBe('a config value is not a template here; to leave these nodes out on one target, run there with --exclude (e.g. --exclude resource_type:seed)');
+  });
+
   it('seed-only keys are refused on models', () => {
     expect(() => validateConfigEntry('model', 'column_types', {})).toThrowError(/unknown config key/);
     expect(() => validateConfigEntry('seed', 'column_types', {})).not.toThrow();

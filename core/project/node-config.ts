@@ -84,7 +84,11 @@ export function validateConfigEntry(resourceType: ResourceType | string, rawKey:
   if ((key === 'unique_key' || key === 'merge_update_columns' || key === 'merge_exclude_columns') && value !== null && !isStringOrStringList(value)) {
     throw new ConfigKeyError(`'${key}' must be a column name or a list of column names`, rawKey);
   }
-  if (key === 'enabled' && typeof value !== 'boolean') throw new ConfigKeyError(`'enabled' must be true or false`, rawKey);
+  if (key === 'enabled' && typeof value !== 'boolean') {
+    // dbt renders Jinja in project configs: `+enabled: "{{ target.name != 'prod' }}"`.
+    const jinja = typeof value === 'string' && /\{\{[\s\S]*\}\}/.test(value);
+    throw new ConfigKeyError(`'enabled' must be true or false`, rawKey, jinja ? 'a config value is not a template here; to leave these nodes out on one target, run there with --exclude (e.g. --exclude resource_type:seed)' : undefined);
+  }
 }
 
 function isStringOrStringList(value: unknown): boolean {
