@@ -47,6 +47,69 @@ describe('data tests', () => {
     expect(test).toMatchObject({ resource_type: 'test', attached_node: 'seed.shop.orders', column_name: 'id', test_metadata: { name: 'unique' }, depends_on: { nodes: ['seed.shop.orders'] } });
   });
 
+  it("dbt_utils' recency, sequential_values, equality and cardinality_equality are built in too", async () => {
+    const t = (test: string, name: string, args: string) => `          - ${test}:\n              name: ${name}\n              arguments: ${args}\n`;
+    const yaml = [
+      'version: 2',
+      'seeds:',
+      '  - name: events',
+      '    data_tests:',
+      t('dbt_utils.recency', 'fresh_within_a_day', '{datepart: day, field: seen_at, interval: 1}').replace(/^ {4}/gm, ''),
+      t('dbt_utils.recency', 'fresh_within_a_year_by_kind', '{datepart: year, field: seen_at, interval: 1, group_by_columns: [kind]}').replace(/^ {4}/gm, ''),
+      t('dbt_utils.recency', 'dated_since_yesterday', '{datepart: day, field: seen_at, interval: 1, ignore_time_component: true}').replace(/^ {4}/gm, ''),
+      t('dbt_utils.equality', 'same_as_copy', "{compare_model: ref('events_copy')}").replace(/^ {4}/gm, ''),
+      t('dbt_utils.equality', 'same_as_other', "{compare_model: ref('events_other')}").replace(/^ {4}/gm, ''),
+      t('dbt_utils.equality', 'same_ids_as_other', "{compare_model: ref('events_other'), compare_columns: [id]}").replace(/^ {4}/gm, ''),
+      '    columns:',
+      '      - name: id',
+      '        data_tests:',
+      t('dbt_utils.sequential_values', 'ids_in_sequence', '{}'),
+      t('dbt_utils.sequential_values', 'ids_in_sequence_by_kind', '{group_by_columns: [kind]}'),
+      t('dbt_utils.cardinality_equality', 'ids_as_often_as_in_copy', "{to: ref('events_copy'), field: id}"),
+      t('dbt_utils.cardinality_equality', 'ids_as_often_as_in_other', "{to: ref('events_other'), field: id}"),
+      '      - name: day',
+      '        data_tests:',
+      t('dbt_utils.sequential_values', 'days_in_sequence', '{datepart: day}'),
+    ].join('\n');
+    // events: ids 1, 2, 4 (a gap; in sequence within each kind), days 1, 2, 3 January, one recent event; events_other differs in one row.
+    const now = new Date(Date.now() - 3_600_000).toISOString().replace('T', ' ').slice(0, 19);
+    const dir = project({
+      'seeds/events.csv': `id,kind,day,seen_at\n1,a,2024-01-01,2024-01-01 10:00:00\n2,a,2024-01-02,2024-01-02 10:00:00\n4,b,2024-01-03,${now}\n`,
+      'seeds/events_copy.csv': `id,kind,day,seen_at\n4,b,2024-01-03,${now}\n1,a,2024-01-01,2024-01-01 10:00:00\n2,a,2024-01-02,2024-01-02 10:00:00\n`,
+      'seeds/events_other.csv': `id,kind,day,seen_at\n1,a,2024-01-01,2024-01-01 10:00:00\n2,a,2024-01-02,2024-01-02 10:00:00\n2,b,2024-01-03,${now}\n`,
+      'seeds/schema.yml': yaml,
+    });
+    expect((await strata(dir, 'seed')).code).toBe(0);
+    expect((await strata(dir, 'test')).code).toBe(1);
+    expect(statuses(dir)).toEqual({
+      fresh_within_a_day: ['pass', 0],
+      // Kind a's newest event is from 2024.
+      fresh_within_a_year_by_kind: ['fail', 1],
+      dated_since_yesterday: ['pass', 0],
+      same_as_copy: ['pass', 0],
+      // The third rows differ: one row each way.
+      same_as_other: ['fail', 2],
+      same_ids_as_other: ['fail', 1],
+      ids_in_sequence: ['fail', 1],
+      ids_in_sequence_by_kind: ['pass', 0],
+      ids_as_often_as_in_copy: ['pass', 0],
+      // (2, 1) and (4, 1) are not in other, (2, 2) is only there.
+      ids_as_often_as_in_other: ['fail', 3],
+      days_in_sequence: ['pass', 0],
+    });
+  });
+
+  it("refuses dbt_utils' arguments a built-in does not take, unless the project writes the test itself", async () => {
+    const yaml = "version: 2\nseeds:\n  - name: orders\n    data_tests:\n      - dbt_utils.equality:\n          arguments: {compare_model: ref('customers'), exclude_columns: [name]}\n";
+    const dir = project({ ...seeds, 'seeds/schema.yml': yaml });
+    const { code, output } = await strata(dir, 'parse');
+    expect(code).toBe(2);
+    expect(output).toContain("seeds/schema.yml:5: test 'equality' here does not take dbt_utils' argument 'exclude_columns'");
+    expect(output).toContain('hint: list the columns to compare in compare_columns instead');
+    const own = project({ ...seeds, 'seeds/schema.yml': yaml, 'macros/test_equality.sql': 'select * from {{model}} where false' });
+    expect((await strata(own, 'parse')).code).toBe(0);
+  });
+
   it("dbt_utils' generic tests are built in, declared as dbt_utils.<name> (or bare), with dbt_utils' defaults", async () => {
     const t = (test: string, name: string, args: string, config = '') => `          - ${test}:\n              name: ${name}\n              arguments: ${args}\n${config ? `              config: ${config}\n` : ''}`;
     const yaml = [

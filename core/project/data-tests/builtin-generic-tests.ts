@@ -6,7 +6,7 @@ import { parseTemplate, type Template } from '../../template/template-parser.js'
  * to the tested relation, `column_name` to the column; a project macro `test_<name>` or an
  * adapter override `duckdb__test_<name>` replaces one.
  */
-const SOURCES: Record<string, { template: string; required: string[]; defaults?: Record<string, unknown> }> = {
+const SOURCES: Record<string, { template: string; required: string[]; defaults?: Record<string, unknown>; unsupported?: Record<string, string> }> = {
   not_null: {
     template: 'select {{column_name}}\nfrom {{model}}\nwhere {{column_name}} is null',
     required: [],
@@ -75,6 +75,34 @@ const SOURCES: Record<string, { template: string; required: string[]; defaults?:
       'with a as (select count(*) as count_a from {{model}}),\nb as (select count(*) as count_b from {{compare_model}})\nselect count_a, count_b, abs(count_a - count_b) as diff_count\nfrom a cross join b\nwhere count_a <> count_b',
     required: ['compare_model'],
   },
+  recency: {
+    // dbt_utils: the newest value of field is older than interval dateparts ago (an empty table passes, as there).
+    template:
+      'with recency as (\n    select {{#if group_by_columns}}{{sql_list group_by_columns false}}, {{/if}}{{#if ignore_time_component}}cast(max({{field}}) as date){{else}}max({{field}}){{/if}} as most_recent\n    from {{model}}{{#if group_by_columns}}\n    group by {{sql_list group_by_columns false}}{{/if}}\n)\nselect {{#if group_by_columns}}{{sql_list group_by_columns false}}, {{/if}}most_recent, cast(current_timestamp - interval ({{interval}}) {{datepart}} as {{#if ignore_time_component}}date{{else}}timestamp{{/if}}) as threshold\nfrom recency\nwhere most_recent < cast(current_timestamp - interval ({{interval}}) {{datepart}} as {{#if ignore_time_component}}date{{else}}timestamp{{/if}})',
+    required: ['datepart', 'field', 'interval'],
+    defaults: { ignore_time_component: false },
+  },
+  sequential_values: {
+    template:
+      'with windowed as (\n    select {{#if group_by_columns}}{{sql_list group_by_columns false}}, {{/if}}{{column_name}}, lag({{column_name}}) over ({{#if group_by_columns}}partition by {{sql_list group_by_columns false}} {{/if}}order by {{column_name}}) as previous_{{column_name}}\n    from {{model}}\n)\nselect *\nfrom windowed\n{{#if datepart}}where not (cast({{column_name}} as timestamp) = cast(previous_{{column_name}} + interval ({{interval}}) {{datepart}} as timestamp)){{else}}where not ({{column_name}} = previous_{{column_name}} + {{interval}}){{/if}}',
+    required: [],
+    defaults: { interval: 1 },
+  },
+  equality: {
+    // Without compare_columns, all columns, compared by position (dbt_utils reads the model's column list from the warehouse).
+    template:
+      'with a as (\n    select {{#if compare_columns}}{{sql_list compare_columns false}}{{else}}*{{/if}} from {{model}}\n),\nb as (\n    select {{#if compare_columns}}{{sql_list compare_columns false}}{{else}}*{{/if}} from {{compare_model}}\n),\na_minus_b as (select * from a except select * from b),\nb_minus_a as (select * from b except select * from a)\nselect \'a_minus_b\' as which_diff, a_minus_b.* from a_minus_b\nunion all\nselect \'b_minus_a\' as which_diff, b_minus_a.* from b_minus_a',
+    required: ['compare_model'],
+    unsupported: {
+      exclude_columns: 'list the columns to compare in compare_columns instead',
+      precision: 'round the columns in the models compared, or write macros/test_equality.sql',
+    },
+  },
+  cardinality_equality: {
+    template:
+      'with table_a as (\n    select {{column_name}}, count(*) as num_rows\n    from {{model}}\n    group by {{column_name}}\n),\ntable_b as (\n    select {{field}}, count(*) as num_rows\n    from {{to}}\n    group by {{field}}\n),\nexcept_a as (select * from table_a except select * from table_b),\nexcept_b as (select * from table_b except select * from table_a)\nselect * from except_a\nunion all\nselect * from except_b',
+    required: ['to', 'field'],
+  },
   fewer_rows_than: {
     template:
       'with a as (select count(*) as count_a from {{model}}),\nb as (select count(*) as count_b from {{compare_model}})\nselect count_a, count_b\nfrom a cross join b\nwhere count_a >= count_b',
@@ -89,6 +117,8 @@ export const DBT_UTILS_TESTS: readonly string[] = Object.keys(SOURCES).slice(Obj
 export interface GenericTestDefinition {
   template: Template;
   required: string[];
+  /** dbt_utils' arguments this one does not take, with what to do instead: refused rather than ignored. */
+  unsupported: Record<string, string>;
   /** The values of optional arguments a declaration leaves out, as dbt_utils' macros default them. */
   defaults: Record<string, unknown>;
 }
@@ -97,7 +127,7 @@ let parsed: Map<string, GenericTestDefinition> | undefined;
 
 /** The built-in generic tests by name, parsed once. */
 export function builtinGenericTests(): ReadonlyMap<string, GenericTestDefinition> {
-  parsed ??= new Map(Object.entries(SOURCES).map(([name, def]) => [name, { template: parseTemplate(def.template, `strata:generic_tests/${name}.sql`), required: def.required, defaults: def.defaults ?? {} }]));
+  parsed ??= new Map(Object.entries(SOURCES).map(([name, def]) => [name, { template: parseTemplate(def.template, `strata:generic_tests/${name}.sql`), required: def.required, unsupported: def.unsupported ?? {}, defaults: def.defaults ?? {} }]));
   return parsed;
 }
 

@@ -11,12 +11,16 @@ import { resolveYamlRef } from './resolve-yaml-ref.js';
 const TEST_MACRO = /^(?:[a-z0-9]+__)?test_(.+)$/;
 
 /** Generic tests that exist in a project: the built-ins and every `test_<name>` macro. */
-export function genericTestNames(macros: MacroSet): Map<string, { required: string[] }> {
-  const out = new Map<string, { required: string[] }>();
-  for (const [name, def] of builtinGenericTests()) out.set(name, { required: def.required });
+export function genericTestNames(macros: MacroSet): Map<string, { required: string[]; unsupported?: Record<string, string> }> {
+  const out = new Map<string, { required: string[]; unsupported?: Record<string, string> }>();
+  for (const [name, def] of builtinGenericTests()) out.set(name, { required: def.required, unsupported: def.unsupported });
   for (const name of macros.names()) {
     const match = TEST_MACRO.exec(name);
-    if (match && !out.has(match[1])) out.set(match[1], { required: [] });
+    if (!match) continue;
+    const builtin = out.get(match[1]);
+    // A project's own version of a built-in takes whatever arguments it reads.
+    if (builtin) builtin.unsupported = undefined;
+    else out.set(match[1], { required: [] });
   }
   return out;
 }

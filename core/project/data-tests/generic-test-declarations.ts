@@ -27,7 +27,7 @@ export interface TestTarget {
 export interface DeclarationContext {
   projectName: string;
   /** Generic tests that exist: built-ins and `test_*` macros, with their required arguments. */
-  genericTests: ReadonlyMap<string, { required: string[] }>;
+  genericTests: ReadonlyMap<string, { required: string[]; unsupported?: Record<string, string> }>;
   /** Resolves `ref('x')` / `source('a', 'b')` written in YAML to a unique_id, or undefined. */
   resolve(expression: string): string | undefined;
   /** A fresh test config: the defaults with the folder configs for tests from project.yml applied (outermost first). */
@@ -126,6 +126,9 @@ function readEntry(target: TestTarget, raw: unknown, path: (string | number)[], 
   }
   for (const required of definition.required) {
     if (!(required in args)) throw target.yaml.error(path, `test '${testName}' needs the argument '${required}'`, testName === 'relationships' ? "relationships: {to: ref('customers'), field: customer_id}" : undefined);
+  }
+  for (const [argument, instead] of Object.entries(definition.unsupported ?? {})) {
+    if (argument in args) throw target.yaml.error(path, `test '${testName}' here does not take dbt_utils' argument '${argument}'`, instead);
   }
   for (const [key, value] of Object.entries(config)) {
     try {
