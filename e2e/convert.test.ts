@@ -52,6 +52,7 @@ const DBT_PROJECT = {
     'group by order_id',
     '',
   ].join('\n'),
+  'models/method_names.sql': "{% set methods = ['card', 'coupon'] %}\nselect {% for m in methods %}'{{ m }}' as {{ m }}{% if not loop.last %}, {% endif %}{% endfor %}\n",
   'models/dates.sql': `{{ dbt_utils.date_spine(datepart="day", start_date="cast('2024-01-01' as date)", end_date="cast('2024-01-04' as date)") }}\n`,
   'models/schema.yml': 'version: 2\nmodels:\n  - name: stg_payments\n    columns:\n      - name: amount\n        data_tests: [{is_positive: {config: {severity: warn}}}]\n',
   'snapshots/payments_snapshot.sql': "{% snapshot payments_snapshot %}\n{{ config(unique_key='payment_id', strategy='check', check_cols=['amount']) }}\nselect * from {{ ref('stg_payments') }}\n{% endsnapshot %}\n",
@@ -80,7 +81,7 @@ describe('strata convert', () => {
     const build = await strata(dir, 'build');
     // The converted generic test finds the negative payment (a warning, so the rest builds).
     expect(build.output).toMatch(/WARN 1 is_positive_stg_payments_amount/);
-    expect(build.output).toContain('PASS=5 WARN=1 ERROR=0');
+    expect(build.output).toContain('PASS=6 WARN=1 ERROR=0');
     expect(await queryProject(dir, 'select order_id, card_amount, coupon_amount from main.orders order by 1', 'target/jaffle.duckdb')).toEqual([
       { order_id: 1, card_amount: 10, coupon_amount: 2.5 },
       { order_id: 2, card_amount: -0.5, coupon_amount: 0 },
@@ -88,6 +89,9 @@ describe('strata convert', () => {
     // dbt_utils' surrogate key, written out: the md5 of the fields joined by '-', as dbt_utils builds it.
     const keys = await queryProject(dir, 'select payment_id, method, payment_key from main.stg_payments order by 1', 'target/jaffle.duckdb');
     expect(keys.map((k) => k.payment_key)).toEqual(keys.map((k) => createHash('md5').update(`${k.payment_id}-${k.method}`).digest('hex')));
+    // A {% set %} list became a loop over (list ...).
+    expect(read(dir, 'models/method_names.sql')).toBe(`select {{#each (list "card" "coupon") as |m|}}'{{ m }}' as {{ m }}{{#unless @last}}, {{/unless}}{{/each}}\n`);
+    expect(await queryProject(dir, 'select * from main.method_names', 'target/jaffle.duckdb')).toEqual([{ card: 'card', coupon: 'coupon' }]);
     // A date spine ends before its end date, as dbt's does.
     const days = await queryProject(dir, "select strftime(date_day, '%Y-%m-%d') as day from main.dates order by 1", 'target/jaffle.duckdb');
     expect(days.map((d) => d.day)).toEqual(['2024-01-01', '2024-01-02', '2024-01-03']);
@@ -100,7 +104,7 @@ describe('strata convert', () => {
   it('lists every tag it cannot rewrite by file and line with what to write, exits 1, and --dry-run changes nothing', async () => {
     const dir = project(DBT_PROJECT);
     writeFiles(dir, {
-      'models/orders.sql': "{% set methods = ['card'] %}\nselect {{ ref('stg_payments') }}\n{% for m in methods %}{{ m }}{% endfor %}\n{{ dbt_utils.star(ref('stg_payments')) }}\n",
+      'models/orders.sql': "{% set methods = var('methods') | list %}\nselect {{ ref('stg_payments') }}\n{% for m in methods %}{{ m }}{% endfor %}\n{{ dbt_utils.star(ref('stg_payments')) }}\n",
       // A partial in Strata's form, with a Jinja call in it.
       'macros/recent.sql': "where day > {{ var('since') }}\n",
       'macros/naming.sql': "{% macro generate_schema_name(custom_schema_name, node) %}{{ custom_schema_name }}{% endmacro %}\n{% macro upper(x) %}upper({{ x }}){% endmacro %}\n{% macro shout(x) %}\n  {{ x | upper }}\n{% endmacro %}\n",
@@ -114,7 +118,7 @@ describe('strata convert', () => {
 
     const { code, output } = await strata(dir, 'convert');
     expect(code).toBe(1);
-    expect(output).toContain("models/orders.sql:1: {% set methods = ['card'] %} is a Jinja tag");
+    expect(output).toContain("models/orders.sql:1: {% set methods = var('methods') | list %} is a Jinja tag");
     expect(output).toContain("models/orders.sql:3: {% for m in methods %} reads 'methods', which a Handlebars template does not have");
     expect(output).toContain('hint: put the value under vars: in project.yml and read {{var "methods"}}');
     expect(output).toContain('models/orders.sql:3: {% endfor %} belongs to the Jinja block of line 3');

@@ -275,6 +275,8 @@ export class Compiler {
       is_incremental: () => this.options.overrides?.isIncremental ?? isIncrementalRun(frame().node, this.options),
       should_full_refresh: () => frame().node.config.materialized === 'incremental' && !isIncrementalRun(frame().node, this.options),
       sql_list: (values: unknown, quote: unknown) => sqlList(values, typeof quote === 'object' ? true : quote),
+      // Its arguments as a list, for a loop over written values: {{#each (list "card" "coupon") as |m|}}.
+      list: (...args: unknown[]) => args.slice(0, -1),
     };
   }
 

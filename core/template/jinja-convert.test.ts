@@ -48,7 +48,7 @@ describe('convertJinja', () => {
 
   it('leaves what has no one translation, each tag once with its line, and a block as a whole', () => {
     const source = [
-      "{% set methods = ['a', 'b'] %}",
+      "{% set methods = var('m') | list %}",
       '{% for m in methods %}{{ m }}{% endfor %}',
       "{% if var('x') %}1{% elif target.name == 'prod' %}2{% else %}3{% endif %}",
       "{{ dbt_utils.star(ref('a')) }} {{ my_macro('a') }} {{ x | upper }} {{ ref('a') }}",
@@ -58,7 +58,7 @@ describe('convertJinja', () => {
     const { text, left } = convertJinja(source);
     const start = (line: number, message: string) => [line, message.slice(0, 36)];
     expect(left.map((l) => start(l.line, l.message))).toEqual([
-      start(1, "{% set methods = ['a', 'b'] %} is a Jinj"),
+      start(1, "{% set methods = var('m') | list %} is a Jinja tag"),
       start(2, "{% for m in methods %} reads 'methods', "),
       start(2, '{% endfor %} belongs to the Jinja block '),
       start(3, "{% if var('x') %} stays Jinja with its b"),
@@ -77,6 +77,34 @@ describe('convertJinja', () => {
     // What could be rewritten was, around what was left.
     expect(text.split('\n')[3]).toBe("{{ dbt_utils.star(ref('a')) }} {{ my_macro('a') }} {{ x | upper }} {{ref \"a\"}}");
     expect(text.split('\n')[4]).toBe('{{#if (var "y")}}{% if flag %}in{% endif %}{{/if}}');
+  });
+
+  it('writes a constant set once at the top into what reads it, and drops the set', () => {
+    const source = [
+      "{% set methods = ['card', 'coupon'] %}",
+      "{% set since = '2024-01-01' %}",
+      '{% set n = 3 %}',
+      '{% for m in methods %}{{ m }}{% endfor %} {{ n }}',
+      "where day >= '{{ since }}' and x = {{ var('k', since) }}",
+      '{% for since in methods %}{{ since }}{% endfor %}',
+      '',
+    ].join('\n');
+    const { text, left } = convertJinja(source);
+    expect(left).toEqual([]);
+    expect(text).toBe(
+      [
+        '{{#each (list "card" "coupon") as |m|}}{{ m }}{{/each}} 3',
+        `where day >= '2024-01-01' and x = {{var "k" "2024-01-01"}}`,
+        // A loop's variable of the same name is the loop's.
+        '{{#each (list "card" "coupon") as |since|}}{{ since }}{{/each}}',
+        '',
+      ].join('\n'),
+    );
+    expect(() => parseTemplate(text, 'x.sql')).not.toThrow();
+    // Set twice, or inside a block, or read before its set: left as Jinja.
+    expect(convertJinja("{% set a = 'x' %}{% set a = 'y' %}{{ a }}").left).toHaveLength(2);
+    expect(convertJinja("{% if var('b') %}{% set a = 'x' %}{% endif %}").left.length).toBeGreaterThan(0);
+    expect(convertJinja("{% for m in a %}{% endfor %}{% set a = ['x'] %}").left.length).toBeGreaterThan(0);
   });
 
   it("turns a project macro's calls into partials with named arguments and the macro's defaults", () => {

@@ -25,7 +25,7 @@ export interface Conversion {
 }
 
 /** The helpers a Strata template has, that a Jinja call may name. */
-const HELPERS = new Set(['ref', 'source', 'config', 'var', 'env', 'env_var', 'is_incremental', 'should_full_refresh', 'sql_list', 'doc', 'log']);
+const HELPERS = new Set(['ref', 'source', 'config', 'var', 'env', 'env_var', 'is_incremental', 'should_full_refresh', 'sql_list', 'list', 'doc', 'log']);
 
 type Tag = { kind: 'expression' | 'statement' | 'comment'; start: number; end: number; inner: string; trimLeft: boolean; trimRight: boolean };
 
@@ -121,6 +121,32 @@ function macroCall(inner: string, macros: ReadonlyMap<string, MacroSignature>): 
     parts.push(`${param.name}=${written}`);
   }
   return parts.join(' ');
+}
+
+/** A constant's value: its Jinja text, the text `{{ name }}` renders, and for a list its Handlebars. */
+type Literal = { kind: 'text' | 'number' | 'boolean'; jinja: string; text: string } | { kind: 'list'; jinja: string; handlebars: string };
+
+/** Reads a literal Jinja value: a string, a number, a boolean, or a list of strings and numbers. */
+function readLiteral(expression: string): Literal | undefined {
+  const text = expression.trim();
+  const string = /^(['"])((?:(?!\1)[^\\]|\\.)*)\1$/.exec(text);
+  if (string) return { kind: 'text', jinja: text, text: string[2].replace(/\\(.)/g, '$1') };
+  if (/^-?\d+(\.\d+)?$/.test(text)) return { kind: 'number', jinja: text, text };
+  if (/^(true|false|True|False)$/.test(text)) return { kind: 'boolean', jinja: text, text: text.toLowerCase() === 'true' ? 'True' : 'False' };
+  const list = /^\[([\s\S]*)\]$/.exec(text);
+  if (!list) return undefined;
+  const items: string[] = [];
+  for (const item of splitArgs(list[1])) {
+    const value = readLiteral(item);
+    if (!value || (value.kind !== 'text' && value.kind !== 'number')) return undefined;
+    items.push(value.kind === 'text' ? JSON.stringify(value.text) : value.text);
+  }
+  return { kind: 'list', jinja: text, handlebars: `(list${items.map((i) => ` ${i}`).join('')})` };
+}
+
+/** The expression with each name (outside strings, not after a dot) that `replace` gives a text for replaced. */
+function replaceNames(expression: string, replace: (name: string) => string | undefined): string {
+  return expression.replace(/('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")|(?<![\w.])([A-Za-z_]\w*)(?![\w(])/g, (whole, quoted, name) => (quoted ? whole : (replace(name) ?? whole)));
 }
 
 const WORDS = new Set(['not', 'and', 'or', 'in', 'is', 'True', 'False', 'None', 'true', 'false', 'none', 'this', 'target', 'loop']);
@@ -269,6 +295,36 @@ export function convertJinja(text: string, macros: ReadonlyMap<string, MacroSign
     }
   });
 
+  // `{% set name = 'literal' %}` at the top of a template, set once before any use: a constant,
+  // written into the places that read it (Handlebars has no variables).
+  const constants = new Map<string, Literal>();
+  const setTags = new Set<(typeof tags)[number]>();
+  {
+    const sets = new Map<string, { tag: (typeof tags)[number]; value: Literal | undefined }[]>();
+    let depth = 0;
+    for (const tag of tags) {
+      if (tag.block && (tag.keyword === 'if' || tag.keyword === 'for')) depth++;
+      else if (tag.block && (tag.keyword === 'endif' || tag.keyword === 'endfor')) depth--;
+      if (tag.keyword !== 'set') continue;
+      const m = /^([A-Za-z_]\w*)\s*=\s*([\s\S]+)$/.exec(tag.rest);
+      const name = m?.[1] ?? /^([A-Za-z_]\w*)/.exec(tag.rest)?.[1] ?? '';
+      sets.set(name, [...(sets.get(name) ?? []), { tag, value: m && depth === 0 ? readLiteral(m[2]) : undefined }]);
+    }
+    for (const [name, assignments] of sets) {
+      const [only] = assignments;
+      // Set once, to a literal, and read nowhere before.
+      if (assignments.length !== 1 || !only.value || params.includes(name)) continue;
+      if (tags.some((t) => t.start < only.tag.start && unknownNames(t.inner, new Set()).includes(name))) continue;
+      constants.set(name, only.value);
+      setTags.add(only.tag);
+    }
+  }
+  /** The expression with the constants it reads written in (loop variables shadow them). */
+  const withConstants = (expression: string, shadowed: ReadonlySet<string>): string => {
+    if (constants.size === 0) return expression;
+    return replaceNames(expression, (name) => (constants.has(name) && !shadowed.has(name) ? constants.get(name)!.jinja : undefined));
+  };
+
   let out = '';
   let copied = 0;
   let rewritten = 0;
@@ -291,9 +347,26 @@ export function convertJinja(text: string, macros: ReadonlyMap<string, MacroSign
     for (let b = block; b; b = b.parent) if (b.converted && b.variable) names.add(b.variable);
     return names;
   };
+  /** The innermost block the tag at `index` is inside. */
+  const enclosingBlock = (index: number): Block | undefined => {
+    for (let i = index - 1, depth = 0; i >= 0; i--) {
+      const t = tags[i];
+      if (!t.block) continue;
+      if (t.keyword === 'endif' || t.keyword === 'endfor') depth++;
+      else if (t.keyword === 'if' || t.keyword === 'for') {
+        if (depth === 0) return t.block;
+        depth--;
+      }
+    }
+    return undefined;
+  };
   // Why a block stays Jinja, for its first tag's message.
   const blockProblem = new Map<Block, { message: string; hint: string }>();
-  const condition = (expression: string, names: ReadonlySet<string>, whole: string): string | { message: string; hint: string } => {
+  const condition = (jinja: string, names: ReadonlySet<string>, whole: string, list = false): string | { message: string; hint: string } => {
+    const expression = withConstants(jinja, names);
+    // A list written out, `['a', 'b']` (or a constant holding one), for a loop: (list "a" "b").
+    const literal = list ? readLiteral(expression) : undefined;
+    if (literal?.kind === 'list') return literal.handlebars;
     const unread = unknownNames(expression, names);
     if (unread.length) {
       return {
@@ -316,7 +389,7 @@ export function convertJinja(text: string, macros: ReadonlyMap<string, MacroSign
     if (block.kind === 'for') {
       const loop = /^([A-Za-z_]\w*)\s+in\s+([\s\S]+)$/.exec(first.rest);
       if (!loop) return void blockProblem.set(block, jinjaStatementHint(whole(first)));
-      const list = condition(loop[2], names, whole(first));
+      const list = condition(loop[2], names, whole(first), true);
       if (typeof list !== 'string') return void blockProblem.set(block, list);
       Object.assign(block, { converted: true, helper: 'each', variable: loop[1] });
       first.rest = `#each ${list} as |${loop[1]}|`;
@@ -349,6 +422,27 @@ export function convertJinja(text: string, macros: ReadonlyMap<string, MacroSign
       }
       continue;
     }
+    if (tag.kind === 'expression' && constants.size) {
+      const enclosingNames = known(enclosingBlock(tags.indexOf(tag)));
+      const constant = constants.get(tag.inner);
+      // `{{ name }}` of a text or a number: the value itself.
+      if (constant && constant.kind !== 'list' && !enclosingNames.has(tag.inner)) {
+        out += text.slice(copied, tag.start) + constant.text;
+        copied = tag.end;
+        rewritten++;
+        continue;
+      }
+      const replaced = withConstants(tag.inner, enclosingNames);
+      if (replaced !== tag.inner) {
+        const converted = convertJinja(`{{ ${replaced} }}`, macros, [...params, ...enclosingNames]);
+        if (converted.left.length === 0) {
+          out += text.slice(copied, tag.start) + converted.text;
+          copied = tag.end;
+          rewritten++;
+          continue;
+        }
+      }
+    }
     if (tag.kind === 'expression') {
       // Jinja's conditional expression, `a if b else c`.
       const inline = /\sif\s/.test(tag.inner.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, '""'));
@@ -375,14 +469,7 @@ export function convertJinja(text: string, macros: ReadonlyMap<string, MacroSign
       const name = /^([A-Za-z_]\w*)\s*\(/.exec(tag.inner)?.[1];
       const unknownCall = call === null && name !== undefined && !HELPERS.has(name);
       const packaged = /^[A-Za-z_]\w*\.[A-Za-z_][\w.]*\(/.test(tag.inner) && !tag.inner.startsWith('this.');
-      let enclosing: Block | undefined;
-      for (let i = tags.indexOf(tag) - 1, depth = 0; i >= 0 && !enclosing; i--) {
-        const t = tags[i];
-        if (!t.block) continue;
-        if (t.keyword === 'endif' || t.keyword === 'endfor') depth++;
-        else if (t.keyword === 'if' || t.keyword === 'for') depth === 0 ? (enclosing = t.block) : depth--;
-      }
-      const unread = unknownNames(tag.inner, known(enclosing));
+      const unread = unknownNames(tag.inner, known(enclosingBlock(tags.indexOf(tag))));
       const written = unknownCall || packaged || unread.length ? undefined : (call ?? jinjaToHandlebars(tag.inner));
       const body = written === undefined ? undefined : loopVariables(written);
       if (body !== undefined) write(tag, body);
@@ -397,6 +484,15 @@ export function convertJinja(text: string, macros: ReadonlyMap<string, MacroSign
     }
     const whole = text.slice(tag.start, tag.end);
     const block = tag.block;
+    if (setTags.has(tag)) {
+      // A set alone on its line goes with its line.
+      const lineStart = text.lastIndexOf('\n', tag.start - 1) + 1;
+      const alone = /^[ \t]*$/.test(text.slice(Math.max(lineStart, copied), tag.start)) && /^[ \t]*(\r?\n|$)/.test(text.slice(tag.end));
+      out += text.slice(copied, alone ? Math.max(lineStart, copied) : tag.start);
+      copied = alone ? tag.end + /^[ \t]*(\r?\n)?/.exec(text.slice(tag.end))![0].length : tag.end;
+      rewritten++;
+      continue;
+    }
     if (!block) {
       leave(tag, jinjaStatementHint(whole));
       continue;
