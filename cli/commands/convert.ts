@@ -1,5 +1,6 @@
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { findFiles } from '../../core/project/find-files.js';
 import { readProjectFile } from '../../core/project/project-file.js';
 import { isUserError } from '../../core/errors/user-error.js';
 import { convertJinja, splitMacros, type LeftTag, type MacroSignature } from '../../core/template/jinja-convert.js';
@@ -25,16 +26,7 @@ interface Change {
 /** A macro whose body only dispatches: `{{ return(adapter.dispatch('name', 'pkg')(args)) }}`. */
 const DISPATCH = /^\s*\{\{-?\s*return\(\s*adapter\.dispatch\(\s*(['"])(\w+)\1[^)]*\)\s*\([^)]*\)\s*\)\s*-?\}\}\s*$/;
 
-function sqlFilesUnder(root: string, dir: string, out: string[] = []): string[] {
-  const full = path.join(root, dir);
-  if (!existsSync(full)) return out;
-  for (const entry of readdirSync(full, { withFileTypes: true })) {
-    const relative = path.posix.join(dir, entry.name);
-    if (entry.isDirectory()) sqlFilesUnder(root, relative, out);
-    else if (entry.name.endsWith('.sql')) out.push(relative);
-  }
-  return out;
-}
+const sqlFilesUnder = (root: string, dir: string) => findFiles(root, dir, ['.sql']);
 
 /**
  * `convert`: rewrites a dbt project's Jinja as Handlebars, in place. Refs, sources, configs, vars,
@@ -161,8 +153,9 @@ export async function runConvert(options: ConvertOptions, logger: Logger): Promi
   }
   for (const { file, tag } of left) logger.warn(`${file}:${tag.line}: ${tag.message}\n  hint: ${tag.hint}`, 'convert_left', { file, line: tag.line, message: tag.message, hint: tag.hint });
   const files = new Set(left.map((l) => l.file)).size;
+  const written = changes.filter((c) => !c.remove).length;
   logger.info(
-    `${options.dryRun ? 'Would rewrite' : 'Rewrote'} ${rewritten} Jinja tag${rewritten === 1 ? '' : 's'} in ${changes.filter((c) => !c.remove).length} file${changes.length === 1 ? '' : 's'}; ${left.length ? `${left.length} left for you in ${files} file${files === 1 ? '' : 's'} (listed above)` : 'nothing left in Jinja'}.`,
+    `${options.dryRun ? 'Would rewrite' : 'Rewrote'} ${rewritten} Jinja tag${rewritten === 1 ? '' : 's'} in ${written} file${written === 1 ? '' : 's'}; ${left.length ? `${left.length} left for you in ${files} file${files === 1 ? '' : 's'} (listed above)` : 'nothing left in Jinja'}.`,
     'convert_done',
     { rewritten, left: left.length },
   );

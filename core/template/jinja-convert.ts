@@ -1,4 +1,4 @@
-import { jinjaCondition, jinjaExpressionHint, jinjaStatementHint, jinjaToHandlebars } from './jinja-hints.js';
+import { handlebarsComment, jinjaCondition, jinjaExpressionHint, jinjaStatementHint, jinjaToHandlebars, quoteTag as quote } from './jinja-hints.js';
 
 // `strata convert` rewrites a dbt project's Jinja as Handlebars where one construct has one
 // translation, and lists the rest by line with what to write, all at once: a parse stops at the
@@ -70,12 +70,6 @@ export function macroSignature(statement: string): MacroSignature | undefined {
   return { name: m[1], params };
 }
 
-/** A tag as quoted in a message: on one line, shortened when long. */
-function quote(tag: string): string {
-  const flat = tag.replace(/\s+/g, ' ');
-  return flat.length > 60 ? `${flat.slice(0, 57)}...` : flat;
-}
-
 /** Splits `a, 'b, c', f(x, y)` at its top-level commas. */
 function splitArgs(text: string): string[] {
   const out: string[] = [];
@@ -123,14 +117,22 @@ function macroCall(inner: string, macros: ReadonlyMap<string, MacroSignature>): 
   return parts.join(' ');
 }
 
+/** A quoted Jinja string, '...' or "...", in a larger pattern. */
+const QUOTED = /'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/.source;
+
+/** The text between the quotes of an argument that is one Jinja string, as written. */
+function stringLiteral(arg: string): string | undefined {
+  return /^\s*(['"])((?:(?!\1)[^\\]|\\.)*)\1\s*$/.exec(arg)?.[2];
+}
+
 /** A constant's value: its Jinja text, the text `{{ name }}` renders, and for a list its Handlebars. */
 type Literal = { kind: 'text' | 'number' | 'boolean'; jinja: string; text: string } | { kind: 'list'; jinja: string; handlebars: string };
 
 /** Reads a literal Jinja value: a string, a number, a boolean, or a list of strings and numbers. */
 function readLiteral(expression: string): Literal | undefined {
   const text = expression.trim();
-  const string = /^(['"])((?:(?!\1)[^\\]|\\.)*)\1$/.exec(text);
-  if (string) return { kind: 'text', jinja: text, text: string[2].replace(/\\(.)/g, '$1') };
+  const string = stringLiteral(text);
+  if (string !== undefined) return { kind: 'text', jinja: text, text: string.replace(/\\(.)/g, '$1') };
   if (/^-?\d+(\.\d+)?$/.test(text)) return { kind: 'number', jinja: text, text };
   if (/^(true|false|True|False)$/.test(text)) return { kind: 'boolean', jinja: text, text: text.toLowerCase() === 'true' ? 'True' : 'False' };
   const list = /^\[([\s\S]*)\]$/.exec(text);
@@ -146,7 +148,7 @@ function readLiteral(expression: string): Literal | undefined {
 
 /** The expression with each name (outside strings, not after a dot) that `replace` gives a text for replaced. */
 function replaceNames(expression: string, replace: (name: string) => string | undefined): string {
-  return expression.replace(/('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")|(?<![\w.])([A-Za-z_]\w*)(?![\w(])/g, (whole, quoted, name) => (quoted ? whole : (replace(name) ?? whole)));
+  return expression.replace(new RegExp(`(${QUOTED})|(?<![\\w.])([A-Za-z_]\\w*)(?![\\w(])`, 'g'), (whole, quoted, name) => (quoted ? whole : (replace(name) ?? whole)));
 }
 
 const WORDS = new Set(['not', 'and', 'or', 'in', 'is', 'True', 'False', 'None', 'true', 'false', 'none', 'this', 'target', 'loop']);
@@ -157,7 +159,7 @@ const WORDS = new Set(['not', 'and', 'or', 'in', 'is', 'True', 'False', 'None', 
  * variable is such a name: its value stays behind in the Jinja.
  */
 function unknownNames(expression: string, known: ReadonlySet<string>): string[] {
-  const bare = expression.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, '""');
+  const bare = expression.replace(new RegExp(QUOTED, 'g'), '""');
   const out: string[] = [];
   for (const m of bare.matchAll(/(?<![\w.])([A-Za-z_]\w*)(?!\w)(?!\s*\()(?!\s*=(?!=))/g)) {
     if (!WORDS.has(m[1]) && !known.has(m[1])) out.push(m[1]);
@@ -182,9 +184,9 @@ function crossDatabaseSql(inner: string): string | undefined {
   if (!m) return undefined;
   const args: string[] = [];
   for (const arg of splitArgs(m[2])) {
-    const literal = /^\s*(['"])((?:(?!\1)[^\\]|\\.)*)\1\s*$/.exec(arg);
-    if (!literal) return undefined;
-    args.push(literal[2]);
+    const literal = stringLiteral(arg);
+    if (literal === undefined) return undefined;
+    args.push(literal);
   }
   const [a, b, c] = args;
   switch (m[1]) {
@@ -211,9 +213,9 @@ function crossDatabaseSql(inner: string): string | undefined {
 function surrogateKey(list: string): string | undefined {
   const fields: string[] = [];
   for (const item of splitArgs(list)) {
-    const literal = /^\s*(['"])((?:(?!\1)[^\\]|\\.)*)\1\s*$/.exec(item);
-    if (!literal) return undefined;
-    fields.push(`coalesce(cast(${literal[2]} as varchar), '_dbt_utils_surrogate_key_null_')`);
+    const literal = stringLiteral(item);
+    if (literal === undefined) return undefined;
+    fields.push(`coalesce(cast(${literal} as varchar), '_dbt_utils_surrogate_key_null_')`);
   }
   return fields.length ? `md5(cast(${fields.join(" || '-' || ")} as varchar))` : undefined;
 }
@@ -229,10 +231,10 @@ function dateSpine(argsText: string): string | undefined {
   let position = 0;
   for (const arg of splitArgs(argsText)) {
     const named = /^\s*(\w+)\s*=\s*([\s\S]+)$/.exec(arg);
-    const literal = /^\s*(['"])((?:(?!\1)[^\\]|\\.)*)\1\s*$/.exec(named ? named[2] : arg);
+    const literal = stringLiteral(named ? named[2] : arg);
     const name = named ? named[1] : names[position++];
-    if (!literal || !names.includes(name)) return undefined;
-    args.set(name, literal[2]);
+    if (literal === undefined || !names.includes(name)) return undefined;
+    args.set(name, literal);
   }
   const part = args.get('datepart');
   if (!part || !/^\w+$/.test(part) || !args.has('start_date') || !args.has('end_date')) return undefined;
@@ -416,7 +418,7 @@ export function convertJinja(text: string, macros: ReadonlyMap<string, MacroSign
     if (tag.kind === 'comment') {
       if (tag.inner.includes('--}}')) leave(tag, { message: 'a Jinja comment holds --}}', hint: 'write it as {{!-- ... --}} without --}} inside' });
       else {
-        out += text.slice(copied, tag.start) + `{{${tag.trimLeft ? '~' : ''}!--${tag.inner}--${tag.trimRight ? '~' : ''}}}`;
+        out += text.slice(copied, tag.start) + handlebarsComment(tag.inner, tag.trimLeft, tag.trimRight);
         copied = tag.end;
         rewritten++;
       }
@@ -445,7 +447,7 @@ export function convertJinja(text: string, macros: ReadonlyMap<string, MacroSign
     }
     if (tag.kind === 'expression') {
       // Jinja's conditional expression, `a if b else c`.
-      const inline = /\sif\s/.test(tag.inner.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, '""'));
+      const inline = /\sif\s/.test(tag.inner.replace(new RegExp(QUOTED, 'g'), '""'));
       const hint = jinjaExpressionHint(text, tag.start) ?? (inline ? { message: `${quote(text.slice(tag.start, tag.end))} is Jinja (dbt's template syntax); Strata's templates are Handlebars`, hint: 'write {{#if (helper args)}} ... {{else}} ... {{/if}}' } : undefined);
       // Not Jinja's own syntax: Handlebars already, or a bare name that reads the same in both.
       if (!hint) continue;

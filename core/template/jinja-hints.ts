@@ -34,8 +34,7 @@ export function findJinjaTag(text: string, from = 0, to = text.length): JinjaTag
       if (match) {
         const raw = match[0].slice(2, -2);
         const inner = raw.replace(/^-|-$/g, '');
-        // Jinja's `{#-`/`-#}` trim whitespace as Handlebars' `{{~`/`~}}` do.
-        const hint = `write {{${raw.startsWith('-') ? '~' : ''}!--${inner}--${raw.endsWith('-') ? '~' : ''}}}`;
+        const hint = `write ${handlebarsComment(inner, raw.startsWith('-'), raw.endsWith('-'))}`;
         return { offset: at, message: `${quoteTag(match[0])} is a Jinja comment (dbt's template syntax); Strata's templates are Handlebars`, hint };
       }
     }
@@ -127,8 +126,13 @@ function packageHint(name: string): string {
   return `macros of dbt packages (${name}) are not available: write the SQL, or a partial or JS helper in macros/`;
 }
 
+/** A Jinja comment's text as a Handlebars comment; Jinja's `{#-`/`-#}` trim whitespace as `{{~`/`~}}` do. */
+export function handlebarsComment(inner: string, trimLeft: boolean, trimRight: boolean): string {
+  return `{{${trimLeft ? '~' : ''}!--${inner}--${trimRight ? '~' : ''}}}`;
+}
+
 /** A tag as quoted in a message: on one line, shortened when long. */
-function quoteTag(tag: string): string {
+export function quoteTag(tag: string): string {
   const flat = tag.replace(/\s+/g, ' ');
   return flat.length > 60 ? `${flat.slice(0, 57)}...` : flat;
 }

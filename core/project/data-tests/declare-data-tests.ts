@@ -5,14 +5,14 @@ import type { MacroSet } from '../macro-files.js';
 import type { ProjectFile } from '../project-file.js';
 import type { PropertyFile } from '../property-files.js';
 import { builtinGenericTests } from './builtin-generic-tests.js';
-import { declareGenericTests, testTargets } from './generic-test-declarations.js';
+import { declareGenericTests, testTargets, type GenericTestArguments } from './generic-test-declarations.js';
 import { resolveYamlRef } from './resolve-yaml-ref.js';
 
 const TEST_MACRO = /^(?:[a-z0-9]+__)?test_(.+)$/;
 
 /** Generic tests that exist in a project: the built-ins and every `test_<name>` macro. */
-export function genericTestNames(macros: MacroSet): Map<string, { required: string[]; unsupported?: Record<string, string> }> {
-  const out = new Map<string, { required: string[]; unsupported?: Record<string, string> }>();
+export function genericTestNames(macros: MacroSet): Map<string, GenericTestArguments> {
+  const out = new Map<string, GenericTestArguments>();
   for (const [name, def] of builtinGenericTests()) out.set(name, { required: def.required, unsupported: def.unsupported });
   for (const name of macros.names()) {
     const match = TEST_MACRO.exec(name);

@@ -1,11 +1,14 @@
 import { didYouMean } from '../../errors/did-you-mean.js';
 import { setPrivate, type ManifestNode, type NodeConfig, type SourceNode } from '../../manifest/nodes.js';
-import { ConfigKeyError, mergeConfig, validateConfigEntry } from '../node-config.js';
+import { CONFIG_KEYS, ConfigKeyError, mergeConfig, validateConfigEntry } from '../node-config.js';
 import { newNode, sha256 } from '../parse-model.js';
 import { genericTestHash, modelArgument, synthesizeTestNames } from './dbt-test-names.js';
 import { DBT_UTILS_TESTS } from './builtin-generic-tests.js';
 import { lineOf, type YamlFile } from '../yaml-file.js';
 import type { PropertyFile } from '../property-files.js';
+
+/** What a declaration of a generic test must give, and what it may not (a built-in's dbt_utils arguments it does not take). */
+export type GenericTestArguments = { required: string[]; unsupported?: Record<string, string> };
 
 /** Where tests can be declared, and what they attach to. */
 export interface TestTarget {
@@ -27,7 +30,7 @@ export interface TestTarget {
 export interface DeclarationContext {
   projectName: string;
   /** Generic tests that exist: built-ins and `test_*` macros, with their required arguments. */
-  genericTests: ReadonlyMap<string, { required: string[]; unsupported?: Record<string, string> }>;
+  genericTests: ReadonlyMap<string, GenericTestArguments>;
   /** Resolves `ref('x')` / `source('a', 'b')` written in YAML to a unique_id, or undefined. */
   resolve(expression: string): string | undefined;
   /** A fresh test config: the defaults with the folder configs for tests from project.yml applied (outermost first). */
@@ -97,8 +100,8 @@ function readEntry(target: TestTarget, raw: unknown, path: (string | number)[], 
   delete args.arguments;
   delete args.config;
   if (nested) Object.assign(args, nested);
-  // dbt's CONFIG_ARGS: written beside the arguments, these are configs.
-  for (const key of ['severity', 'tags', 'enabled', 'where', 'limit', 'warn_if', 'error_if', 'fail_calc', 'store_failures', 'store_failures_as', 'meta', 'database', 'schema', 'alias']) {
+  // dbt's CONFIG_ARGS, a test's config keys: written beside the arguments, these are configs.
+  for (const key of CONFIG_KEYS.test) {
     if (key in args) {
       if (key in config) throw target.yaml.error(path, `'${key}' is given twice, beside the arguments and under config:`, `keep the one under config:`);
       config[key] = args[key];
