@@ -84,6 +84,7 @@ export async function openSession(options: CommonOptions, logger: Logger, connec
       partialParse: options.partialParse !== false,
     });
     attachUnitTests(project);
+    warnOfUnusedConfigPaths(project, logger);
     const selectorsPath = path.join(root, 'selectors.yml');
     selectors = existsSync(selectorsPath) ? parseSelectorsFile(readFileSync(selectorsPath, 'utf8'), 'selectors.yml') : undefined;
     state = openState(options, root, project, adapter, logger);
@@ -108,6 +109,18 @@ export async function openSession(options: CommonOptions, logger: Logger, connec
     connect,
     close,
   };
+}
+
+/** dbt's warning of folder configs that apply to nothing (one, with every path, as dbt writes it). */
+function warnOfUnusedConfigPaths(project: Project, logger: Logger): void {
+  const unused = project.unusedConfigPaths;
+  if (unused.length === 0) return;
+  const lines = unused.map((u) => `- ${u.path}${u.line ? ` (${u.file}:${u.line})` : ''}`);
+  logger.warn(
+    `Configuration paths exist in ${project.file.yaml.file} which do not apply to any resources.\nThere ${unused.length === 1 ? 'is 1 unused configuration path' : `are ${unused.length} unused configuration paths`}:\n${lines.join('\n')}`,
+    'unused_resource_config_path',
+    { paths: unused.map((u) => u.path) },
+  );
 }
 
 /** Reads --state (relative to the current folder, else to the project) and checks --defer/--favor-state. */

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectYml, strata, tempProjects, writeFiles } from './harness.js';
 
@@ -51,6 +53,25 @@ describe('mistakes in a project get one clear message naming file and line', () 
     expect(code).toBe(2);
     expect(output).toContain('project.yml:5: ');
     expect(output).toContain("did you mean 'staging'?");
+  });
+
+  it('a folder config for a folder the project does not have (yet) is warned of, as dbt does, and --warn-error fails', async () => {
+    const dir = project({
+      'project.yml': projectYml('models:\n  shop:\n    +materialized: table\n    finance:\n      +schema: finance\n'),
+      'models/staging/a.sql': 'select 1 as id',
+    });
+    const { code, output } = await strata(dir, 'compile');
+    expect(code).toBe(0);
+    expect(output).toContain('Configuration paths exist in project.yml which do not apply to any resources.');
+    expect(output).toContain('There is 1 unused configuration path:\n');
+    expect(output).toContain('- models.shop.finance (project.yml:6)');
+    // The rest of the tree still applies.
+    expect(readFileSync(path.join(dir, 'target/compiled/shop/models/staging/a.sql'), 'utf8')).toContain('select 1');
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'target/manifest.json'), 'utf8'));
+    expect(manifest.nodes['model.shop.a'].config.materialized).toBe('table');
+    const strict = await strata(dir, 'parse', '--warn-error');
+    expect(strict.code).toBe(2);
+    expect(strict.output).toContain('--warn-error: 1 warning above, treated as error');
   });
 
   it('a bad materialization value', async () => {

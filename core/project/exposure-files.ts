@@ -1,7 +1,7 @@
 import { didYouMean } from '../errors/did-you-mean.js';
 import { UserError } from '../errors/user-error.js';
 import { EXPOSURE_MATURITIES, EXPOSURE_TYPES, type AnyNode, type ExposureNode, type ManifestNode, type RefCall, type SourceNode } from '../manifest/nodes.js';
-import { FolderConfigs } from './folder-config.js';
+import { FolderConfigs, type UnusedConfigPath } from './folder-config.js';
 import { defaultConfig, mergeConfig } from './node-config.js';
 import { lineOf, type YamlFile } from './yaml-file.js';
 
@@ -146,13 +146,13 @@ export function readExposures(yaml: YamlFile, value: unknown, projectName: strin
 
 /**
  * Applies project.yml's `exposures:` configs (`+enabled`, `+tags`, `+meta` by fqn, as dbt allows)
- * under what each entry sets itself; checks the tree's keys name folders or exposures that exist.
+ * under what each entry sets itself; checks the tree's keys, and returns those naming no folder or exposure.
  */
-export function applyProjectExposureConfigs(declared: DeclaredExposure[], tree: Record<string, unknown>, projectYaml: YamlFile): void {
+export function applyProjectExposureConfigs(declared: DeclaredExposure[], tree: Record<string, unknown>, projectYaml: YamlFile): UnusedConfigPath[] {
   const folders = new FolderConfigs(tree, 'exposure');
   const prefixes = new Set<string>();
   for (const { node } of declared) for (let i = 1; i <= node.fqn.length; i++) prefixes.add(node.fqn.slice(0, i).join('.'));
-  folders.validate(projectYaml, 'exposures', prefixes);
+  const unused = folders.validate(projectYaml, 'exposures', prefixes);
   for (const exposure of declared) {
     const layers = folders.layersFor(exposure.node.fqn);
     if (!layers.length) continue;
@@ -164,6 +164,7 @@ export function applyProjectExposureConfigs(declared: DeclaredExposure[], tree: 
     node.meta = merged.meta;
     node.config = { enabled: exposure.ownEnabled ?? (merged.enabled as boolean), tags: merged.tags, meta: merged.meta };
   }
+  return unused;
 }
 
 /** The project's exposures: enabled ones with `depends_on.nodes` resolved, and disabled ones. */

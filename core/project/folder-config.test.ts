@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FolderConfigs } from './folder-config.js';
+import { YamlFile } from './yaml-file.js';
 
 const tree = {
   '+tags': ['all'],
@@ -32,5 +33,26 @@ describe('FolderConfigs.layersFor', () => {
     expect(folders.layersFor(['shop', 'staging', 'b'])).toBe(a);
     expect(Object.isFrozen(a)).toBe(true);
     expect(folders.layersFor(['shop', 'staging', 'unique_orders_id'])).not.toBe(a);
+  });
+});
+
+describe('FolderConfigs.validate', () => {
+  const known = new Set(['shop', 'shop.staging', 'shop.staging.a']);
+  const validate = (text: string) => {
+    const yaml = new YamlFile('project.yml', text);
+    return new FolderConfigs((yaml.data as { models: Record<string, unknown> }).models, 'model').validate(yaml, 'models', known);
+  };
+
+  it('returns a path naming no folder, with its line, as dbt warns of it', () => {
+    const unused = validate('name: shop\nmodels:\n  shop:\n    staging:\n      +materialized: table\n    legacy:\n      +tags: [old]\n');
+    expect(unused).toEqual([{ path: 'models.shop.legacy', file: 'project.yml', line: 6 }]);
+  });
+
+  it('refuses a name close to a folder that exists: a misspelling must not lose its configs', () => {
+    expect(() => validate('name: shop\nmodels:\n  shop:\n    stagign:\n      +schema: s\n')).toThrow(/no folder or node named 'stagign'/);
+  });
+
+  it('returns a first level that is not the project (a package of dbt) as unused', () => {
+    expect(validate('name: shop\nmodels:\n  dbt_utils:\n    +materialized: table\n').map((u) => u.path)).toEqual(['models.dbt_utils']);
   });
 });

@@ -76,10 +76,13 @@ export class FolderConfigs {
   }
 
   /**
-   * Checks every key of the tree: configs must be valid, and other keys must name a folder
-   * or node that exists (`knownPrefixes` holds fqn prefixes joined by '.').
+   * Checks every key of the tree: configs must be valid, and other keys must name a folder or
+   * node that exists (`knownPrefixes` holds fqn prefixes joined by '.'). A name close to one that
+   * exists is a mistake (a misspelled folder must not silently lose its configs); any other
+   * name is returned as an unused path, as dbt warns of them (a folder not made yet, or removed).
    */
-  validate(yaml: YamlFile, rootKey: string, knownPrefixes: ReadonlySet<string>): void {
+  validate(yaml: YamlFile, rootKey: string, knownPrefixes: ReadonlySet<string>): UnusedConfigPath[] {
+    const unused: UnusedConfigPath[] = [];
     const walk = (level: Record<string, unknown>, fqn: string[], yamlPath: string[]) => {
       for (const [key, value] of Object.entries(level)) {
         const path = [...yamlPath, key];
@@ -100,11 +103,22 @@ export class FolderConfigs {
         }
         if (!knownPrefixes.has(child.join('.'))) {
           const siblings = [...knownPrefixes].filter((p) => p.split('.').length === child.length && p.startsWith(fqn.length ? fqn.join('.') + '.' : '')).map((p) => p.split('.').pop()!);
-          throw yaml.error(path, `no ${fqn.length === 0 ? 'project' : 'folder or node'} named '${key}' for this config under '${rootKey}:'`, didYouMean(key, siblings) || (fqn.length === 0 ? `the first level under '${rootKey}:' is the project name` : undefined));
+          const guess = didYouMean(key, siblings);
+          if (guess) throw yaml.error(path, `no ${fqn.length === 0 ? 'project' : 'folder or node'} named '${key}' for this config under '${rootKey}:'`, guess);
+          unused.push({ path: [rootKey, ...child].join('.'), file: yaml.file, line: yaml.lineOf(path) });
+          continue;
         }
         walk(value as Record<string, unknown>, child, path);
       }
     };
     walk(this.tree, [], [rootKey]);
+    return unused;
   }
+}
+
+/** A folder config naming no folder or node of the project (`models.shop.legacy`), with where it is written. */
+export interface UnusedConfigPath {
+  path: string;
+  file: string;
+  line: number | undefined;
 }

@@ -13,7 +13,7 @@ import { applyProjectExposureConfigs, resolveExposures } from './exposure-files.
 import { readDocBlocks, resolveDocReferences, type DocBlock } from './doc-blocks.js';
 import { findFiles } from './find-files.js';
 import { renderSourceLocations } from './yaml-templates.js';
-import { FolderConfigs } from './folder-config.js';
+import { FolderConfigs, type UnusedConfigPath } from './folder-config.js';
 import { loadMacros, type MacroSet } from './macro-files.js';
 import { copyConfig, defaultConfig, mergeConfig } from './node-config.js';
 import { ModelSourceReader, parseOnWorkers } from './model-source-reader.js';
@@ -52,6 +52,8 @@ function externalRelationName(source: SourceNode, naming: TargetNaming, lakeRoot
 /** A parsed project: every node with its config, descriptions and resolved dependencies. */
 export interface Project {
   file: ProjectFile;
+  /** Folder configs in project.yml naming no folder or node (dbt warns of them; so does the CLI). */
+  unusedConfigPaths: UnusedConfigPath[];
   /** Project vars with --vars applied on top. */
   vars: Record<string, unknown>;
   /** Models and seeds (later also tests and snapshots), by unique_id. */
@@ -211,7 +213,7 @@ async function loadParsedProject(
     project.name,
   );
   resolveDocReferences(propertyFiles, docs, project.name);
-  applyConfigs(project, nodes, fileConfigs, propertyFiles, macros);
+  const unusedConfigPaths = applyConfigs(project, nodes, fileConfigs, propertyFiles, macros);
   for (const node of nodes.values()) {
     if (node.resource_type !== 'snapshot' || !node.config.enabled) continue;
     resolveSnapshotConfig(node, (key) => locateSnapshotConfig(node, key, fileConfigs.get(node.unique_id) ?? {}, snapshotConfigLines.get(node.unique_id), propertyFiles, project.yaml.file));
@@ -262,7 +264,7 @@ async function loadParsedProject(
     nodes.set(test.unique_id, test);
   }
   const declaredExposures = propertyFiles.flatMap((p) => p.exposures);
-  applyProjectExposureConfigs(declaredExposures, project.folderConfigs.exposures, project.yaml);
+  unusedConfigPaths.push(...applyProjectExposureConfigs(declaredExposures, project.folderConfigs.exposures, project.yaml));
   const exposures = resolveExposures(declaredExposures, nodes, sources, disabled);
   for (const exposure of exposures.disabled) disabled.set(exposure.unique_id, exposure);
   const all = new Map<string, AnyNode>([...sources, ...nodes, ...exposures.enabled]);
@@ -270,6 +272,7 @@ async function loadParsedProject(
   let dag: Dag | undefined;
   return {
     file: project,
+    unusedConfigPaths,
     vars: { ...project.vars, ...(options.cliVars ?? {}) },
     nodes,
     sources,
@@ -300,7 +303,7 @@ function applyConfigs(
   fileConfigs: Map<string, Record<string, unknown>>,
   propertyFiles: PropertyFile[],
   macros: MacroSet,
-): void {
+): UnusedConfigPath[] {
   const trees: Partial<Record<ResourceType, FolderConfigs>> = {
     model: new FolderConfigs(project.folderConfigs.models, 'model'),
     seed: new FolderConfigs(project.folderConfigs.seeds, 'seed'),
@@ -313,9 +316,11 @@ function applyConfigs(
     if (!set) continue;
     for (let i = 1; i <= node.fqn.length; i++) set.add(node.fqn.slice(0, i).join('.'));
   }
-  trees.model!.validate(project.yaml, 'models', prefixes.model);
-  trees.seed!.validate(project.yaml, 'seeds', prefixes.seed);
-  trees.snapshot!.validate(project.yaml, 'snapshots', prefixes.snapshot);
+  const unused = [
+    ...trees.model!.validate(project.yaml, 'models', prefixes.model),
+    ...trees.seed!.validate(project.yaml, 'seeds', prefixes.seed),
+    ...trees.snapshot!.validate(project.yaml, 'snapshots', prefixes.snapshot),
+  ];
 
   const patches = new Map<string, NodePatch>();
   for (const properties of propertyFiles) {
@@ -375,6 +380,7 @@ function applyConfigs(
       });
     }
   }
+  return unused;
 }
 
 function nameRelation(node: ManifestNode, naming: TargetNaming, generate: ((...args: unknown[]) => unknown) | undefined): void {

@@ -71,8 +71,13 @@ export class YamlFile {
     return offset === -1 ? undefined : lineAt(this.text, offset);
   }
 
+  /** The 1-based line of the value under `path`, when it is found. */
+  lineOf(path: (string | number)[]): number | undefined {
+    return lineOf(this.text, path);
+  }
+
   /** A UserError located at the value under `path`. */
   error(path: (string | number)[], message: string, hint?: string): UserError {
-    return new UserError(message, { file: this.file, line: lineOf(this.text, path), hint });
+    return new UserError(message, { file: this.file, line: this.lineOf(path), hint });
   }
 }
