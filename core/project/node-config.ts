@@ -20,6 +20,7 @@ export const CONFIG_KEYS: Record<string, ReadonlySet<string>> = {
   seed: new Set([...COMMON_KEYS, 'materialized', 'column_types', 'delimiter', 'quote_columns']),
   source: new Set(['enabled', 'tags', 'meta', 'freshness', 'loaded_at_field', 'event_time', 'quoting']),
   exposure: new Set(['enabled', 'tags', 'meta']),
+  unit_test: new Set(['enabled', 'tags', 'meta']),
   test: new Set(['enabled', 'tags', 'meta', 'severity', 'warn_if', 'error_if', 'where', 'limit', 'store_failures', 'store_failures_as', 'fail_calc', 'schema', 'database', 'alias']),
   snapshot: new Set([...COMMON_KEYS, 'materialized', 'unique_key', 'strategy', 'updated_at', 'check_cols', 'target_schema', 'target_database', 'invalidate_hard_deletes', 'hard_deletes', 'snapshot_meta_column_names', 'dbt_valid_to_current']),
 };
@@ -71,7 +72,8 @@ export function validateConfigEntry(resourceType: ResourceType | string, rawKey:
   }
   if (!keys.has(key)) {
     const guess = didYouMean(key, keys);
-    throw new ConfigKeyError(`unknown config key '${rawKey}' for ${/^[aeiou]/.test(resourceType) ? 'an' : 'a'} ${resourceType}`, rawKey, guess || `custom settings belong under 'meta'`);
+    const noun = resourceType.replace(/_/g, ' ');
+    throw new ConfigKeyError(`unknown config key '${rawKey}' for ${/^[aeio]/.test(noun) ? 'an' : 'a'} ${noun}`, rawKey, guess || `custom settings belong under 'meta'`);
   }
   const allowed = ALLOWED_VALUES[key];
   if (allowed && value !== null && value !== undefined) {

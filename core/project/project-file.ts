@@ -25,7 +25,7 @@ export interface ProjectFile {
   cleanTargets: string[];
   vars: Record<string, unknown>;
   /** Folder-level config trees, as written under `models:`, `seeds:`... */
-  folderConfigs: Record<'models' | 'seeds' | 'tests' | 'sources' | 'snapshots' | 'exposures', Record<string, unknown>>;
+  folderConfigs: Record<'models' | 'seeds' | 'tests' | 'sources' | 'snapshots' | 'exposures' | 'unit_tests', Record<string, unknown>>;
   onRunStart: string[];
   onRunEnd: string[];
 }
@@ -37,7 +37,7 @@ export const PROJECT_FILE_NAMES = ['project.yml', 'strata_project.yml', 'dbt_pro
 const KEYS = new Set([
   'name', 'version', 'config-version', 'profile', 'model-paths', 'seed-paths', 'macro-paths', 'test-paths',
   'snapshot-paths', 'analysis-paths', 'docs-paths', 'asset-paths', 'target-path', 'clean-targets', 'vars',
-  'models', 'seeds', 'tests', 'data_tests', 'sources', 'snapshots', 'exposures', 'on-run-start', 'on-run-end',
+  'models', 'seeds', 'tests', 'data_tests', 'sources', 'snapshots', 'exposures', 'unit_tests', 'on-run-start', 'on-run-end',
   'require-dbt-version', 'require-strata-version', 'quoting', 'dispatch', 'flags', 'query-comment', 'packages-install-path',
   'lake-path',
   // dbt's keys for what Strata has no part of: dbt Cloud's CLI, the log folder, model groups' access, the semantic layer.
@@ -110,6 +110,7 @@ export function readProjectFile(root: string): ProjectFile {
       sources: tree('sources'),
       snapshots: tree('snapshots'),
       exposures: tree('exposures'),
+      unit_tests: tree('unit_tests'),
     },
     onRunStart: hooks('on-run-start'),
     onRunEnd: hooks('on-run-end'),

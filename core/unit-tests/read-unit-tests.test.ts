@@ -86,7 +86,8 @@ describe('readUnitTests', () => {
       description: 'amounts carry over',
       original_file_path: 'models/marts/tests.yml',
       path: 'marts/tests.yml',
-      fqn: ['shop', 'fct_orders', 'test_amounts'],
+      // As in dbt: the folders of the YAML file (not of the model), then the model and the test.
+      fqn: ['shop', 'marts', 'fct_orders', 'test_amounts'],
       depends_on: { nodes: ['model.shop.fct_orders'], macros: [] },
       tags: ['unit', 'finance'],
       given: [
@@ -115,6 +116,43 @@ describe('readUnitTests', () => {
       ]),
     });
     expect(readUnitTests(project)).toEqual([]);
+  });
+
+  it("applies project.yml's unit_tests: configs by fqn, under the test's own, and reports paths that apply to nothing", async () => {
+    const entry = (name: string, config = '') => ['  - name: ' + name, '    model: stg_orders', '    expect: {rows: []}', ...(config ? ['    config: ' + config] : [])];
+    const project = await load({
+      'project.yml': yaml([
+        'name: shop',
+        'unit_tests:',
+        '  shop:',
+        '    +tags: [unit]',
+        '    marts:',
+        '      +meta: {owner: finance}',
+        '      stg_orders:',
+        '        slow_one: {+enabled: false}',
+        '    legacy:',
+        '      +enabled: false',
+      ]),
+      'models/marts/tests.yml': yaml(['unit_tests:', ...entry('quick'), ...entry('slow_one'), ...entry('own_tags', '{tags: [mine]}')]),
+      'models/other.yml': yaml(['unit_tests:', ...entry('elsewhere', '{enabled: true}')]),
+    });
+    const tests = readUnitTests(project);
+    expect(tests.map((t) => t.name)).toEqual(['quick', 'own_tags', 'elsewhere']);
+    const byName = Object.fromEntries(tests.map((t) => [t.name, t]));
+    expect(byName.quick.config).toMatchObject({ enabled: true, tags: ['unit'], meta: { owner: 'finance' } });
+    expect(byName.quick.tags).toEqual(['unit']);
+    // Tags add up, as dbt's do.
+    expect(byName.own_tags.config.tags).toEqual(['unit', 'mine']);
+    expect(byName.elsewhere.config).toMatchObject({ tags: ['unit'], meta: {} });
+    expect(project.unusedConfigPaths).toEqual([{ path: 'unit_tests.shop.legacy', file: 'project.yml', line: 9 }]);
+  });
+
+  it("refuses a misspelled key in project.yml's unit_tests:", async () => {
+    const project = await load({
+      'project.yml': yaml(['name: shop', 'unit_tests:', '  shop:', '    +tag: [unit]']),
+      'models/tests.yml': yaml(['unit_tests:', '  - name: t', '    model: stg_orders', '    expect: {rows: []}']),
+    });
+    expect(() => readUnitTests(project)).toThrow(/unknown config key 'tag' for a unit test/);
   });
 
   it('reads rows from a fixture file under tests/fixtures', async () => {

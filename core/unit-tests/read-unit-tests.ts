@@ -5,7 +5,8 @@ import { UserError } from '../errors/user-error.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import type { Project } from '../project/load-project.js';
 import { findFiles } from '../project/find-files.js';
-import { defaultConfig, mergeConfig } from '../project/node-config.js';
+import { FolderConfigs } from '../project/folder-config.js';
+import { CONFIG_KEYS, defaultConfig, mergeConfig } from '../project/node-config.js';
 import { sha256 } from '../project/parse-model.js';
 import { lineOf, type YamlFile } from '../project/yaml-file.js';
 import { FixtureError, readFixtureTable } from './fixture-table.js';
@@ -19,20 +20,34 @@ const TEST_KEYS = new Set(['name', 'model', 'description', 'given', 'expect', 'o
 const GIVEN_KEYS = new Set(['input', 'rows', 'format', 'fixture']);
 const EXPECT_KEYS = new Set(['rows', 'format', 'fixture']);
 const OVERRIDE_KEYS = new Set(['macros', 'vars', 'env_vars']);
-const CONFIG_KEYS = new Set(['tags', 'meta', 'enabled']);
 const FORMATS: readonly FixtureFormat[] = ['dict', 'csv', 'sql'];
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** Reads and checks every `unit_tests:` entry of the project's YAML files; disabled tests are left out. */
+/**
+ * Reads and checks every `unit_tests:` entry of the project's YAML files; disabled tests are left
+ * out. project.yml's `unit_tests:` folder configs (enabled, tags, meta) apply by fqn, as in dbt;
+ * those naming no unit test's folder join the project's unused config paths.
+ */
 export function readUnitTests(project: Project): UnitTestNode[] {
   const tests: UnitTestNode[] = [];
   const seen = new Map<string, string>();
+  const folders = new FolderConfigs(project.file.folderConfigs.unit_tests, 'unit_test');
+  const prefixes = new Set<string>();
   for (const file of project.propertyFiles) {
     const section = file.other.unit_tests;
     if (section === undefined || section === null) continue;
     if (!Array.isArray(section)) throw file.yaml.error(['unit_tests'], `'unit_tests' must be a list`, '- {name: test_is_paid, model: fct_orders, given: [...], expect: {rows: [...]}}');
     section.forEach((entry, i) => {
-      const test = readUnitTest(project, file.yaml, entry, ['unit_tests', i]);
+      const fqn = unitTestFqn(project, file.yaml.file, entry);
+      if (fqn) for (let n = 1; n <= fqn.length; n++) prefixes.add(fqn.slice(0, n).join('.'));
+    });
+  }
+  project.unusedConfigPaths.push(...folders.validate(project.file.yaml, 'unit_tests', prefixes));
+  for (const file of project.propertyFiles) {
+    const section = file.other.unit_tests;
+    if (section === undefined || section === null) continue;
+    (section as unknown[]).forEach((entry, i) => {
+      const test = readUnitTest(project, file.yaml, entry, ['unit_tests', i], folders);
       if (!test) return;
       const twin = seen.get(test.unique_id);
       if (twin) throw file.yaml.error(['unit_tests', i, 'name'], `model '${test.model}' has two unit tests named '${test.name}'`, `the other is in ${twin}`);
@@ -53,7 +68,18 @@ function checkKeys(yaml: YamlFile, entry: Record<string, unknown>, allowed: Read
   }
 }
 
-function readUnitTest(project: Project, yaml: YamlFile, raw: unknown, at: Path): UnitTestNode | null {
+/**
+ * dbt's fqn of a unit test: the project, the folders of its YAML file under its resource path,
+ * the model's name and the test's (undefined before the entry is known to have both).
+ */
+function unitTestFqn(project: Project, file: string, raw: unknown): string[] | undefined {
+  const entry = asObject(raw);
+  if (typeof entry?.name !== 'string' || typeof entry.model !== 'string') return undefined;
+  const folders = file.split('/').slice(1, -1);
+  return [project.file.name, ...folders, entry.model, entry.name];
+}
+
+function readUnitTest(project: Project, yaml: YamlFile, raw: unknown, at: Path, folders: FolderConfigs): UnitTestNode | null {
   const entry = asObject(raw);
   if (!entry || typeof entry.name !== 'string') throw yaml.error(at, `each unit test needs a 'name'`, '- name: test_is_paid');
   const name = entry.name;
@@ -61,7 +87,8 @@ function readUnitTest(project: Project, yaml: YamlFile, raw: unknown, at: Path):
   if (!NAME.test(name)) throw yaml.error([...at, 'name'], `${what}: a unit test name is made of letters, digits and underscores`);
   checkKeys(yaml, entry, TEST_KEYS, at, what);
   if (entry.versions !== undefined) throw yaml.error([...at, 'versions'], `${what}: 'versions' is not supported`, 'Strata models have no versions; remove it');
-  const config = readConfig(yaml, entry.config, [...at, 'config'], what);
+  const fqn = unitTestFqn(project, yaml.file, entry);
+  const config = readConfig(yaml, entry.config, [...at, 'config'], what, fqn ? folders.layersFor(fqn) : []);
   if (!config.enabled) return null;
 
   if (typeof entry.model !== 'string') throw yaml.error(entry.model === undefined ? at : [...at, 'model'], `${what} needs a 'model': the name of the model it tests`, 'model: fct_orders');
@@ -98,7 +125,7 @@ function readUnitTest(project: Project, yaml: YamlFile, raw: unknown, at: Path):
     name,
     path: resourcePath ? file.slice(resourcePath.replace(/\/$/, '').length + 1) : file,
     original_file_path: file,
-    fqn: [...model.fqn, name],
+    fqn: fqn!,
     description: typeof entry.description === 'string' ? entry.description : '',
     tags: config.tags,
     meta: config.meta,
@@ -125,13 +152,15 @@ function readUnitTest(project: Project, yaml: YamlFile, raw: unknown, at: Path):
   return node;
 }
 
-function readConfig(yaml: YamlFile, value: unknown, at: Path, what: string): UnitTestNode['config'] {
+/** The test's config: project.yml's folder configs (`layers`, outermost first), then its own. */
+function readConfig(yaml: YamlFile, value: unknown, at: Path, what: string, layers: readonly Record<string, unknown>[]): UnitTestNode['config'] {
   const config = defaultConfig('unit_test');
   config.materialized = 'unit_test';
+  for (const layer of layers) mergeConfig(config, layer);
   if (value === undefined || value === null) return config;
   const entry = asObject(value);
   if (!entry) throw yaml.error(at, `${what}: 'config' must be a mapping`, 'config: {tags: [unit]}');
-  checkKeys(yaml, entry, CONFIG_KEYS, at, `the config of ${what}`);
+  checkKeys(yaml, entry, CONFIG_KEYS.unit_test, at, `the config of ${what}`);
   if (entry.enabled !== undefined && typeof entry.enabled !== 'boolean') throw yaml.error([...at, 'enabled'], `'enabled' must be true or false`);
   const tags = entry.tags;
   if (tags !== undefined && typeof tags !== 'string' && !(Array.isArray(tags) && tags.every((t) => typeof t === 'string'))) {
