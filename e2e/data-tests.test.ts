@@ -99,6 +99,45 @@ describe('data tests', () => {
     });
   });
 
+  it("dbt_utils' mutually_exclusive_ranges is built in, with its gaps and zero_length_range_allowed", async () => {
+    const t = (name: string, args: string, config = '') =>
+      `      - dbt_utils.mutually_exclusive_ranges:\n          name: ${name}\n          arguments: {lower_bound_column: lo, upper_bound_column: hi${args}}\n${config ? `          config: ${config}\n` : ''}`;
+    const only_a = `{where: "kind = 'a'"}`;
+    const yaml = [
+      'version: 2',
+      'seeds:',
+      '  - name: ranges',
+      '    data_tests:',
+      t('ranges_allowed', ', partition_by: kind'),
+      t('ranges_zero_length_ok', ', partition_by: kind, zero_length_range_allowed: true'),
+      t('a_gaps_allowed', '', only_a),
+      t('a_gaps_not_allowed', ', gaps: not_allowed', only_a),
+      t('a_gaps_required', ', gaps: required', only_a),
+    ].join('\n');
+    // Kind a: [0,10) [10,20) then a gap to [25,30). Kind b: [0,5) overlaps [3,8), then [8,8) is empty.
+    const dir = project({
+      'seeds/ranges.csv': 'id,kind,lo,hi\n1,a,0,10\n2,a,10,20\n3,a,25,30\n4,b,0,5\n5,b,3,8\n6,b,8,8\n',
+      'seeds/schema.yml': yaml,
+    });
+    expect((await strata(dir, 'seed')).code).toBe(0);
+    expect((await strata(dir, 'test')).code).toBe(1);
+    expect(statuses(dir)).toEqual({
+      // [0,5) runs past 3, and [8,8) is empty.
+      ranges_allowed: ['fail', 2],
+      ranges_zero_length_ok: ['fail', 1],
+      a_gaps_allowed: ['pass', 0],
+      // [10,20) does not end where [25,30) starts.
+      a_gaps_not_allowed: ['fail', 1],
+      // [0,10) ends where [10,20) starts: no gap.
+      a_gaps_required: ['fail', 1],
+    });
+    const bad = project({ 'seeds/ranges.csv': 'id,lo,hi\n1,0,1\n', 'seeds/schema.yml': ['version: 2', 'seeds:', '  - name: ranges', '    data_tests:', t('r', ', gaps: sometimes')].join('\n') });
+    const { code, output } = await strata(bad, 'parse');
+    expect(code).toBe(2);
+    expect(output).toContain("seeds/schema.yml:5: test 'mutually_exclusive_ranges': 'gaps' cannot be \"sometimes\"");
+    expect(output).toContain('hint: one of: not_allowed, allowed, required');
+  });
+
   it("refuses dbt_utils' arguments a built-in does not take, unless the project writes the test itself", async () => {
     const yaml = "version: 2\nseeds:\n  - name: orders\n    data_tests:\n      - dbt_utils.equality:\n          arguments: {compare_model: ref('customers'), exclude_columns: [name]}\n";
     const dir = project({ ...seeds, 'seeds/schema.yml': yaml });

@@ -47,6 +47,7 @@ export function genericTestTemplate(
     const target = id ? project.all.get(id) : undefined;
     context[key] = target ? (relationOf(target) ?? value) : value;
   }
+  if (builtin?.derived) Object.assign(context, builtin.derived(context));
   // dbt wraps the tested relation the same way when a test has a `where` config.
   context.model = where ? `(select * from ${relation} where ${where}) strata_subquery` : relation;
   return { template, context };

@@ -6,7 +6,20 @@ import { parseTemplate, type Template } from '../../template/template-parser.js'
  * to the tested relation, `column_name` to the column; a project macro `test_<name>` or an
  * adapter override `duckdb__test_<name>` replaces one.
  */
-const SOURCES: Record<string, { template: string; required: string[]; defaults?: Record<string, unknown>; unsupported?: Record<string, string> }> = {
+interface Source {
+  template: string;
+  required: string[];
+  defaults?: Record<string, unknown>;
+  unsupported?: Record<string, string>;
+  /** Arguments that take one of a few values: another is an error at parse time, naming the line. */
+  choices?: Record<string, readonly unknown[]>;
+  /** Values the template reads that follow from the arguments (with defaults filled in), where dbt_utils sets them in Jinja. */
+  derived?: (args: Record<string, unknown>) => Record<string, unknown>;
+}
+
+const MUTUALLY_EXCLUSIVE_GAPS: Record<string, [string, string]> = { not_allowed: ['=', 'equal_to'], allowed: ['<=', 'less_than_or_equal_to'], required: ['<', 'less_than'] };
+
+const SOURCES: Record<string, Source> = {
   not_null: {
     template: 'select {{column_name}}\nfrom {{model}}\nwhere {{column_name}} is null',
     required: [],
@@ -103,6 +116,24 @@ const SOURCES: Record<string, { template: string; required: string[]; defaults?:
       'with table_a as (\n    select {{column_name}}, count(*) as num_rows\n    from {{model}}\n    group by {{column_name}}\n),\ntable_b as (\n    select {{field}}, count(*) as num_rows\n    from {{to}}\n    group by {{field}}\n),\nexcept_a as (select * from table_a except select * from table_b),\nexcept_b as (select * from table_b except select * from table_a)\nselect * from except_a\nunion all\nselect * from except_b',
     required: ['to', 'field'],
   },
+  mutually_exclusive_ranges: {
+    // dbt_utils: each row's range is not empty (lower < upper, or <= with zero_length_range_allowed) and
+    // ends where gaps says against the next row's start (=, <=, <), within each partition_by group.
+    template:
+      'with window_functions as (\n    select\n        {{#if partition_by}}{{partition_by}} as partition_by_col,\n        {{/if}}{{lower_bound_column}} as lower_bound,\n        {{upper_bound_column}} as upper_bound,\n        lead({{lower_bound_column}}) over ({{#if partition_by}}partition by {{partition_by}} {{/if}}order by {{lower_bound_column}}) as next_lower_bound,\n        row_number() over ({{#if partition_by}}partition by {{partition_by}} {{/if}}order by {{lower_bound_column}} desc) = 1 as is_last_record\n    from {{model}}\n),\ncalc as (\n    select\n        *,\n        coalesce(lower_bound {{zero_length_operator}} upper_bound, false) as lower_bound_{{zero_length_words}}_upper_bound,\n        coalesce(upper_bound {{gaps_operator}} next_lower_bound, is_last_record, false) as upper_bound_{{gaps_words}}_next_lower_bound\n    from window_functions\n)\nselect *\nfrom calc\nwhere not (lower_bound_{{zero_length_words}}_upper_bound and upper_bound_{{gaps_words}}_next_lower_bound)',
+    required: ['lower_bound_column', 'upper_bound_column'],
+    defaults: { gaps: 'allowed', zero_length_range_allowed: false },
+    choices: { gaps: Object.keys(MUTUALLY_EXCLUSIVE_GAPS), zero_length_range_allowed: [true, false] },
+    derived: ({ gaps, zero_length_range_allowed }) => {
+      const [gapsOperator, gapsWords] = MUTUALLY_EXCLUSIVE_GAPS[String(gaps)] ?? MUTUALLY_EXCLUSIVE_GAPS.allowed;
+      return {
+        gaps_operator: gapsOperator,
+        gaps_words: gapsWords,
+        zero_length_operator: zero_length_range_allowed === true ? '<=' : '<',
+        zero_length_words: zero_length_range_allowed === true ? 'less_than_or_equal_to' : 'less_than',
+      };
+    },
+  },
   fewer_rows_than: {
     template:
       'with a as (select count(*) as count_a from {{model}}),\nb as (select count(*) as count_b from {{compare_model}})\nselect count_a, count_b\nfrom a cross join b\nwhere count_a >= count_b',
@@ -121,13 +152,17 @@ export interface GenericTestDefinition {
   unsupported: Record<string, string>;
   /** The values of optional arguments a declaration leaves out, as dbt_utils' macros default them. */
   defaults: Record<string, unknown>;
+  /** Arguments that take one of a few values. */
+  choices: Record<string, readonly unknown[]>;
+  /** Values the template reads that follow from the arguments. */
+  derived?: (args: Record<string, unknown>) => Record<string, unknown>;
 }
 
 let parsed: Map<string, GenericTestDefinition> | undefined;
 
 /** The built-in generic tests by name, parsed once. */
 export function builtinGenericTests(): ReadonlyMap<string, GenericTestDefinition> {
-  parsed ??= new Map(Object.entries(SOURCES).map(([name, def]) => [name, { template: parseTemplate(def.template, `strata:generic_tests/${name}.sql`), required: def.required, unsupported: def.unsupported ?? {}, defaults: def.defaults ?? {} }]));
+  parsed ??= new Map(Object.entries(SOURCES).map(([name, def]) => [name, { template: parseTemplate(def.template, `strata:generic_tests/${name}.sql`), required: def.required, unsupported: def.unsupported ?? {}, defaults: def.defaults ?? {}, choices: def.choices ?? {}, derived: def.derived }]));
   return parsed;
 }
 

@@ -13,13 +13,13 @@ const TEST_MACRO = /^(?:[a-z0-9]+__)?test_(.+)$/;
 /** Generic tests that exist in a project: the built-ins and every `test_<name>` macro. */
 export function genericTestNames(macros: MacroSet): Map<string, GenericTestArguments> {
   const out = new Map<string, GenericTestArguments>();
-  for (const [name, def] of builtinGenericTests()) out.set(name, { required: def.required, unsupported: def.unsupported });
+  for (const [name, def] of builtinGenericTests()) out.set(name, { required: def.required, unsupported: def.unsupported, choices: def.choices });
   for (const name of macros.names()) {
     const match = TEST_MACRO.exec(name);
     if (!match) continue;
     const builtin = out.get(match[1]);
     // A project's own version of a built-in takes whatever arguments it reads.
-    if (builtin) builtin.unsupported = undefined;
+    if (builtin) builtin.unsupported = builtin.choices = undefined;
     else out.set(match[1], { required: [] });
   }
   return out;

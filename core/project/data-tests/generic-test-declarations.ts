@@ -8,7 +8,7 @@ import { lineOf, type YamlFile } from '../yaml-file.js';
 import type { PropertyFile } from '../property-files.js';
 
 /** What a declaration of a generic test must give, and what it may not (a built-in's dbt_utils arguments it does not take). */
-export type GenericTestArguments = { required: string[]; unsupported?: Record<string, string> };
+export type GenericTestArguments = { required: string[]; unsupported?: Record<string, string>; choices?: Record<string, readonly unknown[]> };
 
 /** Where tests can be declared, and what they attach to. */
 export interface TestTarget {
@@ -132,6 +132,11 @@ function readEntry(target: TestTarget, raw: unknown, path: (string | number)[], 
   }
   for (const [argument, instead] of Object.entries(definition.unsupported ?? {})) {
     if (argument in args) throw target.yaml.error(path, `test '${testName}' here does not take dbt_utils' argument '${argument}'`, instead);
+  }
+  for (const [argument, allowed] of Object.entries(definition.choices ?? {})) {
+    if (argument in args && !allowed.includes(args[argument])) {
+      throw target.yaml.error(path, `test '${testName}': '${argument}' cannot be ${JSON.stringify(args[argument])}`, `one of: ${allowed.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ')}`);
+    }
   }
   for (const [key, value] of Object.entries(config)) {
     try {
