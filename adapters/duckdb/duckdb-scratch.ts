@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { makeScratchFolder } from '../../core/extract/scratch-folder.js';
 
 /**
  * An in-memory DuckDB with a temporary folder, for turning rows into Parquet parts: opened on
@@ -12,7 +12,8 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
  */
 export class DuckDBScratch {
   private session?: Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }>;
-  private readonly folder = mkdtempSync(path.join(os.tmpdir(), 'strata-parquet-'));
+  // Removed by close; a killed run's is removed by the next run that makes one.
+  private readonly folder = makeScratchFolder('parquet');
   private count = 0;
 
   /** The connection, opening the database the first time. */

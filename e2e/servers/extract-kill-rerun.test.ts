@@ -6,6 +6,7 @@ import { LakeWriter } from '../../core/lake/lake-writer.js';
 import { LocalLakeStorage } from '../../core/lake/local-lake-storage.js';
 import { queryProject } from '../duckdb-query.js';
 import { projectYml, strata, tempProjects } from '../harness.js';
+import { tempFolder } from '../../core/__fixtures__/temp-folder.js';
 import { extractKilledWhen } from './kill-extract.js';
 import { startMariaDb, type MariaDbServer } from './mariadb-server.js';
 
@@ -101,6 +102,20 @@ describe('strata extract killed and rerun', () => {
     expect(killed).toBe(true);
     expect(lakeState(dir, 'orders')).toMatchObject({ manifests: 0 });
     expect(lakeState(dir, 'orders').parts).toBeGreaterThan(0);
+    await expectExactlyOnce(dir);
+  }, 120_000);
+
+  it("a killed run's scratch folder (Parquet parts in the making) is removed by the next run", async () => {
+    const dir = setUp();
+    const tmp = tempFolder('kill-scratch');
+    const scratch = () => readdirSync(tmp).filter((name) => name.startsWith('strata-'));
+    const env = { KILL_MYSQL_PASSWORD: PASSWORD, TMPDIR: tmp };
+    expect(await extractKilledWhen(dir, env, () => lakeState(dir, 'orders').parts >= 1 && lakeState(dir, 'orders').manifests === 0)).toBe(true);
+    const left = scratch();
+    expect(left.some((name) => /^strata-parquet-\d+-/.test(name))).toBe(true);
+    // The rerun, to the end: the killed run's folder goes, and its own is removed when it is done.
+    expect(await extractKilledWhen(dir, env, () => false)).toBe(false);
+    expect(scratch()).toEqual([]);
     await expectExactlyOnce(dir);
   }, 120_000);
 

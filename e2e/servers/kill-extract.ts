@@ -10,10 +10,12 @@ const bin = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../dist/
  * Runs the built `strata extract --threads 1 <args>` on `dir` in a child process and SIGKILLs it the
  * moment `when(stdout so far)` holds (checked every 2 ms). Resolves once it has exited: true if it was
  * killed there, false if it finished first. The child's temporary folder (TMPDIR) is one of its own,
- * removed once it has exited: a killed process cannot remove its scratch files (downloads, Parquet parts).
+ * removed once it has exited (a killed process cannot remove its scratch files: downloads, Parquet
+ * parts), unless the caller gives one as `env.TMPDIR` (and removes it).
  */
 export async function extractKilledWhen(dir: string, env: Record<string, string>, when: (output: string) => boolean, ...args: string[]): Promise<boolean> {
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'strata-killed-extract-'));
+  const own = env.TMPDIR === undefined;
+  const tmp = env.TMPDIR ?? mkdtempSync(path.join(os.tmpdir(), 'strata-killed-extract-'));
   const child = spawn(process.execPath, [bin, 'extract', '--threads', '1', ...args, '--project-dir', dir], { env: { ...process.env, CI: 'true', TMPDIR: tmp, ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk.toString()));
@@ -27,6 +29,6 @@ export async function extractKilledWhen(dir: string, env: Record<string, string>
   }, 2);
   await exited;
   clearInterval(timer);
-  rmSync(tmp, { recursive: true, force: true });
+  if (own) rmSync(tmp, { recursive: true, force: true });
   return killed;
 }

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import SftpClient from 'ssh2-sftp-client';
 import type { ExtractLoad, ExtractRequest, SourceAdapter, SourceConnection, SourceLoaderConfig } from '../../../core/extract/source-adapter.js';
 import type { LakeColumn, WriteDisposition } from '../../../core/lake/lake-layout.js';
 import { SOURCE_FILE_COLUMN } from '../../../core/lake/lake-layout.js';
+import { makeScratchFolder } from '../../../core/extract/scratch-folder.js';
 import { fileKind, readSftpServerSettings, readSftpTableSettings, type SftpServerSettings, type SftpTableSettings } from './sftp-config.js';
 import { SftpFileParser, type ParsedFile } from './sftp-file-parser.js';
 
@@ -206,7 +206,8 @@ export class SftpConnection implements SourceConnection {
   }
 
   private scratchFolder(): Promise<string> {
-    this.scratch ??= mkdtemp(path.join(os.tmpdir(), 'strata-sftp-'));
+    // Removed by close; a killed run's is removed by the next run that makes one.
+    this.scratch ??= Promise.resolve(makeScratchFolder('sftp'));
     return this.scratch;
   }
 }
