@@ -77,7 +77,7 @@ describe('exposures from the command line', () => {
     const dir = project(files);
     const parsed = await strata(dir, 'parse');
     expect(parsed.code).toBe(0);
-    expect(parsed.output).toMatch(/Parsed 3 models, 1 seeds, 0 sources, 1 exposures/);
+    expect(parsed.output).toMatch(/Parsed 3 models, 1 seed, 0 sources, 1 exposure,/);
     const state = path.join(dir, 'prod');
     (await import('node:fs')).cpSync(path.join(dir, 'target'), state, { recursive: true });
     const changed = project({ ...files, 'models/marts/exposures.yml': files['models/marts/exposures.yml'].replace('maturity: high', 'maturity: low') });

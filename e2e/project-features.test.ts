@@ -58,6 +58,69 @@ describe('project features', () => {
     expect(nodes['model.shop.c'].tags).toEqual(['all', 'marts', 'yaml']);
   });
 
+  it("project.yml's sources: configs apply to source tables by fqn, under the YAML's own", async () => {
+    const dir = project({
+      'project.yml': projectYml(
+        [
+          'sources:',
+          '  shop:',
+          '    +tags: [raw]',
+          '    +meta: {owner: data}',
+          '    +freshness: {warn_after: {count: 1, period: day}}',
+          '    +loaded_at_field: _loaded_at',
+          '    staging:',
+          '      legacy_crm:',
+          '        +enabled: false',
+          '      shop:',
+          '        customers: {+tags: [pii]}',
+          '    archive:',
+          '      +enabled: false',
+          '',
+        ].join('\n'),
+      ),
+      'models/staging/stg_orders.sql': 'select * from {{source "shop" "orders"}}',
+      'models/staging/sources.yml': [
+        'version: 2',
+        'sources:',
+        '  - name: shop',
+        '    meta: {team: web}',
+        '    tables:',
+        '      - name: orders',
+        '        freshness: {error_after: {count: 2, period: hour}}',
+        '      - name: customers',
+        '        config: {enabled: true}',
+        '  - name: legacy_crm',
+        '    tables:',
+        '      - name: accounts',
+        '      - name: contacts',
+        '        config: {enabled: true}',
+        '',
+      ].join('\n'),
+    });
+    const { code, output } = await strata(dir, 'parse');
+    expect(code, output).toBe(0);
+    const m = manifest(dir);
+    expect(m.sources['source.shop.shop.orders']).toMatchObject({
+      fqn: ['shop', 'staging', 'shop', 'orders'],
+      tags: ['raw'],
+      meta: { owner: 'data', team: 'web' },
+      loaded_at_field: '_loaded_at',
+      // The table's own freshness wins over the project's.
+      freshness: { error_after: { count: 2, period: 'hour' } },
+    });
+    expect(m.sources['source.shop.shop.customers']).toMatchObject({ tags: ['raw', 'pii'], freshness: { warn_after: { count: 1, period: 'day' } } });
+    // The project disables legacy_crm; a table's own enabled: true wins.
+    expect(m.sources['source.shop.legacy_crm.accounts']).toBeUndefined();
+    expect(Object.keys(m.disabled)).toContain('source.shop.legacy_crm.accounts');
+    expect(m.sources['source.shop.legacy_crm.contacts']).toMatchObject({ config: { enabled: true } });
+    expect(output).toContain('- sources.shop.archive (project.yml:14)');
+
+    writeFiles(dir, { 'project.yml': projectYml('sources:\n  shop:\n    +freshnes: {warn_after: {count: 1, period: day}}\n') });
+    const misspelled = await strata(dir, 'parse');
+    expect(misspelled.code).toBe(2);
+    expect(misspelled.output).toContain("project.yml:5: unknown config key 'freshnes' for a source");
+  });
+
   it("a project's generate_schema_name (a JS helper) names every schema, called as dbt calls the macro", async () => {
     const dir = project({
       // dbt's common override: a custom schema is used as it is, not appended to the target's.

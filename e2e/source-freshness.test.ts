@@ -93,6 +93,20 @@ describe('source freshness', () => {
     expect(results.get('source.shop.shop.stale')!.max_loaded_at_time_ago_in_s).toBeGreaterThan(3 * DAY - 5);
   });
 
+  it("takes criteria and loaded_at_field from project.yml's sources: configs, under the YAML's own", async () => {
+    // crm.accounts has no criteria in its YAML: the project's make it checked (3 days old: an error);
+    // shop's own criteria still win over the project's looser ones, and customers' freshness: null stays off.
+    const dir = await shopProject({
+      'project.yml': 'name: shop\nversion: "1.0"\nsources:\n  shop:\n    +loaded_at_field: loaded_at\n    +freshness: {warn_after: {count: 30, period: day}}\n    crm:\n      +freshness: {error_after: {count: 2, period: day}}\n',
+    });
+    const { code, output } = await strata(dir, 'source', 'freshness');
+    expect(code, output).toBe(1);
+    expect(output).toContain('Not checked, no freshness criteria or no loaded_at_field: shop.customers');
+    const results = byId(sourcesJson(dir));
+    expect(results.get('source.shop.crm.accounts')!).toMatchObject({ status: 'error', criteria: { warn_after: { count: 30, period: 'day' }, error_after: { count: 2, period: 'day' } } });
+    expect(results.get('source.shop.shop.late')!).toMatchObject({ status: 'warn', criteria: { warn_after: { count: 1, period: 'hour' }, error_after: { count: 1, period: 'day' } } });
+  });
+
   it('exits 0 when the worst is a warning, and follows --select and --exclude', async () => {
     const dir = await shopProject();
     const selected = await strata(dir, 'source', 'freshness', '-s', 'source:shop.fresh', 'source:shop.late', '--threads', '1');

@@ -8,7 +8,8 @@ export async function runParse(session: Session): Promise<number> {
   const count = (type: string) => [...project.nodes.values()].filter((n) => n.resource_type === type).length;
   // Time since the process started: what a user waits for, start-up included.
   const seconds = (performance.now() / 1000).toFixed(2);
-  logger.info(`Parsed ${count('model')} models, ${count('seed')} seeds, ${project.sources.size} sources, ${project.exposures.size} exposures, ${project.macros.nodes.size} macros in ${seconds}s`, 'parsed', {
+  const some = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  logger.info(`Parsed ${some(count('model'), 'model')}, ${some(count('seed'), 'seed')}, ${some(project.sources.size, 'source')}, ${some(project.exposures.size, 'exposure')}, ${some(project.macros.nodes.size, 'macro')} in ${seconds}s`, 'parsed', {
     models: count('model'),
     seeds: count('seed'),
     sources: project.sources.size,

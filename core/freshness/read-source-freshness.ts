@@ -68,13 +68,19 @@ function readLoadedAtField(yaml: YamlFile, value: unknown, path: Path): string |
   return value;
 }
 
+/** project.yml's `sources:` folder configs: the layers for a source table, by unique_id, and the file (where errors point). */
+export interface ProjectSourceConfigs {
+  layersFor(id: string): readonly Record<string, unknown>[];
+  yaml: YamlFile;
+}
+
 /**
  * Reads the freshness settings of every source table in the property files, by unique_id,
  * checking each `freshness` block (a bad period or count is a UserError at its line). Levels
- * merge source, source config, table, table config, innermost last; `freshness: null` on a
+ * merge project.yml's `sources:` configs, source, source config, table, table config, innermost last; `freshness: null` on a
  * table turns it off, and a table's `loaded_at_field` (even null) replaces the source's.
  */
-export function readSourceFreshness(files: readonly PropertyFile[], projectName: string): Map<string, SourceFreshnessConfig> {
+export function readSourceFreshness(files: readonly PropertyFile[], projectName: string, project?: ProjectSourceConfigs): Map<string, SourceFreshnessConfig> {
   const out = new Map<string, SourceFreshnessConfig>();
   for (const { yaml } of files) {
     const sources = asObject(yaml.data)?.sources;
@@ -94,7 +100,11 @@ export function readSourceFreshness(files: readonly PropertyFile[], projectName:
         if (!table || typeof table.name !== 'string') return;
         const tablePath: Path = [...sourcePath, 'tables', j];
         const tableConfig = asObject(table.config) ?? {};
+        const id = `source.${projectName}.${source.name}.${table.name}`;
+        // project.yml's `sources:` configs, outermost first, under everything the YAML says.
+        const projectLayers = project?.layersFor(id) ?? [];
         const criteria = mergeFreshness([
+          ...projectLayers.map((layer) => readFreshnessLevel(project!.yaml, layer.freshness, ['sources'])),
           ...sourceLevels,
           readFreshnessLevel(yaml, table.freshness, [...tablePath, 'freshness']),
           readFreshnessLevel(yaml, tableConfig.freshness, [...tablePath, 'config', 'freshness']),
@@ -103,8 +113,9 @@ export function readSourceFreshness(files: readonly PropertyFile[], projectName:
         const propertyField = readLoadedAtField(yaml, table.loaded_at_field, [...tablePath, 'loaded_at_field']);
         // dbt: a table that sets loaded_at_field, even to null, does not inherit the source's.
         const tableSetsField = 'loaded_at_field' in tableConfig || 'loaded_at_field' in table;
-        const loadedAtField = tableSetsField ? (configField ?? propertyField ?? null) : (sourceField ?? null);
-        out.set(`source.${projectName}.${source.name}.${table.name}`, { criteria, loadedAtField });
+        const projectField = projectLayers.reduce<string | null | undefined>((field, layer) => readLoadedAtField(project!.yaml, layer.loaded_at_field, ['sources']) ?? field, undefined);
+        const loadedAtField = tableSetsField ? (configField ?? propertyField ?? null) : (sourceField ?? projectField ?? null);
+        out.set(id, { criteria, loadedAtField });
       });
     });
   }

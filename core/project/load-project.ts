@@ -140,16 +140,19 @@ async function loadParsedProject(
     byName.set(node.name, node);
     nodes.set(node.unique_id, node);
   };
+  // project.yml's `sources:` configs, applied to each source table as its YAML is read.
+  const sourceFolders = new FolderConfigs(project.folderConfigs.sources, 'source');
+  const sourceLayers = (fqn: string[]) => sourceFolders.layersFor(fqn);
   const readProperties = (file: string, resourcePath: string) => {
     const yaml = new YamlFile(file, readFileSync(path.join(root, file), 'utf8'));
-    propertyFiles.push(readPropertyFile(yaml, project.name, resourcePath));
+    propertyFiles.push(readPropertyFile(yaml, project.name, resourcePath, sourceLayers));
   };
 
   for (const { dir, files } of modelFiles) {
     for (const file of files) {
       if (!file.endsWith('.sql')) {
         const { text, data } = await yamlReader.nextYaml(file);
-        propertyFiles.push(readPropertyFile(new YamlFile(file, text, data), project.name, dir));
+        propertyFiles.push(readPropertyFile(new YamlFile(file, text, data), project.name, dir, sourceLayers));
         continue;
       }
       const { source, analysed } = await reader.next(file);
@@ -214,6 +217,9 @@ async function loadParsedProject(
   );
   resolveDocReferences(propertyFiles, docs, project.name);
   const unusedConfigPaths = applyConfigs(project, nodes, fileConfigs, propertyFiles, macros);
+  const sourcePrefixes = new Set<string>();
+  for (const source of propertyFiles.flatMap((p) => p.sources)) for (let i = 1; i <= source.fqn.length; i++) sourcePrefixes.add(source.fqn.slice(0, i).join('.'));
+  unusedConfigPaths.push(...sourceFolders.validate(project.yaml, 'sources', sourcePrefixes));
   for (const node of nodes.values()) {
     if (node.resource_type !== 'snapshot' || !node.config.enabled) continue;
     resolveSnapshotConfig(node, (key) => locateSnapshotConfig(node, key, fileConfigs.get(node.unique_id) ?? {}, snapshotConfigLines.get(node.unique_id), propertyFiles, project.yaml.file));

@@ -93,8 +93,14 @@ function readConfig(yaml: YamlFile, value: unknown, resourceType: string, path: 
   return config;
 }
 
+/**
+ * Project-level configs of a source table, by its fqn: project.yml's `sources:` folder configs,
+ * outermost first. A source's own YAML config goes over them.
+ */
+export type SourceConfigLayers = (fqn: string[]) => readonly Record<string, unknown>[];
+
 /** Reads a YAML property file (`version: 2` with models/seeds/sources...). */
-export function readPropertyFile(yaml: YamlFile, projectName: string, resourcePath: string): PropertyFile {
+export function readPropertyFile(yaml: YamlFile, projectName: string, resourcePath: string, sourceLayers?: SourceConfigLayers): PropertyFile {
   const out: PropertyFile = { yaml, resourcePath, patches: [], sources: [], exposures: [], other: {} };
   const data = yaml.data;
   if (data === null || data === undefined) return out;
@@ -131,7 +137,7 @@ export function readPropertyFile(yaml: YamlFile, projectName: string, resourcePa
     });
   }
   if (top.sources !== undefined && top.sources !== null) {
-    out.sources = readSources(yaml, top.sources, projectName, resourcePath);
+    out.sources = readSources(yaml, top.sources, projectName, resourcePath, sourceLayers);
   }
   if (top.exposures !== undefined) out.exposures = readExposures(yaml, top.exposures, projectName, resourcePath);
   for (const key of ['unit_tests', 'metrics', 'groups', 'semantic_models', 'saved_queries', 'data_tests']) {
@@ -140,7 +146,7 @@ export function readPropertyFile(yaml: YamlFile, projectName: string, resourcePa
   return out;
 }
 
-function readSources(yaml: YamlFile, value: unknown, projectName: string, resourcePath: string): SourceNode[] {
+function readSources(yaml: YamlFile, value: unknown, projectName: string, resourcePath: string, sourceLayers?: SourceConfigLayers): SourceNode[] {
   if (!Array.isArray(value)) throw yaml.error(['sources'], `'sources' must be a list`, '- name: shop');
   const folder = yaml.file.slice(resourcePath.length + 1).split('/').slice(0, -1);
   const nodes: SourceNode[] = [];
@@ -159,10 +165,20 @@ function readSources(yaml: YamlFile, value: unknown, projectName: string, resour
       checkKeys(yaml, table, TABLE_KEYS, tablePath, `source table '${table.name}'`);
       const tableConfig = readConfig(yaml, table.config, 'source', [...tablePath, 'config']);
       const name = table.name;
-      const tags = [...new Set([...tagList(source.tags), ...tagList(sourceConfig.tags), ...tagList(table.tags), ...tagList(tableConfig.tags)])];
-      const meta = { ...(asObject(source.meta) ?? {}), ...(asObject(table.meta) ?? {}) };
+      const fqn = [projectName, ...folder, source.name as string, name];
+      // project.yml's `sources:` configs, outermost first, merged into one layer under the YAML's own.
+      const projectConfig: Record<string, unknown> = {};
+      const projectTags: string[] = [];
+      for (const layer of sourceLayers?.(fqn) ?? []) {
+        const { tags: layerTags, meta: layerMeta, ...rest } = layer;
+        projectTags.push(...tagList(layerTags));
+        if (asObject(layerMeta)) projectConfig.meta = { ...(asObject(projectConfig.meta) ?? {}), ...asObject(layerMeta) };
+        Object.assign(projectConfig, rest);
+      }
+      const tags = [...new Set([...projectTags, ...tagList(source.tags), ...tagList(sourceConfig.tags), ...tagList(table.tags), ...tagList(tableConfig.tags)])];
+      const meta = { ...(asObject(projectConfig.meta) ?? {}), ...(asObject(source.meta) ?? {}), ...(asObject(sourceConfig.meta) ?? {}), ...(asObject(table.meta) ?? {}), ...(asObject(tableConfig.meta) ?? {}) };
       // The innermost setting wins, and an explicit `freshness: null` on a table turns it off.
-      const layers = [table, tableConfig, source, sourceConfig];
+      const layers = [table, tableConfig, source, sourceConfig, projectConfig];
       const freshness = ((layers.find((layer) => 'freshness' in layer) ?? {}).freshness ?? null) as SourceNode['freshness'];
       const tests = [...((table.data_tests as unknown[]) ?? []), ...((table.tests as unknown[]) ?? [])];
       const loader = readSourceLoader(yaml, source, table, path, tablePath);
@@ -176,7 +192,7 @@ function readSources(yaml: YamlFile, value: unknown, projectName: string, resour
         source_description: typeof source.description === 'string' ? source.description : '',
         path: yaml.file.slice(resourcePath.length + 1),
         original_file_path: yaml.file,
-        fqn: [projectName, ...folder, source.name as string, name],
+        fqn,
         description: typeof table.description === 'string' ? table.description : '',
         tags,
         meta,
@@ -185,10 +201,10 @@ function readSources(yaml: YamlFile, value: unknown, projectName: string, resour
         identifier: typeof table.identifier === 'string' ? table.identifier : name,
         relation_name: null,
         loader: loader.loader,
-        loaded_at_field: (table.loaded_at_field ?? tableConfig.loaded_at_field ?? source.loaded_at_field ?? sourceConfig.loaded_at_field ?? null) as string | null,
+        loaded_at_field: (table.loaded_at_field ?? tableConfig.loaded_at_field ?? source.loaded_at_field ?? sourceConfig.loaded_at_field ?? projectConfig.loaded_at_field ?? null) as string | null,
         freshness,
         columns: readColumns(yaml, table.columns, [...tablePath, 'columns']),
-        config: { enabled: (tableConfig.enabled ?? sourceConfig.enabled ?? true) as boolean, tags, meta },
+        config: { enabled: (tableConfig.enabled ?? sourceConfig.enabled ?? projectConfig.enabled ?? true) as boolean, tags, meta },
         source_meta: asObject(source.meta) ?? {},
         patch_path: null,
         ...(tests.length ? { tests } : {}),
