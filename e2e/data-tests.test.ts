@@ -286,6 +286,18 @@ describe('data tests', () => {
     expect(output).toContain('Warning in test unique_orders_id');
   });
 
+  it("data_tests: in project.yml is checked like the other folder configs: a misspelled key is refused, a path naming no test is warned of", async () => {
+    const misspelled = project({ ...seeds, 'project.yml': projectYml('data_tests:\n  shop:\n    +severty: warn\n'), 'seeds/schema.yml': schema('      - name: id\n        data_tests: [unique]\n') });
+    const refused = await strata(misspelled, 'parse');
+    expect(refused.code).toBe(2);
+    expect(refused.output).toContain("project.yml:5: unknown config key 'severty' for a test");
+    expect(refused.output).toContain("did you mean '+severity'?");
+    const unused = project({ ...seeds, 'project.yml': projectYml('tests:\n  shop:\n    marts:\n      +severity: warn\n'), 'seeds/schema.yml': schema('      - name: id\n        data_tests: [unique]\n') });
+    const warned = await strata(unused, 'parse');
+    expect(warned.code, warned.output).toBe(0);
+    expect(warned.output).toContain('- tests.shop.marts (project.yml:5)');
+  });
+
   it('store_failures keeps the failing rows in an audit table and names it', async () => {
     const dir = project({ ...seeds, 'seeds/schema.yml': schema('      - name: id\n        data_tests:\n          - unique:\n              config: {store_failures: true}\n') });
     expect((await strata(dir, 'seed')).code).toBe(0);

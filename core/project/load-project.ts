@@ -269,6 +269,15 @@ async function loadParsedProject(
     nameRelation(test, naming, generateSchemaName);
     nodes.set(test.unique_id, test);
   }
+  // project.yml's test configs (under data_tests:, or tests: as dbt spelled it first), checked against every test's fqn.
+  const testPrefixes = new Set<string>();
+  for (const node of [...nodes.values(), ...disabled.values()]) {
+    if (node.resource_type === 'test') for (let i = 1; i <= node.fqn.length; i++) testPrefixes.add(node.fqn.slice(0, i).join('.'));
+  }
+  for (const key of ['data_tests', 'tests']) {
+    const tree = (project.yaml.data as Record<string, unknown>)[key];
+    if (tree && typeof tree === 'object' && !Array.isArray(tree)) unusedConfigPaths.push(...new FolderConfigs(tree as Record<string, unknown>, 'test').validate(project.yaml, key, testPrefixes));
+  }
   const declaredExposures = propertyFiles.flatMap((p) => p.exposures);
   unusedConfigPaths.push(...applyProjectExposureConfigs(declaredExposures, project.folderConfigs.exposures, project.yaml));
   const exposures = resolveExposures(declaredExposures, nodes, sources, disabled);
