@@ -1,7 +1,7 @@
 import { didYouMean } from '../errors/did-you-mean.js';
 import { UserError } from '../errors/user-error.js';
 import { EXPOSURE_MATURITIES, EXPOSURE_TYPES, type AnyNode, type ExposureNode, type ManifestNode, type RefCall, type SourceNode } from '../manifest/nodes.js';
-import { FolderConfigs, type UnusedConfigPath } from './folder-config.js';
+import { FolderConfigs, fqnPrefixes, type UnusedConfigPath } from './folder-config.js';
 import { defaultConfig, mergeConfig } from './node-config.js';
 import { lineOf, type YamlFile } from './yaml-file.js';
 
@@ -150,9 +150,7 @@ export function readExposures(yaml: YamlFile, value: unknown, projectName: strin
  */
 export function applyProjectExposureConfigs(declared: DeclaredExposure[], tree: Record<string, unknown>, projectYaml: YamlFile): UnusedConfigPath[] {
   const folders = new FolderConfigs(tree, 'exposure');
-  const prefixes = new Set<string>();
-  for (const { node } of declared) for (let i = 1; i <= node.fqn.length; i++) prefixes.add(node.fqn.slice(0, i).join('.'));
-  const unused = folders.validate(projectYaml, 'exposures', prefixes);
+  const unused = folders.validate(projectYaml, 'exposures', fqnPrefixes(declared.map(({ node }) => node.fqn)));
   for (const exposure of declared) {
     const layers = folders.layersFor(exposure.node.fqn);
     if (!layers.length) continue;

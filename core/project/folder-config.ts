@@ -116,6 +116,12 @@ export class FolderConfigs {
   }
 }
 
+/** Every leading part of each fqn, joined by '.' (`shop`, `shop.staging`, `shop.staging.orders`): what validate checks paths against. */
+export function fqnPrefixes(fqns: Iterable<readonly string[]>, into = new Set<string>()): Set<string> {
+  for (const fqn of fqns) for (let i = 1; i <= fqn.length; i++) into.add(fqn.slice(0, i).join('.'));
+  return into;
+}
+
 /** A folder config naming no folder or node of the project (`models.shop.legacy`), with where it is written. */
 export interface UnusedConfigPath {
   path: string;

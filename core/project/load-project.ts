@@ -13,7 +13,7 @@ import { applyProjectExposureConfigs, resolveExposures } from './exposure-files.
 import { readDocBlocks, resolveDocReferences, type DocBlock } from './doc-blocks.js';
 import { findFiles } from './find-files.js';
 import { renderSourceLocations } from './yaml-templates.js';
-import { FolderConfigs, type UnusedConfigPath } from './folder-config.js';
+import { FolderConfigs, fqnPrefixes, type UnusedConfigPath } from './folder-config.js';
 import { loadMacros, type MacroSet } from './macro-files.js';
 import { copyConfig, defaultConfig, mergeConfig } from './node-config.js';
 import { ModelSourceReader, parseOnWorkers } from './model-source-reader.js';
@@ -217,9 +217,7 @@ async function loadParsedProject(
   );
   resolveDocReferences(propertyFiles, docs, project.name);
   const unusedConfigPaths = applyConfigs(project, nodes, fileConfigs, propertyFiles, macros);
-  const sourcePrefixes = new Set<string>();
-  for (const source of propertyFiles.flatMap((p) => p.sources)) for (let i = 1; i <= source.fqn.length; i++) sourcePrefixes.add(source.fqn.slice(0, i).join('.'));
-  unusedConfigPaths.push(...sourceFolders.validate(project.yaml, 'sources', sourcePrefixes));
+  unusedConfigPaths.push(...sourceFolders.validate(project.yaml, 'sources', fqnPrefixes(propertyFiles.flatMap((p) => p.sources.map((source) => source.fqn)))));
   for (const node of nodes.values()) {
     if (node.resource_type !== 'snapshot' || !node.config.enabled) continue;
     resolveSnapshotConfig(node, (key) => locateSnapshotConfig(node, key, fileConfigs.get(node.unique_id) ?? {}, snapshotConfigLines.get(node.unique_id), propertyFiles, project.yaml.file));
@@ -270,10 +268,7 @@ async function loadParsedProject(
     nodes.set(test.unique_id, test);
   }
   // project.yml's test configs (under data_tests:, or tests: as dbt spelled it first), checked against every test's fqn.
-  const testPrefixes = new Set<string>();
-  for (const node of [...nodes.values(), ...disabled.values()]) {
-    if (node.resource_type === 'test') for (let i = 1; i <= node.fqn.length; i++) testPrefixes.add(node.fqn.slice(0, i).join('.'));
-  }
+  const testPrefixes = fqnPrefixes([...nodes.values(), ...disabled.values()].filter((node) => node.resource_type === 'test').map((node) => node.fqn));
   for (const key of ['data_tests', 'tests']) {
     const tree = (project.yaml.data as Record<string, unknown>)[key];
     if (tree && typeof tree === 'object' && !Array.isArray(tree)) unusedConfigPaths.push(...new FolderConfigs(tree as Record<string, unknown>, 'test').validate(project.yaml, key, testPrefixes));
@@ -329,7 +324,7 @@ function applyConfigs(
   for (const node of nodes.values()) {
     const set = prefixes[node.resource_type];
     if (!set) continue;
-    for (let i = 1; i <= node.fqn.length; i++) set.add(node.fqn.slice(0, i).join('.'));
+    fqnPrefixes([node.fqn], set);
   }
   const unused = [
     ...trees.model!.validate(project.yaml, 'models', prefixes.model),

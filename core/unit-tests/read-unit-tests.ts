@@ -5,7 +5,7 @@ import { UserError } from '../errors/user-error.js';
 import type { ManifestNode } from '../manifest/nodes.js';
 import type { Project } from '../project/load-project.js';
 import { findFiles } from '../project/find-files.js';
-import { FolderConfigs } from '../project/folder-config.js';
+import { FolderConfigs, fqnPrefixes } from '../project/folder-config.js';
 import { CONFIG_KEYS, defaultConfig, mergeConfig } from '../project/node-config.js';
 import { sha256 } from '../project/parse-model.js';
 import { lineOf, type YamlFile } from '../project/yaml-file.js';
@@ -39,7 +39,7 @@ export function readUnitTests(project: Project): UnitTestNode[] {
     if (!Array.isArray(section)) throw file.yaml.error(['unit_tests'], `'unit_tests' must be a list`, '- {name: test_is_paid, model: fct_orders, given: [...], expect: {rows: [...]}}');
     section.forEach((entry, i) => {
       const fqn = unitTestFqn(project, file.yaml.file, entry);
-      if (fqn) for (let n = 1; n <= fqn.length; n++) prefixes.add(fqn.slice(0, n).join('.'));
+      if (fqn) fqnPrefixes([fqn], prefixes);
     });
   }
   project.unusedConfigPaths.push(...folders.validate(project.file.yaml, 'unit_tests', prefixes));
