@@ -60,6 +60,8 @@ describe('data tests', () => {
       t('dbt_utils.equality', 'same_as_copy', "{compare_model: ref('events_copy')}").replace(/^ {4}/gm, ''),
       t('dbt_utils.equality', 'same_as_other', "{compare_model: ref('events_other')}").replace(/^ {4}/gm, ''),
       t('dbt_utils.equality', 'same_ids_as_other', "{compare_model: ref('events_other'), compare_columns: [id]}").replace(/^ {4}/gm, ''),
+      t('dbt_utils.equality', 'same_as_other_but_ids', "{compare_model: ref('events_other'), exclude_columns: [id]}").replace(/^ {4}/gm, ''),
+      t('dbt_utils.equality', 'same_as_other_but_kinds', "{compare_model: ref('events_other'), exclude_columns: [kind]}").replace(/^ {4}/gm, ''),
       '    columns:',
       '      - name: id',
       '        data_tests:',
@@ -90,6 +92,9 @@ describe('data tests', () => {
       // The third rows differ: one row each way.
       same_as_other: ['fail', 2],
       same_ids_as_other: ['fail', 1],
+      // Only the ids differ: leaving them out passes, leaving out another column does not.
+      same_as_other_but_ids: ['pass', 0],
+      same_as_other_but_kinds: ['fail', 2],
       ids_in_sequence: ['fail', 1],
       ids_in_sequence_by_kind: ['pass', 0],
       ids_as_often_as_in_copy: ['pass', 0],
@@ -139,12 +144,12 @@ describe('data tests', () => {
   });
 
   it("refuses dbt_utils' arguments a built-in does not take, unless the project writes the test itself", async () => {
-    const yaml = "version: 2\nseeds:\n  - name: orders\n    data_tests:\n      - dbt_utils.equality:\n          arguments: {compare_model: ref('customers'), exclude_columns: [name]}\n";
+    const yaml = "version: 2\nseeds:\n  - name: orders\n    data_tests:\n      - dbt_utils.equality:\n          arguments: {compare_model: ref('customers'), precision: 2}\n";
     const dir = project({ ...seeds, 'seeds/schema.yml': yaml });
     const { code, output } = await strata(dir, 'parse');
     expect(code).toBe(2);
-    expect(output).toContain("seeds/schema.yml:5: test 'equality' here does not take dbt_utils' argument 'exclude_columns'");
-    expect(output).toContain('hint: list the columns to compare in compare_columns instead');
+    expect(output).toContain("seeds/schema.yml:5: test 'equality' here does not take dbt_utils' argument 'precision'");
+    expect(output).toContain('hint: round the columns in the models compared, or write macros/test_equality.sql');
     const own = project({ ...seeds, 'seeds/schema.yml': yaml, 'macros/test_equality.sql': 'select * from {{model}} where false' });
     expect((await strata(own, 'parse')).code).toBe(0);
   });

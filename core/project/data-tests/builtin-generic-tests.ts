@@ -102,12 +102,12 @@ const SOURCES: Record<string, Source> = {
     defaults: { interval: 1 },
   },
   equality: {
-    // Without compare_columns, all columns, compared by position (dbt_utils reads the model's column list from the warehouse).
+    // Without compare_columns, all columns (but exclude_columns, with DuckDB's * exclude), compared by
+    // position: dbt_utils reads the model's column list from the warehouse, and a compile reads none.
     template:
-      'with a as (\n    select {{#if compare_columns}}{{sql_list compare_columns false}}{{else}}*{{/if}} from {{model}}\n),\nb as (\n    select {{#if compare_columns}}{{sql_list compare_columns false}}{{else}}*{{/if}} from {{compare_model}}\n),\na_minus_b as (select * from a except select * from b),\nb_minus_a as (select * from b except select * from a)\nselect \'a_minus_b\' as which_diff, a_minus_b.* from a_minus_b\nunion all\nselect \'b_minus_a\' as which_diff, b_minus_a.* from b_minus_a',
+      'with a as (\n    select {{#if compare_columns}}{{sql_list compare_columns false}}{{else}}*{{#if exclude_columns}} exclude ({{sql_list exclude_columns false}}){{/if}}{{/if}} from {{model}}\n),\nb as (\n    select {{#if compare_columns}}{{sql_list compare_columns false}}{{else}}*{{#if exclude_columns}} exclude ({{sql_list exclude_columns false}}){{/if}}{{/if}} from {{compare_model}}\n),\na_minus_b as (select * from a except select * from b),\nb_minus_a as (select * from b except select * from a)\nselect \'a_minus_b\' as which_diff, a_minus_b.* from a_minus_b\nunion all\nselect \'b_minus_a\' as which_diff, b_minus_a.* from b_minus_a',
     required: ['compare_model'],
     unsupported: {
-      exclude_columns: 'list the columns to compare in compare_columns instead',
       precision: 'round the columns in the models compared, or write macros/test_equality.sql',
     },
   },
