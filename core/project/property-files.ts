@@ -1,8 +1,8 @@
 import { didYouMean } from '../errors/did-you-mean.js';
 import { LAKE_FORMATS, type LakeFormat } from '../lake/lake-layout.js';
-import type { ColumnInfo, ExternalSource, SourceNode } from '../manifest/nodes.js';
+import type { ColumnInfo, ExternalSource, NodeConfig, SourceNode } from '../manifest/nodes.js';
 import { readExposures, type DeclaredExposure } from './exposure-files.js';
-import { ConfigKeyError, validateConfigEntry } from './node-config.js';
+import { ConfigKeyError, mergeConfig, validateConfigEntry } from './node-config.js';
 import { readSourceLoader } from './source-loader-block.js';
 import type { YamlFile } from './yaml-file.js';
 
@@ -166,17 +166,11 @@ function readSources(yaml: YamlFile, value: unknown, projectName: string, resour
       const tableConfig = readConfig(yaml, table.config, 'source', [...tablePath, 'config']);
       const name = table.name;
       const fqn = [projectName, ...folder, source.name as string, name];
-      // project.yml's `sources:` configs, outermost first, merged into one layer under the YAML's own.
-      const projectConfig: Record<string, unknown> = {};
-      const projectTags: string[] = [];
-      for (const layer of sourceLayers?.(fqn) ?? []) {
-        const { tags: layerTags, meta: layerMeta, ...rest } = layer;
-        projectTags.push(...tagList(layerTags));
-        if (asObject(layerMeta)) projectConfig.meta = { ...(asObject(projectConfig.meta) ?? {}), ...asObject(layerMeta) };
-        Object.assign(projectConfig, rest);
-      }
-      const tags = [...new Set([...projectTags, ...tagList(source.tags), ...tagList(sourceConfig.tags), ...tagList(table.tags), ...tagList(tableConfig.tags)])];
-      const meta = { ...(asObject(projectConfig.meta) ?? {}), ...(asObject(source.meta) ?? {}), ...(asObject(sourceConfig.meta) ?? {}), ...(asObject(table.meta) ?? {}), ...(asObject(tableConfig.meta) ?? {}) };
+      // project.yml's `sources:` configs, outermost first, merged into one layer (tags added, meta merged) under the YAML's own.
+      const projectConfig = { tags: [], meta: {} } as unknown as NodeConfig;
+      for (const layer of sourceLayers?.(fqn) ?? []) mergeConfig(projectConfig, layer);
+      const tags = [...new Set([...projectConfig.tags, ...tagList(source.tags), ...tagList(sourceConfig.tags), ...tagList(table.tags), ...tagList(tableConfig.tags)])];
+      const meta = { ...projectConfig.meta, ...(asObject(source.meta) ?? {}), ...(asObject(sourceConfig.meta) ?? {}), ...(asObject(table.meta) ?? {}), ...(asObject(tableConfig.meta) ?? {}) };
       // The innermost setting wins, and an explicit `freshness: null` on a table turns it off.
       const layers = [table, tableConfig, source, sourceConfig, projectConfig];
       const freshness = ((layers.find((layer) => 'freshness' in layer) ?? {}).freshness ?? null) as SourceNode['freshness'];
