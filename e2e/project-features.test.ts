@@ -36,7 +36,8 @@ describe('project features', () => {
     expect(orders.ref_lines).toBeUndefined();
     expect(m.sources['source.shop.shop.orders'].relation_name).toBe('"shop"."raw"."raw_orders"');
     expect(m.sources['source.shop.shop.orders'].freshness).toBeNull();
-    expect(m.sources['source.shop.shop.customers'].freshness).toEqual({ warn_after: { count: 1, period: 'day' } });
+    // Merged, in dbt's shape: every threshold written out.
+    expect(m.sources['source.shop.shop.customers'].freshness).toEqual({ warn_after: { count: 1, period: 'day' }, error_after: { count: null, period: null }, filter: null });
     expect(m.parent_map['model.shop.stg_orders']).toEqual(['source.shop.shop.orders']);
     expect(m.child_map['model.shop.stg_orders']).toEqual(['model.shop.orders']);
   });
@@ -105,9 +106,9 @@ describe('project features', () => {
       tags: ['raw'],
       meta: { owner: 'data', team: 'web' },
       loaded_at_field: '_loaded_at',
-      // The table's own freshness wins over the project's.
-      freshness: { error_after: { count: 2, period: 'hour' } },
     });
+    // Merged threshold by threshold, as \`source freshness\` checks it: the table's error_after over the project's warn_after.
+    expect(m.sources['source.shop.shop.orders'].freshness).toEqual({ warn_after: { count: 1, period: 'day' }, error_after: { count: 2, period: 'hour' }, filter: null });
     expect(m.sources['source.shop.shop.customers']).toMatchObject({ tags: ['raw', 'pii'], freshness: { warn_after: { count: 1, period: 'day' } } });
     // The project disables legacy_crm; a table's own enabled: true wins.
     expect(m.sources['source.shop.legacy_crm.accounts']).toBeUndefined();

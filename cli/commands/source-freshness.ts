@@ -4,8 +4,6 @@ import { scrubSecrets, writeFileAtomic } from '../../core/artifacts/artifact-met
 import { checkSourceFreshness, type SourceFreshnessResult } from '../../core/freshness/check-source-freshness.js';
 import { hasThreshold, type FreshnessCriteria, type FreshnessTime } from '../../core/freshness/freshness-criteria.js';
 import { describeAge } from '../../core/freshness/freshness-status.js';
-import { readSourceFreshness } from '../../core/freshness/read-source-freshness.js';
-import { FolderConfigs } from '../../core/project/folder-config.js';
 import { sourcesArtifact } from '../../core/freshness/sources-artifact.js';
 import type { SourceNode } from '../../core/manifest/nodes.js';
 import type { Logger } from '../output/logger.js';
@@ -37,15 +35,13 @@ const timeText = (time: FreshnessTime) => `${time.count} ${time.period}${time.co
 /** `source freshness`: checks the selected sources' newest rows against their criteria. Returns the exit code. */
 export async function runSourceFreshness(session: Session, options: SourceFreshnessOptions): Promise<number> {
   const { logger, project, adapter } = session;
-  const folders = new FolderConfigs(project.file.folderConfigs.sources, 'source');
-  const fqnOf = (id: string) => (project.sources.get(id) ?? project.disabled.get(id))?.fqn;
-  const settings = readSourceFreshness(project.propertyFiles, project.file.name, { yaml: project.file.yaml, layersFor: (id) => { const fqn = fqnOf(id); return fqn ? folders.layersFor(fqn) : []; } });
   const checks: Check[] = [];
   const unchecked: string[] = [];
   const selected = [...selectNodes(session, options, ['source'])].map((id) => project.sources.get(id)).filter((s): s is SourceNode => Boolean(s));
   for (const source of selected.sort((a, b) => nameOf(a).localeCompare(nameOf(b)))) {
-    const config = settings.get(source.unique_id);
-    if (config && hasThreshold(config.criteria) && config.loadedAtField) checks.push({ source, criteria: config.criteria, loadedAtField: config.loadedAtField });
+    // Merged at parse, as the manifest has them.
+    const criteria = source.freshness;
+    if (hasThreshold(criteria) && source.loaded_at_field) checks.push({ source, criteria, loadedAtField: source.loaded_at_field });
     else unchecked.push(nameOf(source));
   }
   const outputPath = options.output ? path.resolve(options.output) : path.join(session.targetDir, 'sources.json');

@@ -60,6 +60,15 @@ function mergeTime(base: FreshnessTime, update: FreshnessTime | null | undefined
  * level sets it again. Returns null when nothing is left to check.
  */
 export function mergeFreshness(levels: readonly (FreshnessLevel | null | undefined)[]): FreshnessCriteria | null {
+  const merged = mergeFreshnessLevels(levels);
+  return hasThreshold(merged) ? merged : null;
+}
+
+/**
+ * The levels merged as mergeFreshness does, in the shape dbt's manifest gives a source's
+ * `freshness`: null only when a level turned it off, and thresholds of nulls where none is set.
+ */
+export function mergeFreshnessLevels(levels: readonly (FreshnessLevel | null | undefined)[]): FreshnessCriteria | null {
   let merged: FreshnessCriteria | null = { warn_after: UNSET_TIME, error_after: UNSET_TIME, filter: null };
   for (const level of levels) {
     if (level === undefined) continue;
@@ -74,5 +83,5 @@ export function mergeFreshness(levels: readonly (FreshnessLevel | null | undefin
       filter: level.filter ?? base.filter,
     };
   }
-  return hasThreshold(merged) ? merged : null;
+  return merged;
 }

@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors/user-error.js';
 import { readPropertyFile } from '../project/property-files.js';
 import { YamlFile } from '../project/yaml-file.js';
-import { readSourceFreshness } from './read-source-freshness.js';
+import { UNSET_TIME } from './freshness-criteria.js';
 
-const read = (text: string) => readSourceFreshness([readPropertyFile(new YamlFile('models/sources.yml', text), 'shop', 'models')], 'shop');
+/** Each source table's merged freshness, as parsing puts it on the node (and in the manifest). */
+const read = (text: string, layers?: { yaml: YamlFile; layersFor: (fqn: string[]) => Record<string, unknown>[] }) =>
+  new Map(readPropertyFile(new YamlFile('models/sources.yml', text), 'shop', 'models', layers).sources.map((s) => [s.unique_id, { criteria: s.freshness, loadedAtField: s.loaded_at_field }]));
 
 function errorOf(text: string): UserError {
   try {
@@ -16,7 +18,7 @@ function errorOf(text: string): UserError {
   throw new Error('expected a UserError');
 }
 
-describe('reading source freshness', () => {
+describe('reading source freshness at parse', () => {
   it('tables inherit the source criteria and loaded_at_field, and override them', () => {
     const settings = read(`version: 2
 sources:
@@ -72,7 +74,8 @@ sources:
 
   it('tables of a source without criteria are not checked', () => {
     const settings = read('version: 2\nsources:\n  - name: crm\n    tables:\n      - name: accounts\n');
-    expect(settings.get('source.shop.crm.accounts')).toEqual({ criteria: null, loadedAtField: null });
+    // dbt's manifest shape: thresholds of nulls, not null (null is for freshness turned off).
+    expect(settings.get('source.shop.crm.accounts')).toEqual({ criteria: { warn_after: UNSET_TIME, error_after: UNSET_TIME, filter: null }, loadedAtField: null });
   });
 
   it('a bad period names its line and suggests the right spelling', () => {
@@ -109,5 +112,30 @@ sources:
     expect(errorOf('version: 2\nsources:\n  - name: shop\n    freshness: daily\n    tables:\n      - name: orders\n').line).toBe(4);
     expect(errorOf('version: 2\nsources:\n  - name: shop\n    loaded_at_field: [a]\n    tables:\n      - name: orders\n').message).toContain(`'loaded_at_field' must be a column name`);
     expect(errorOf('version: 2\nsources:\n  - name: shop\n    tables:\n      - name: orders\n        freshness: {filter: 3, warn_after: {count: 1, period: day}}\n').message).toContain(`'filter' in 'freshness' must be a SQL condition`);
+  });
+});
+
+describe('project.yml sources: configs under the YAML', () => {
+  it('merge threshold by threshold with the source and table levels, and give a loaded_at_field to tables without one', () => {
+    const project = new YamlFile('project.yml', 'name: shop\nsources:\n  shop:\n    +freshness:\n      warn_after: {count: 6, period: hour}\n    +loaded_at_field: _synced_at\n');
+    const layers = { yaml: project, layersFor: () => [{ freshness: { warn_after: { count: 6, period: 'hour' } }, loaded_at_field: '_synced_at' }] };
+    const settings = read('version: 2\nsources:\n  - name: shop\n    tables:\n      - name: orders\n        freshness:\n          error_after: {count: 1, period: day}\n      - name: refunds\n        loaded_at_field: refunded_at\n', layers);
+    expect(settings.get('source.shop.shop.orders')).toEqual({
+      criteria: { warn_after: { count: 6, period: 'hour' }, error_after: { count: 1, period: 'day' }, filter: null },
+      loadedAtField: '_synced_at',
+    });
+    expect(settings.get('source.shop.shop.refunds')?.loadedAtField).toBe('refunded_at');
+  });
+
+  it('a bad project-level block is refused at parse, in project.yml', () => {
+    const project = new YamlFile('project.yml', 'name: shop\nsources:\n  shop:\n    +freshness: {warn_after: {count: 6, period: week}}\n');
+    const layers = { yaml: project, layersFor: () => [{ freshness: { warn_after: { count: 6, period: 'week' } } }] };
+    try {
+      read('version: 2\nsources:\n  - name: shop\n    tables:\n      - name: orders\n', layers);
+      expect.unreachable('expected a UserError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(UserError);
+      expect((error as UserError).format()).toMatch(/^project\.yml:\d+: 'period' in 'warn_after' cannot be "week"/);
+    }
   });
 });

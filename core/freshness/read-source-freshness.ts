@@ -1,15 +1,6 @@
 import { didYouMean } from '../errors/did-you-mean.js';
-import type { PropertyFile } from '../project/property-files.js';
 import type { YamlFile } from '../project/yaml-file.js';
-import { FRESHNESS_PERIODS, mergeFreshness, type FreshnessCriteria, type FreshnessLevel, type FreshnessPeriod, type FreshnessTime } from './freshness-criteria.js';
-
-/** What a freshness check needs to know about one source table. */
-export interface SourceFreshnessConfig {
-  /** Merged criteria, or null when the table is not checked (none set, or turned off). */
-  criteria: FreshnessCriteria | null;
-  /** The column or expression holding the load time, or null when none is set. */
-  loadedAtField: string | null;
-}
+import { FRESHNESS_PERIODS, mergeFreshnessLevels, type FreshnessCriteria, type FreshnessLevel, type FreshnessPeriod, type FreshnessTime } from './freshness-criteria.js';
 
 const FRESHNESS_KEYS = ['warn_after', 'error_after', 'filter'];
 const TIME_KEYS = ['count', 'period'];
@@ -68,56 +59,47 @@ function readLoadedAtField(yaml: YamlFile, value: unknown, path: Path): string |
   return value;
 }
 
-/** project.yml's `sources:` folder configs: the layers for a source table, by unique_id, and the file (where errors point). */
-export interface ProjectSourceConfigs {
-  layersFor(id: string): readonly Record<string, unknown>[];
+/** Where one source table's freshness is written: its source's YAML entry, its own, and project.yml's `sources:` configs. */
+export interface SourceTableEntry {
   yaml: YamlFile;
+  source: Record<string, unknown>;
+  sourcePath: Path;
+  table: Record<string, unknown>;
+  tablePath: Path;
+  /** project.yml's `sources:` folder configs of this table, outermost first, and that file (where their errors point). */
+  project?: { yaml: YamlFile; layers: readonly Record<string, unknown>[] };
+}
+
+/** One source table's freshness, merged: the manifest's `freshness` and `loaded_at_field`. */
+export interface SourceTableFreshness {
+  /** dbt's shape: thresholds of nulls when none is set, null when a level turned freshness off. */
+  freshness: FreshnessCriteria | null;
+  loadedAtField: string | null;
 }
 
 /**
- * Reads the freshness settings of every source table in the property files, by unique_id,
- * checking each `freshness` block (a bad period or count is a UserError at its line). Levels
- * merge project.yml's `sources:` configs, source, source config, table, table config, innermost last; `freshness: null` on a
- * table turns it off, and a table's `loaded_at_field` (even null) replaces the source's.
+ * Reads and checks the freshness settings of one source table (a bad period or count is a
+ * UserError at its line). Levels merge project.yml's `sources:` configs, source, source config,
+ * table, table config, innermost last; `freshness: null` on a table turns it off, and a table's
+ * `loaded_at_field` (even null) replaces the source's.
  */
-export function readSourceFreshness(files: readonly PropertyFile[], projectName: string, project?: ProjectSourceConfigs): Map<string, SourceFreshnessConfig> {
-  const out = new Map<string, SourceFreshnessConfig>();
-  for (const { yaml } of files) {
-    const sources = asObject(yaml.data)?.sources;
-    if (!Array.isArray(sources)) continue;
-    sources.forEach((rawSource, i) => {
-      const source = asObject(rawSource);
-      if (!source || typeof source.name !== 'string' || !Array.isArray(source.tables)) return;
-      const sourcePath: Path = ['sources', i];
-      const sourceConfig = asObject(source.config) ?? {};
-      const sourceLevels = [
-        readFreshnessLevel(yaml, source.freshness, [...sourcePath, 'freshness']),
-        readFreshnessLevel(yaml, sourceConfig.freshness, [...sourcePath, 'config', 'freshness']),
-      ];
-      const sourceField = readLoadedAtField(yaml, sourceConfig.loaded_at_field, [...sourcePath, 'config', 'loaded_at_field']) ?? readLoadedAtField(yaml, source.loaded_at_field, [...sourcePath, 'loaded_at_field']);
-      source.tables.forEach((rawTable, j) => {
-        const table = asObject(rawTable);
-        if (!table || typeof table.name !== 'string') return;
-        const tablePath: Path = [...sourcePath, 'tables', j];
-        const tableConfig = asObject(table.config) ?? {};
-        const id = `source.${projectName}.${source.name}.${table.name}`;
-        // project.yml's `sources:` configs, outermost first, under everything the YAML says.
-        const projectLayers = project?.layersFor(id) ?? [];
-        const criteria = mergeFreshness([
-          ...projectLayers.map((layer) => readFreshnessLevel(project!.yaml, layer.freshness, ['sources'])),
-          ...sourceLevels,
-          readFreshnessLevel(yaml, table.freshness, [...tablePath, 'freshness']),
-          readFreshnessLevel(yaml, tableConfig.freshness, [...tablePath, 'config', 'freshness']),
-        ]);
-        const configField = readLoadedAtField(yaml, tableConfig.loaded_at_field, [...tablePath, 'config', 'loaded_at_field']);
-        const propertyField = readLoadedAtField(yaml, table.loaded_at_field, [...tablePath, 'loaded_at_field']);
-        // dbt: a table that sets loaded_at_field, even to null, does not inherit the source's.
-        const tableSetsField = 'loaded_at_field' in tableConfig || 'loaded_at_field' in table;
-        const projectField = projectLayers.reduce<string | null | undefined>((field, layer) => readLoadedAtField(project!.yaml, layer.loaded_at_field, ['sources']) ?? field, undefined);
-        const loadedAtField = tableSetsField ? (configField ?? propertyField ?? null) : (sourceField ?? projectField ?? null);
-        out.set(id, { criteria, loadedAtField });
-      });
-    });
-  }
-  return out;
+export function sourceTableFreshness({ yaml, source, sourcePath, table, tablePath, project }: SourceTableEntry): SourceTableFreshness {
+  const sourceConfig = asObject(source.config) ?? {};
+  const tableConfig = asObject(table.config) ?? {};
+  const layers = project?.layers ?? [];
+  const freshness = mergeFreshnessLevels([
+    ...layers.map((layer) => readFreshnessLevel(project!.yaml, layer.freshness, ['sources'])),
+    readFreshnessLevel(yaml, source.freshness, [...sourcePath, 'freshness']),
+    readFreshnessLevel(yaml, sourceConfig.freshness, [...sourcePath, 'config', 'freshness']),
+    readFreshnessLevel(yaml, table.freshness, [...tablePath, 'freshness']),
+    readFreshnessLevel(yaml, tableConfig.freshness, [...tablePath, 'config', 'freshness']),
+  ]);
+  const configField = readLoadedAtField(yaml, tableConfig.loaded_at_field, [...tablePath, 'config', 'loaded_at_field']);
+  const propertyField = readLoadedAtField(yaml, table.loaded_at_field, [...tablePath, 'loaded_at_field']);
+  // dbt: a table that sets loaded_at_field, even to null, does not inherit the source's.
+  const tableSetsField = 'loaded_at_field' in tableConfig || 'loaded_at_field' in table;
+  const sourceField = readLoadedAtField(yaml, sourceConfig.loaded_at_field, [...sourcePath, 'config', 'loaded_at_field']) ?? readLoadedAtField(yaml, source.loaded_at_field, [...sourcePath, 'loaded_at_field']);
+  const projectField = layers.reduce<string | null | undefined>((field, layer) => readLoadedAtField(project!.yaml, layer.loaded_at_field, ['sources']) ?? field, undefined);
+  const loadedAtField = tableSetsField ? (configField ?? propertyField ?? null) : (sourceField ?? projectField ?? null);
+  return { freshness, loadedAtField };
 }

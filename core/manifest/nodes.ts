@@ -1,3 +1,4 @@
+import type { FreshnessCriteria } from '../freshness/freshness-criteria.js';
 import type { LakeFormat } from '../lake/lake-layout.js';
 /**
  * The node types of the manifest: what parsing produces, what compilation fills in and what
@@ -115,11 +116,6 @@ export function setPrivate<K extends 'ref_lines' | 'property_entry' | 'declared_
   Object.defineProperty(node, key, { value, enumerable: false, writable: true, configurable: true });
 }
 
-export interface FreshnessThreshold {
-  count?: number | null;
-  period?: 'minute' | 'hour' | 'day' | null;
-}
-
 export interface SourceNode extends BaseNode {
   resource_type: 'source';
   source_name: string;
@@ -127,7 +123,8 @@ export interface SourceNode extends BaseNode {
   identifier: string;
   loader: string;
   loaded_at_field?: string | null;
-  freshness?: { warn_after?: FreshnessThreshold; error_after?: FreshnessThreshold; filter?: string | null } | null;
+  /** Merged from every level it can be written at (dbt's shape): null when a level turned it off. */
+  freshness?: FreshnessCriteria | null;
   columns: Record<string, ColumnInfo>;
   config: { enabled: boolean; tags: string[]; meta: Record<string, unknown> };
   source_meta: Record<string, unknown>;

@@ -142,7 +142,7 @@ async function loadParsedProject(
   };
   // project.yml's `sources:` configs, applied to each source table as its YAML is read.
   const sourceFolders = new FolderConfigs(project.folderConfigs.sources, 'source');
-  const sourceLayers = (fqn: string[]) => sourceFolders.layersFor(fqn);
+  const sourceLayers = { layersFor: (fqn: string[]) => sourceFolders.layersFor(fqn), yaml: project.yaml };
   const readProperties = (file: string, resourcePath: string) => {
     const yaml = new YamlFile(file, readFileSync(path.join(root, file), 'utf8'));
     propertyFiles.push(readPropertyFile(yaml, project.name, resourcePath, sourceLayers));

@@ -1,4 +1,5 @@
 import { didYouMean } from '../errors/did-you-mean.js';
+import { sourceTableFreshness } from '../freshness/read-source-freshness.js';
 import { LAKE_FORMATS, type LakeFormat } from '../lake/lake-layout.js';
 import type { ColumnInfo, ExternalSource, NodeConfig, SourceNode } from '../manifest/nodes.js';
 import { readExposures, type DeclaredExposure } from './exposure-files.js';
@@ -94,10 +95,13 @@ function readConfig(yaml: YamlFile, value: unknown, resourceType: string, path: 
 }
 
 /**
- * Project-level configs of a source table, by its fqn: project.yml's `sources:` folder configs,
- * outermost first. A source's own YAML config goes over them.
+ * Project-level configs of a source table: project.yml's `sources:` folder configs by the table's
+ * fqn, outermost first, and the file they are in. A source's own YAML config goes over them.
  */
-export type SourceConfigLayers = (fqn: string[]) => readonly Record<string, unknown>[];
+export interface SourceConfigLayers {
+  layersFor(fqn: string[]): readonly Record<string, unknown>[];
+  yaml: YamlFile;
+}
 
 /** Reads a YAML property file (`version: 2` with models/seeds/sources...). */
 export function readPropertyFile(yaml: YamlFile, projectName: string, resourcePath: string, sourceLayers?: SourceConfigLayers): PropertyFile {
@@ -168,12 +172,11 @@ function readSources(yaml: YamlFile, value: unknown, projectName: string, resour
       const fqn = [projectName, ...folder, source.name as string, name];
       // project.yml's `sources:` configs, outermost first, merged into one layer (tags added, meta merged) under the YAML's own.
       const projectConfig = { tags: [], meta: {} } as unknown as NodeConfig;
-      for (const layer of sourceLayers?.(fqn) ?? []) mergeConfig(projectConfig, layer);
+      const projectLayers = sourceLayers?.layersFor(fqn) ?? [];
+      for (const layer of projectLayers) mergeConfig(projectConfig, layer);
       const tags = [...new Set([...projectConfig.tags, ...tagList(source.tags), ...tagList(sourceConfig.tags), ...tagList(table.tags), ...tagList(tableConfig.tags)])];
       const meta = { ...projectConfig.meta, ...(asObject(source.meta) ?? {}), ...(asObject(sourceConfig.meta) ?? {}), ...(asObject(table.meta) ?? {}), ...(asObject(tableConfig.meta) ?? {}) };
-      // The innermost setting wins, and an explicit `freshness: null` on a table turns it off.
-      const layers = [table, tableConfig, source, sourceConfig, projectConfig];
-      const freshness = ((layers.find((layer) => 'freshness' in layer) ?? {}).freshness ?? null) as SourceNode['freshness'];
+      const { freshness, loadedAtField } = sourceTableFreshness({ yaml, source, sourcePath: path, table, tablePath, project: sourceLayers && { yaml: sourceLayers.yaml, layers: projectLayers } });
       const tests = [...((table.data_tests as unknown[]) ?? []), ...((table.tests as unknown[]) ?? [])];
       const loader = readSourceLoader(yaml, source, table, path, tablePath);
       const external = table.external !== undefined && table.external !== null ? readExternal(yaml, table.external, [...tablePath, 'external']) : loader.external;
@@ -195,7 +198,7 @@ function readSources(yaml: YamlFile, value: unknown, projectName: string, resour
         identifier: typeof table.identifier === 'string' ? table.identifier : name,
         relation_name: null,
         loader: loader.loader,
-        loaded_at_field: (table.loaded_at_field ?? tableConfig.loaded_at_field ?? source.loaded_at_field ?? sourceConfig.loaded_at_field ?? projectConfig.loaded_at_field ?? null) as string | null,
+        loaded_at_field: loadedAtField,
         freshness,
         columns: readColumns(yaml, table.columns, [...tablePath, 'columns']),
         config: { enabled: (tableConfig.enabled ?? sourceConfig.enabled ?? projectConfig.enabled ?? true) as boolean, tags, meta },

@@ -165,9 +165,26 @@ function sameBody(prev: ManifestNode, cur: ManifestNode): boolean {
 function compareSources(prev: SourceNode, cur: SourceNode, changes: StateChange[]): void {
   const relation = changedKeys(pick(prev, ['schema', 'identifier']), pick(cur, ['schema', 'identifier']));
   if (relation.length) changes.push({ part: 'relation', detail: `its ${relation.join(', ')} changed` });
-  const keys = ['loaded_at_field', 'freshness', 'external', 'config', 'loader'] as const;
-  const configs = changedKeys(pick(prev, keys), pick(cur, keys));
+  const keys = ['loaded_at_field', 'external', 'config', 'loader'] as const;
+  const configs = changedKeys({ ...pick(prev, keys), freshness: sameFreshnessShape(prev.freshness) }, { ...pick(cur, keys), freshness: sameFreshnessShape(cur.freshness) });
   if (configs.length) changes.push({ part: 'configs', detail: `${configs.join(', ')} changed` });
+}
+
+/**
+ * A source's freshness with every key written out, and null when nothing is set: older Strata
+ * manifests held the innermost block as written (null when none), newer ones the merged criteria
+ * with unset thresholds, as dbt's do. The same settings compare equal.
+ */
+function sameFreshnessShape(value: unknown): unknown {
+  if (!value || typeof value !== 'object') return null;
+  const block = value as Record<string, unknown>;
+  const time = (t: unknown) => {
+    const { count = null, period = null } = (t && typeof t === 'object' ? t : {}) as Record<string, unknown>;
+    return { count, period };
+  };
+  const shaped = { warn_after: time(block.warn_after), error_after: time(block.error_after), filter: block.filter ?? null };
+  const unset = shaped.warn_after.count === null && shaped.error_after.count === null && shaped.filter === null;
+  return unset ? null : shaped;
 }
 
 /** dbt compares an exposure's YAML entry field by field (its `same_contents`): what it uses, and what it says. */
