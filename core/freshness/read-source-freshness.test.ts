@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors/user-error.js';
-import { readPropertyFile } from '../project/property-files.js';
+import { FolderConfigs } from '../project/folder-config.js';
+import { readPropertyFile, type SourceConfigLayers } from '../project/property-files.js';
 import { YamlFile } from '../project/yaml-file.js';
 import { UNSET_TIME } from './freshness-criteria.js';
 
 /** Each source table's merged freshness, as parsing puts it on the node (and in the manifest). */
-const read = (text: string, layers?: { yaml: YamlFile; layersFor: (fqn: string[]) => Record<string, unknown>[] }) =>
+const read = (text: string, layers?: SourceConfigLayers) =>
   new Map(readPropertyFile(new YamlFile('models/sources.yml', text), 'shop', 'models', layers).sources.map((s) => [s.unique_id, { criteria: s.freshness, loadedAtField: s.loaded_at_field }]));
 
 function errorOf(text: string): UserError {
@@ -115,10 +116,16 @@ sources:
   });
 });
 
+/** project.yml's `sources:` folder configs, as loading a project reads them. */
+function projectLayers(projectYml: string): SourceConfigLayers {
+  const yaml = new YamlFile('project.yml', projectYml);
+  const folders = new FolderConfigs((yaml.data as { sources: Record<string, unknown> }).sources, 'source');
+  return { yaml, layersFor: (fqn) => folders.layersFor(fqn), keyPath: (layer, key) => folders.keyPath(layer, key) };
+}
+
 describe('project.yml sources: configs under the YAML', () => {
   it('merge threshold by threshold with the source and table levels, and give a loaded_at_field to tables without one', () => {
-    const project = new YamlFile('project.yml', 'name: shop\nsources:\n  shop:\n    +freshness:\n      warn_after: {count: 6, period: hour}\n    +loaded_at_field: _synced_at\n');
-    const layers = { yaml: project, layersFor: () => [{ freshness: { warn_after: { count: 6, period: 'hour' } }, loaded_at_field: '_synced_at' }] };
+    const layers = projectLayers('name: shop\nsources:\n  shop:\n    +freshness:\n      warn_after: {count: 6, period: hour}\n    +loaded_at_field: _synced_at\n');
     const settings = read('version: 2\nsources:\n  - name: shop\n    tables:\n      - name: orders\n        freshness:\n          error_after: {count: 1, period: day}\n      - name: refunds\n        loaded_at_field: refunded_at\n', layers);
     expect(settings.get('source.shop.shop.orders')).toEqual({
       criteria: { warn_after: { count: 6, period: 'hour' }, error_after: { count: 1, period: 'day' }, filter: null },
@@ -127,15 +134,20 @@ describe('project.yml sources: configs under the YAML', () => {
     expect(settings.get('source.shop.shop.refunds')?.loadedAtField).toBe('refunded_at');
   });
 
-  it('a bad project-level block is refused at parse, in project.yml', () => {
-    const project = new YamlFile('project.yml', 'name: shop\nsources:\n  shop:\n    +freshness: {warn_after: {count: 6, period: week}}\n');
-    const layers = { yaml: project, layersFor: () => [{ freshness: { warn_after: { count: 6, period: 'week' } } }] };
-    try {
-      read('version: 2\nsources:\n  - name: shop\n    tables:\n      - name: orders\n', layers);
-      expect.unreachable('expected a UserError');
-    } catch (error) {
-      expect(error).toBeInstanceOf(UserError);
-      expect((error as UserError).format()).toMatch(/^project\.yml:\d+: 'period' in 'warn_after' cannot be "week"/);
-    }
+  it('a bad project-level block is refused at parse, at its line in project.yml', () => {
+    const errorFor = (projectYml: string) => {
+      try {
+        read('version: 2\nsources:\n  - name: shop\n    tables:\n      - name: orders\n', projectLayers(projectYml));
+      } catch (error) {
+        if (error instanceof UserError) return error.format();
+        throw error;
+      }
+      throw new Error('expected a UserError');
+    };
+    expect(errorFor('name: shop\nsources:\n  shop:\n    +tags: [raw]\n    +freshness:\n      warn_after:\n        count: 6\n        period: week\n')).toBe(
+      `project.yml:8: 'period' in 'warn_after' cannot be "week"\n  hint: one of: minute, hour, day`,
+    );
+    // A folder's own level, and a plain (unprefixed) config key.
+    expect(errorFor('name: shop\nsources:\n  shop:\n    shop:\n      orders:\n        loaded_at_field: [a]\n')).toMatch(/^project\.yml:6: 'loaded_at_field' must be a column name/);
   });
 });

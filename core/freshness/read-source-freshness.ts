@@ -66,8 +66,8 @@ export interface SourceTableEntry {
   sourcePath: Path;
   table: Record<string, unknown>;
   tablePath: Path;
-  /** project.yml's `sources:` folder configs of this table, outermost first, and that file (where their errors point). */
-  project?: { yaml: YamlFile; layers: readonly Record<string, unknown>[] };
+  /** project.yml's `sources:` folder configs of this table, outermost first, that file, and where in it each layer's key is (for errors). */
+  project?: { yaml: YamlFile; layers: readonly Record<string, unknown>[]; pathOf: (layer: Record<string, unknown>, key: string) => Path };
 }
 
 /** One source table's freshness, merged: the manifest's `freshness` and `loaded_at_field`. */
@@ -88,7 +88,7 @@ export function sourceTableFreshness({ yaml, source, sourcePath, table, tablePat
   const tableConfig = asObject(table.config) ?? {};
   const layers = project?.layers ?? [];
   const freshness = mergeFreshnessLevels([
-    ...layers.map((layer) => readFreshnessLevel(project!.yaml, layer.freshness, ['sources'])),
+    ...layers.map((layer) => readFreshnessLevel(project!.yaml, layer.freshness, project!.pathOf(layer, 'freshness'))),
     readFreshnessLevel(yaml, source.freshness, [...sourcePath, 'freshness']),
     readFreshnessLevel(yaml, sourceConfig.freshness, [...sourcePath, 'config', 'freshness']),
     readFreshnessLevel(yaml, table.freshness, [...tablePath, 'freshness']),
@@ -99,7 +99,7 @@ export function sourceTableFreshness({ yaml, source, sourcePath, table, tablePat
   // dbt: a table that sets loaded_at_field, even to null, does not inherit the source's.
   const tableSetsField = 'loaded_at_field' in tableConfig || 'loaded_at_field' in table;
   const sourceField = readLoadedAtField(yaml, sourceConfig.loaded_at_field, [...sourcePath, 'config', 'loaded_at_field']) ?? readLoadedAtField(yaml, source.loaded_at_field, [...sourcePath, 'loaded_at_field']);
-  const projectField = layers.reduce<string | null | undefined>((field, layer) => readLoadedAtField(project!.yaml, layer.loaded_at_field, ['sources']) ?? field, undefined);
+  const projectField = layers.reduce<string | null | undefined>((field, layer) => readLoadedAtField(project!.yaml, layer.loaded_at_field, project!.pathOf(layer, 'loaded_at_field')) ?? field, undefined);
   const loadedAtField = tableSetsField ? (configField ?? propertyField ?? null) : (sourceField ?? projectField ?? null);
   return { freshness, loadedAtField };
 }

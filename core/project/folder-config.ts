@@ -34,8 +34,19 @@ export class FolderConfigs {
     }
     const own = folder.level && childLevel(folder.level, fqn[fqn.length - 1]);
     const configs = own && this.configsAt(own);
+    if (configs) this.levelPaths.set(configs, { path: fqn, level: own });
     return configs ? [...folder.layers, configs] : folder.layers;
   }
+
+  /** Where a layer's config `key` is written, under the tree's root key (`['shop', 'staging', '+tags']`): for errors at its line. */
+  keyPath(layer: Record<string, unknown>, key: string): string[] {
+    const at = this.levelPaths.get(layer);
+    if (!at) return [];
+    return [...at.path, `+${key}` in at.level ? `+${key}` : key];
+  }
+
+  // The level each layer was read from, and its path of folder names.
+  private readonly levelPaths = new WeakMap<Record<string, unknown>, { path: string[]; level: Record<string, unknown> }>();
 
   // Walks of each folder path, by the path joined with NUL: a large project asks for 30,000 nodes in a few dozen folders.
   private readonly folders = new Map<string, { layers: Record<string, unknown>[]; level: Record<string, unknown> | undefined }>();
@@ -46,7 +57,10 @@ export class FolderConfigs {
     let level: Record<string, unknown> | undefined = this.tree;
     for (let depth = 0; level; depth++) {
       const configs = this.configsAt(level);
-      if (configs) layers.push(configs);
+      if (configs) {
+        layers.push(configs);
+        this.levelPaths.set(configs, { path: fqn.slice(0, depth), level });
+      }
       if (depth >= fqn.length) break;
       level = childLevel(level, fqn[depth]);
     }
