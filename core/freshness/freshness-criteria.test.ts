@@ -24,6 +24,9 @@ describe('freshness criteria', () => {
     expect(mergeFreshness([{ warn_after: hour(1) }, { warn_after: hour(2) }, undefined, undefined])?.warn_after).toEqual(hour(2));
   });
 
+  // What is left when nothing can be checked: the manifest shape of unset criteria.
+  const NOTHING_SET = { warn_after: UNSET_TIME, error_after: UNSET_TIME, filter: null };
+
   it('freshness: null on the table turns the source criteria off', () => {
     expect(mergeFreshness([{ warn_after: hour(12) }, undefined, null, undefined])).toBeNull();
   });
@@ -34,18 +37,23 @@ describe('freshness criteria', () => {
 
   it('a threshold set to null is turned off, and with none left nothing is checked', () => {
     expect(mergeFreshness([{ warn_after: hour(1), error_after: day(1) }, { warn_after: null }])).toEqual({ warn_after: UNSET_TIME, error_after: day(1), filter: null });
-    expect(mergeFreshness([{ warn_after: hour(1) }, { warn_after: null }])).toBeNull();
+    const none = mergeFreshness([{ warn_after: hour(1) }, { warn_after: null }]);
+    expect(none).toEqual(NOTHING_SET);
+    expect(hasThreshold(none)).toBe(false);
   });
 
   it('a filter alone is not enough to check a table, and the innermost filter wins', () => {
-    expect(mergeFreshness([{ filter: 'x > 1' }])).toBeNull();
+    const filterOnly = mergeFreshness([{ filter: 'x > 1' }]);
+    expect(filterOnly).toEqual({ ...NOTHING_SET, filter: 'x > 1' });
+    expect(hasThreshold(filterOnly)).toBe(false);
     expect(mergeFreshness([{ warn_after: hour(1), filter: 'a' }, { filter: 'b' }])?.filter).toBe('b');
     expect(mergeFreshness([{ warn_after: hour(1), filter: 'a' }, { error_after: day(1) }])?.filter).toBe('a');
   });
 
   it('no levels at all means nothing to check', () => {
-    expect(mergeFreshness([])).toBeNull();
-    expect(mergeFreshness([undefined, undefined])).toBeNull();
+    expect(mergeFreshness([])).toEqual(NOTHING_SET);
+    expect(mergeFreshness([undefined, undefined])).toEqual(NOTHING_SET);
+    expect(hasThreshold(mergeFreshness([]))).toBe(false);
     expect(hasThreshold(null)).toBe(false);
     expect(hasThreshold({ warn_after: UNSET_TIME, error_after: hour(1), filter: null })).toBe(true);
   });

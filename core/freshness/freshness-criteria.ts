@@ -57,18 +57,11 @@ function mergeTime(base: FreshnessTime, update: FreshnessTime | null | undefined
  * Merges levels from the outermost (source) to the innermost (table config), as dbt's
  * merge_source_freshness does: a later threshold replaces an earlier one, the filter of the
  * innermost level that has one wins, and a level of null turns freshness off until a later
- * level sets it again. Returns null when nothing is left to check.
+ * level sets it again. The result has the shape dbt's manifest gives a source's `freshness`:
+ * null only when a level turned it off, thresholds of nulls where none is set. `hasThreshold`
+ * says whether it leaves anything to check.
  */
 export function mergeFreshness(levels: readonly (FreshnessLevel | null | undefined)[]): FreshnessCriteria | null {
-  const merged = mergeFreshnessLevels(levels);
-  return hasThreshold(merged) ? merged : null;
-}
-
-/**
- * The levels merged as mergeFreshness does, in the shape dbt's manifest gives a source's
- * `freshness`: null only when a level turned it off, and thresholds of nulls where none is set.
- */
-export function mergeFreshnessLevels(levels: readonly (FreshnessLevel | null | undefined)[]): FreshnessCriteria | null {
   let merged: FreshnessCriteria | null = { warn_after: UNSET_TIME, error_after: UNSET_TIME, filter: null };
   for (const level of levels) {
     if (level === undefined) continue;

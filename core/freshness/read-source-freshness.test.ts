@@ -120,7 +120,7 @@ sources:
 function projectLayers(projectYml: string): SourceConfigLayers {
   const yaml = new YamlFile('project.yml', projectYml);
   const folders = new FolderConfigs((yaml.data as { sources: Record<string, unknown> }).sources, 'source');
-  return { yaml, layersFor: (fqn) => folders.layersFor(fqn), keyPath: (layer, key) => folders.keyPath(layer, key) };
+  return { yaml, layersFor: (fqn) => folders.layersFor(fqn), keyPath: (layer, key) => ['sources', ...folders.keyPath(layer, key)] };
 }
 
 describe('project.yml sources: configs under the YAML', () => {

@@ -1,6 +1,6 @@
 import { didYouMean } from '../errors/did-you-mean.js';
 import type { YamlFile } from '../project/yaml-file.js';
-import { FRESHNESS_PERIODS, mergeFreshnessLevels, type FreshnessCriteria, type FreshnessLevel, type FreshnessPeriod, type FreshnessTime } from './freshness-criteria.js';
+import { FRESHNESS_PERIODS, mergeFreshness, type FreshnessCriteria, type FreshnessLevel, type FreshnessPeriod, type FreshnessTime } from './freshness-criteria.js';
 
 const FRESHNESS_KEYS = ['warn_after', 'error_after', 'filter'];
 const TIME_KEYS = ['count', 'period'];
@@ -67,7 +67,7 @@ export interface SourceTableEntry {
   table: Record<string, unknown>;
   tablePath: Path;
   /** project.yml's `sources:` folder configs of this table, outermost first, that file, and where in it each layer's key is (for errors). */
-  project?: { yaml: YamlFile; layers: readonly Record<string, unknown>[]; pathOf: (layer: Record<string, unknown>, key: string) => Path };
+  project?: { yaml: YamlFile; layers: readonly Record<string, unknown>[]; keyPath: (layer: Record<string, unknown>, key: string) => Path };
 }
 
 /** One source table's freshness, merged: the manifest's `freshness` and `loaded_at_field`. */
@@ -87,8 +87,8 @@ export function sourceTableFreshness({ yaml, source, sourcePath, table, tablePat
   const sourceConfig = asObject(source.config) ?? {};
   const tableConfig = asObject(table.config) ?? {};
   const layers = project?.layers ?? [];
-  const freshness = mergeFreshnessLevels([
-    ...layers.map((layer) => readFreshnessLevel(project!.yaml, layer.freshness, project!.pathOf(layer, 'freshness'))),
+  const freshness = mergeFreshness([
+    ...layers.map((layer) => readFreshnessLevel(project!.yaml, layer.freshness, project!.keyPath(layer, 'freshness'))),
     readFreshnessLevel(yaml, source.freshness, [...sourcePath, 'freshness']),
     readFreshnessLevel(yaml, sourceConfig.freshness, [...sourcePath, 'config', 'freshness']),
     readFreshnessLevel(yaml, table.freshness, [...tablePath, 'freshness']),
@@ -99,7 +99,7 @@ export function sourceTableFreshness({ yaml, source, sourcePath, table, tablePat
   // dbt: a table that sets loaded_at_field, even to null, does not inherit the source's.
   const tableSetsField = 'loaded_at_field' in tableConfig || 'loaded_at_field' in table;
   const sourceField = readLoadedAtField(yaml, sourceConfig.loaded_at_field, [...sourcePath, 'config', 'loaded_at_field']) ?? readLoadedAtField(yaml, source.loaded_at_field, [...sourcePath, 'loaded_at_field']);
-  const projectField = layers.reduce<string | null | undefined>((field, layer) => readLoadedAtField(project!.yaml, layer.loaded_at_field, project!.pathOf(layer, 'loaded_at_field')) ?? field, undefined);
+  const projectField = layers.reduce<string | null | undefined>((field, layer) => readLoadedAtField(project!.yaml, layer.loaded_at_field, project!.keyPath(layer, 'loaded_at_field')) ?? field, undefined);
   const loadedAtField = tableSetsField ? (configField ?? propertyField ?? null) : (sourceField ?? projectField ?? null);
   return { freshness, loadedAtField };
 }

@@ -142,7 +142,7 @@ async function loadParsedProject(
   };
   // project.yml's `sources:` configs, applied to each source table as its YAML is read.
   const sourceFolders = new FolderConfigs(project.folderConfigs.sources, 'source');
-  const sourceLayers = { layersFor: (fqn: string[]) => sourceFolders.layersFor(fqn), keyPath: (layer: Record<string, unknown>, key: string) => sourceFolders.keyPath(layer, key), yaml: project.yaml };
+  const sourceLayers = { layersFor: (fqn: string[]) => sourceFolders.layersFor(fqn), keyPath: (layer: Record<string, unknown>, key: string) => ['sources', ...sourceFolders.keyPath(layer, key)], yaml: project.yaml };
   const readProperties = (file: string, resourcePath: string) => {
     const yaml = new YamlFile(file, readFileSync(path.join(root, file), 'utf8'));
     propertyFiles.push(readPropertyFile(yaml, project.name, resourcePath, sourceLayers));

@@ -100,7 +100,7 @@ function readConfig(yaml: YamlFile, value: unknown, resourceType: string, path: 
  */
 export interface SourceConfigLayers {
   layersFor(fqn: string[]): readonly Record<string, unknown>[];
-  /** Where a layer's config `key` is written in project.yml, under `sources:`. */
+  /** Where a layer's config `key` is written in project.yml (`['sources', 'shop', '+freshness']`). */
   keyPath(layer: Record<string, unknown>, key: string): string[];
   yaml: YamlFile;
 }
@@ -178,7 +178,7 @@ function readSources(yaml: YamlFile, value: unknown, projectName: string, resour
       for (const layer of projectLayers) mergeConfig(projectConfig, layer);
       const tags = [...new Set([...projectConfig.tags, ...tagList(source.tags), ...tagList(sourceConfig.tags), ...tagList(table.tags), ...tagList(tableConfig.tags)])];
       const meta = { ...projectConfig.meta, ...(asObject(source.meta) ?? {}), ...(asObject(sourceConfig.meta) ?? {}), ...(asObject(table.meta) ?? {}), ...(asObject(tableConfig.meta) ?? {}) };
-      const { freshness, loadedAtField } = sourceTableFreshness({ yaml, source, sourcePath: path, table, tablePath, project: sourceLayers && { yaml: sourceLayers.yaml, layers: projectLayers, pathOf: (layer, key) => ['sources', ...sourceLayers.keyPath(layer, key)] } });
+      const { freshness, loadedAtField } = sourceTableFreshness({ yaml, source, sourcePath: path, table, tablePath, project: sourceLayers && { yaml: sourceLayers.yaml, layers: projectLayers, keyPath: sourceLayers.keyPath } });
       const tests = [...((table.data_tests as unknown[]) ?? []), ...((table.tests as unknown[]) ?? [])];
       const loader = readSourceLoader(yaml, source, table, path, tablePath);
       const external = table.external !== undefined && table.external !== null ? readExternal(yaml, table.external, [...tablePath, 'external']) : loader.external;
